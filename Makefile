@@ -1,0 +1,112 @@
+# Payback: make builds, make test tests, make run demos, make bench measures.
+
+CC      ?= gcc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+PKGS     := sqlite3 yaml-0.1 libcjson libmicrohttpd libcurl
+WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wconversion -Wstrict-prototypes \
+            -Wmissing-prototypes -Wno-sign-conversion -Werror
+CSTD     := -std=c17 -D_GNU_SOURCE
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+RELFLAGS := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+SANFLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LIBS      = $(PKG_LIBS) -lpthread -lm
+
+# Debian packages each target needs; deps.sh installs the missing ones.
+DEB_BUILD := gcc make pkg-config libsqlite3-dev libyaml-dev libcjson-dev libmicrohttpd-dev \
+             libcurl4-openssl-dev libsystemd-dev libcrypt-dev
+DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3 procps
+DEB_BENCH := $(DEB_BUILD) python3 hyperfine
+
+LIB_SRC := daemon/buf.c daemon/log.c daemon/util.c daemon/arena.c daemon/yamldoc.c \
+           daemon/config.c daemon/store.c daemon/ingest/batch.c daemon/ingest/parser.c \
+           daemon/ingest/fmt_claude.c daemon/ingest/fmt_codex.c daemon/ingest/fmt_native.c \
+           daemon/ingest/walk.c daemon/ingest/ingest.c reports/report.c \
+           reports/render_text.c reports/render_csv.c reports/render_json.c
+MAIN_SRC := daemon/main.c
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+SCHEMA   := $(sort $(wildcard schema/*.sql))
+
+REL_OBJ  := $(LIB_SRC:%.c=build/rel/%.o)
+SAN_OBJ  := $(LIB_SRC:%.c=build/san/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
+
+.PHONY: all run test unit integration bench lint format clean deps-build deps-test deps-bench demo-data
+all: build/paybackd
+
+deps-build:
+	@sh tests/deps.sh $(DEB_BUILD)
+deps-test:
+	@sh tests/deps.sh $(DEB_TEST)
+deps-bench:
+	@sh tests/deps.sh $(DEB_BENCH)
+
+build/gen/schema_sql.h: $(SCHEMA) Makefile
+	@mkdir -p $(@D)
+	@{ echo '/* Generated from the files of schema/ by the Makefile: do not edit. */'; \
+	   echo 'static const struct { const char *name; const char *sql; } schema_files[] = {'; \
+	   for f in $(SCHEMA); do \
+	     printf '\t{"%s",\n' "$$(basename $$f)"; \
+	     sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t "/' -e 's/$$/\\n"/' $$f; \
+	     printf '\t},\n'; \
+	   done; echo '};'; } > $@.tmp && mv $@.tmp $@
+
+build/rel/%.o: %.c build/gen/schema_sql.h
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(RELFLAGS) $(PKG_CFLAGS) -Ibuild/gen -MMD -MP -c $< -o $@
+
+build/san/%.o: %.c build/gen/schema_sql.h
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -Ibuild/gen -MMD -MP -c $< -o $@
+
+build/paybackd: $(REL_OBJ) build/rel/daemon/main.o
+	$(CC) $(RELFLAGS) -o $@ $^ $(LIBS)
+
+build/san/paybackd: $(SAN_OBJ) build/san/daemon/main.o
+	$(CC) $(SANFLAGS) -o $@ $^ $(LIBS)
+
+build/san/tests/%: tests/unit/%.c $(SAN_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -Wno-missing-prototypes $(SANFLAGS) $(PKG_CFLAGS) -Ibuild/gen \
+	  -MMD -MP -o $@ $< $(SAN_OBJ) $(LIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
+
+build/loggen: tests/gen/loggen.c
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(WARN) -O2 -o $@ $< -lm
+
+# The demo: ingest the shipped sample logs and print a report.
+run: deps-build build/paybackd
+	@rm -f build/demo.db build/demo.db-wal build/demo.db-shm
+	./build/paybackd -c config/demo/payback.yaml --db build/demo.db ingest
+	./build/paybackd -c config/demo/payback.yaml --db build/demo.db report --by developer,tool,model
+	./build/paybackd -c config/demo/payback.yaml --db build/demo.db report --by week
+
+demo-data: build/loggen
+	rm -rf config/demo/logs
+	./build/loggen --demo --out config/demo/logs
+
+test: deps-test
+	@$(MAKE) --no-print-directory unit-and-integration
+
+.PHONY: unit-and-integration
+unit-and-integration: $(UNIT_BIN) build/san/paybackd build/loggen
+	@sh tests/run.sh $(UNIT_BIN)
+
+bench: deps-bench build/paybackd build/loggen
+	@sh tests/bench.sh
+
+lint: build/gen/schema_sql.h
+	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
+	  --inline-suppr --std=c11 -D_GNU_SOURCE -Ibuild/gen $(LIB_SRC) $(MAIN_SRC)
+	clang-tidy --quiet $(LIB_SRC) $(MAIN_SRC) -- $(CSTD) $(PKG_CFLAGS) -Ibuild/gen
+
+format:
+	clang-format -i $(LIB_SRC) $(MAIN_SRC) $(UNIT_SRC) tests/gen/loggen.c daemon/*.h \
+	  daemon/ingest/*.h reports/*.h
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

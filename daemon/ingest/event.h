@@ -1,0 +1,74 @@
+/*
+ * event.h - what a parser produces: model requests in canonical form, the
+ * agent edits attached to them, later decisions on those edits, and the lines
+ * it could not use. Strings point into the batch's arena.
+ */
+#ifndef PAYBACK_EVENT_H
+#define PAYBACK_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../arena.h"
+
+enum outcome { OUTCOME_UNKNOWN = 0, OUTCOME_ACCEPTED, OUTCOME_REJECTED, OUTCOME_EDITED };
+
+struct event {
+	uint64_t id; /* identity: equal ids are one request, counted once */
+	int64_t ts_ms;
+	const char *developer, *tool, *model, *task, *project, *session;
+	/* The canonical token fields of FORMATS.md. */
+	int64_t input_tokens, cache_read_tokens, cache_write_tokens, output_tokens,
+		reasoning_tokens;
+	int64_t latency_ms; /* -1 when unknown */
+	enum outcome outcome;
+	int64_t lines_added, lines_removed, lines_suggested, lines_accepted;
+	double cost_usd; /* the tool's own estimate, when has_cost */
+	int has_cost;
+	double plan_used_pct; /* how close to plan limits, -1 when unknown */
+	int64_t offset;       /* byte offset of the line in its source */
+	/* Set when a later copy of the same request may carry more tokens
+	 * (Claude streams a response as several lines): keep the largest. */
+	int is_partial;
+};
+
+/* An agent edit (Claude Edit/MultiEdit/Write, Codex apply_patch). */
+struct edit {
+	uint64_t id; /* tool call identity */
+	uint64_t event_id;
+	int64_t lines_added, lines_removed;
+};
+
+/* The user's answer to an edit, found in a later line. */
+struct decision {
+	uint64_t edit_id;
+	int is_declined;
+};
+
+struct reject {
+	int64_t line_no, offset;
+	const char *reason;
+	const char *excerpt;
+};
+
+/* Everything parsed from one run of consecutive lines of one file. */
+struct batch {
+	struct event *events;
+	size_t n_events, cap_events;
+	struct edit *edits;
+	size_t n_edits, cap_edits;
+	struct decision *decisions;
+	size_t n_decisions, cap_decisions;
+	struct reject *rejects;
+	size_t n_rejects, cap_rejects;
+	struct arena mem;
+};
+
+struct event *batch_add_event(struct batch *b);
+struct edit *batch_add_edit(struct batch *b);
+struct decision *batch_add_decision(struct batch *b);
+struct reject *batch_add_reject(struct batch *b);
+void batch_reset(struct batch *b);
+void batch_free(struct batch *b);
+
+#endif

@@ -1,0 +1,329 @@
+/*
+ * fmt_codex.c - Codex CLI rollout logs (~/.codex/sessions/YYYY/MM/DD/rollout-*.jsonl).
+ *
+ * Every line is {"timestamp":..,"type":..,"payload":{..}}. session_meta names
+ * the session and its directory, turn_context the model in use, and each
+ * event_msg of payload type token_count whose cumulative total moved is one
+ * model request:
+ *
+ *   {"timestamp":"2026-11-20T14:03:11.123Z","type":"event_msg","payload":{
+ *    "type":"token_count","info":{"total_token_usage":{"input_tokens":65417,
+ *    "cached_input_tokens":35580,"output_tokens":4725,"reasoning_output_tokens":470},
+ *    "last_token_usage":{..}},"rate_limits":{"primary":{"used_percent":51.9}}}}
+ *
+ * OpenAI counts cached tokens inside input_tokens and reasoning inside
+ * output_tokens; both are converted here to the canonical fields. There is no
+ * request id: the identity is the timestamp, model and counts of the event,
+ * which stay the same when a file is copied, rewritten or replayed by a fork.
+ */
+#include "parser.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../util.h"
+
+enum { U_INPUT, U_CACHED, U_OUTPUT, U_REASONING, U_COUNT };
+
+struct codex_state {
+	char session[128];
+	char project[256];
+	char model[128];
+	int has_total;
+	int64_t total[U_COUNT];
+	/* Lines patched since the last request: they belong to the next one. */
+	int64_t patch_added, patch_removed;
+};
+
+static const char *const usage_keys[U_COUNT] = {
+	"input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens",
+};
+
+static int read_counts(const cJSON *obj, int64_t out[U_COUNT])
+{
+	for (int i = 0; i < U_COUNT; i++)
+		if (json_uint(obj, usage_keys[i], &out[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* Counts '+' and '-' lines inside the hunks of an apply_patch body. */
+static void count_patch(const char *patch, int64_t *added, int64_t *removed)
+{
+	const char *p = strstr(patch, "*** Begin Patch");
+
+	if (p == NULL)
+		return;
+	while (p && *p) {
+		if (p[0] == '+' && strncmp(p, "+++", 3) != 0)
+			(*added)++;
+		else if (p[0] == '-' && strncmp(p, "---", 3) != 0)
+			(*removed)++;
+		else if (strncmp(p, "*** End Patch", 13) == 0)
+			break;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+}
+
+/* Finds the patch text in any string of v, however the call wrapped it. */
+static const char *find_patch(const cJSON *v)
+{
+	const cJSON *item;
+
+	if (cJSON_IsString(v))
+		return strstr(v->valuestring, "*** Begin Patch") ? v->valuestring : NULL;
+	cJSON_ArrayForEach(item, v)
+	{
+		const char *p = find_patch(item);
+
+		if (p)
+			return p;
+	}
+	return NULL;
+}
+
+static void read_tool_call(struct parse_ctx *ctx, const cJSON *payload)
+{
+	struct codex_state *st = ctx->state;
+	const char *type = json_str(payload, "type"), *patch = NULL;
+	const cJSON *args;
+	cJSON *parsed = NULL;
+
+	if (!type || (strcmp(type, "custom_tool_call") != 0 && strcmp(type, "function_call") != 0 &&
+		      strcmp(type, "local_shell_call") != 0))
+		return;
+	patch = find_patch(cJSON_GetObjectItemCaseSensitive(payload, "input"));
+	if (patch == NULL) {
+		/* function_call arguments are a JSON document inside a string. */
+		args = cJSON_GetObjectItemCaseSensitive(payload, "arguments");
+		if (cJSON_IsString(args) && strstr(args->valuestring, "*** Begin Patch")) {
+			parsed = cJSON_Parse(args->valuestring);
+			patch = parsed ? find_patch(parsed) : NULL;
+		} else {
+			patch = find_patch(args ? args
+						: cJSON_GetObjectItemCaseSensitive(payload, "action"));
+		}
+	}
+	if (patch)
+		count_patch(patch, &st->patch_added, &st->patch_removed);
+	cJSON_Delete(parsed);
+}
+
+static double max_used_percent(const cJSON *limits)
+{
+	const cJSON *w;
+	double best = -1;
+
+	cJSON_ArrayForEach(w, limits)
+	{
+		const cJSON *pct = cJSON_GetObjectItemCaseSensitive(w, "used_percent");
+
+		if (cJSON_IsNumber(pct) && pct->valuedouble > best)
+			best = pct->valuedouble;
+	}
+	return best;
+}
+
+static void read_token_count(struct parse_ctx *ctx, const cJSON *root, const cJSON *payload)
+{
+	struct codex_state *st = ctx->state;
+	const cJSON *info = cJSON_GetObjectItemCaseSensitive(payload, "info");
+	const cJSON *total_obj, *last_obj;
+	int64_t total[U_COUNT] = {0}, use[U_COUNT] = {0};
+	const char *ts, *model, *why;
+	char key[512];
+	struct event *e;
+	int64_t ts_ms;
+
+	if (info == NULL || cJSON_IsNull(info))
+		return; /* the session's opening event: no request yet */
+	if (!cJSON_IsObject(info)) {
+		parse_reject(ctx, "token_count info is not an object");
+		return;
+	}
+	ts = json_str(root, "timestamp");
+	if (ts == NULL) {
+		parse_reject(ctx, "missing timestamp");
+		return;
+	}
+	if (parse_iso8601(ts, &ts_ms, &why) < 0) {
+		parse_reject(ctx, why);
+		return;
+	}
+	total_obj = cJSON_GetObjectItemCaseSensitive(info, "total_token_usage");
+	last_obj = cJSON_GetObjectItemCaseSensitive(info, "last_token_usage");
+	if (!cJSON_IsObject(total_obj) && !cJSON_IsObject(last_obj)) {
+		parse_reject(ctx, "token_count without total_token_usage or last_token_usage");
+		return;
+	}
+	if ((cJSON_IsObject(total_obj) && read_counts(total_obj, total) < 0) ||
+	    (cJSON_IsObject(last_obj) && read_counts(last_obj, use) < 0)) {
+		parse_reject(ctx, "token counts must be non-negative integers");
+		return;
+	}
+	if (cJSON_IsObject(total_obj)) {
+		int is_same = st->has_total && memcmp(total, st->total, sizeof(total)) == 0;
+
+		if (is_same)
+			return; /* the client repeated the last event: not a request */
+		if (!cJSON_IsObject(last_obj)) {
+			int is_reset = 0;
+
+			for (int i = 0; i < U_COUNT; i++) {
+				use[i] = st->has_total ? total[i] - st->total[i] : total[i];
+				is_reset |= use[i] < 0;
+			}
+			if (is_reset)
+				memcpy(use, total, sizeof(use));
+		}
+		memcpy(st->total, total, sizeof(total));
+		st->has_total = 1;
+	}
+
+	model = json_str(info, "model");
+	if (model == NULL)
+		model = st->model[0] ? st->model : "gpt-5"; /* sessions before turn_context */
+	e = batch_add_event(ctx->out);
+	if (e == NULL)
+		return;
+	e->ts_ms = ts_ms;
+	e->offset = ctx->offset;
+	e->developer = ctx->developer;
+	e->tool = ctx->tool ? ctx->tool : "codex";
+	e->model = parse_strdup(ctx, model);
+	e->session = st->session[0] ? parse_strdup(ctx, st->session) : NULL;
+	e->project = st->project[0] ? parse_strdup(ctx, st->project) : NULL;
+	if (use[U_CACHED] > use[U_INPUT])
+		use[U_CACHED] = use[U_INPUT];
+	if (use[U_REASONING] > use[U_OUTPUT])
+		use[U_REASONING] = use[U_OUTPUT];
+	e->input_tokens = use[U_INPUT] - use[U_CACHED];
+	e->cache_read_tokens = use[U_CACHED];
+	e->output_tokens = use[U_OUTPUT];
+	e->reasoning_tokens = use[U_REASONING];
+	e->latency_ms = -1;
+	e->plan_used_pct = max_used_percent(cJSON_GetObjectItemCaseSensitive(payload, "rate_limits"));
+	e->lines_added = st->patch_added;
+	e->lines_removed = st->patch_removed;
+	st->patch_added = st->patch_removed = 0;
+	snprintf(key, sizeof(key),
+		 "%s|%s|%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 "|%" PRId64 ",%" PRId64
+		 ",%" PRId64 ",%" PRId64,
+		 ts, model, total[0], total[1], total[2], total[3], use[0], use[1], use[2], use[3]);
+	e->id = hash64_str(key, 0xc0de);
+}
+
+static void codex_line(struct parse_ctx *ctx, const char *line, size_t len)
+{
+	struct codex_state *st = ctx->state;
+	const cJSON *payload;
+	const char *type, *ptype;
+	cJSON *root;
+
+	/* Messages, reasoning and tool output make up most of a rollout and
+	 * carry nothing counted: only lines that can matter become a tree. */
+	if (!memmem(line, len, "token_count", 11) && !memmem(line, len, "turn_context", 12) &&
+	    !memmem(line, len, "session_meta", 12) && !memmem(line, len, "*** Begin Patch", 15))
+		return;
+	root = parse_json(ctx, line, len);
+	if (root == NULL)
+		return;
+	type = json_str(root, "type");
+	payload = cJSON_GetObjectItemCaseSensitive(root, "payload");
+	if (type == NULL || !cJSON_IsObject(payload)) {
+		parse_reject(ctx, type ? "missing object 'payload'" : "missing field 'type'");
+		return;
+	}
+	ptype = json_str(payload, "type");
+	if (strcmp(type, "session_meta") == 0) {
+		const char *cwd = json_str(payload, "cwd"), *slash;
+
+		state_copy(st->session, sizeof(st->session), json_str(payload, "id"));
+		if (cwd) {
+			slash = strrchr(cwd, '/');
+			state_copy(st->project, sizeof(st->project),
+				   slash && slash[1] ? slash + 1 : cwd);
+		}
+	} else if (strcmp(type, "turn_context") == 0) {
+		const char *model = json_str(payload, "model"), *cwd = json_str(payload, "cwd");
+		const char *slash = cwd ? strrchr(cwd, '/') : NULL;
+
+		if (model)
+			state_copy(st->model, sizeof(st->model), model);
+		if (cwd)
+			state_copy(st->project, sizeof(st->project),
+				   slash && slash[1] ? slash + 1 : cwd);
+	} else if (strcmp(type, "event_msg") == 0 && ptype && strcmp(ptype, "token_count") == 0) {
+		read_token_count(ctx, root, payload);
+	} else if (strcmp(type, "response_item") == 0) {
+		read_tool_call(ctx, payload);
+	}
+}
+
+static void codex_flush(struct parse_ctx *ctx)
+{
+	(void)ctx;
+}
+
+/* State text: one "key value" per line; values never hold a newline. */
+static void codex_save(const void *state, struct buf *out)
+{
+	const struct codex_state *st = state;
+
+	buf_reset(out);
+	buf_printf(out, "session %s\nproject %s\nmodel %s\n", st->session, st->project, st->model);
+	if (st->has_total)
+		buf_printf(out, "total %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 "\n",
+			   st->total[0], st->total[1], st->total[2], st->total[3]);
+	buf_printf(out, "patch %" PRId64 " %" PRId64 "\n", st->patch_added, st->patch_removed);
+}
+
+static void load_str(char *dst, size_t n, const char *v, size_t len)
+{
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, v, len);
+	dst[len] = '\0';
+}
+
+static void codex_load(void *state, const char *text)
+{
+	struct codex_state *st = state;
+	const char *p = text;
+
+	memset(st, 0, sizeof(*st));
+	while (p && *p) {
+		const char *nl = strchr(p, '\n'), *sp = strchr(p, ' ');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (sp && sp < p + len) {
+			const char *v = sp + 1;
+			size_t vlen = len - (size_t)(v - p);
+
+			if (strncmp(p, "session ", 8) == 0)
+				load_str(st->session, sizeof(st->session), v, vlen);
+			else if (strncmp(p, "project ", 8) == 0)
+				load_str(st->project, sizeof(st->project), v, vlen);
+			else if (strncmp(p, "model ", 6) == 0)
+				load_str(st->model, sizeof(st->model), v, vlen);
+			else if (strncmp(p, "total ", 6) == 0)
+				st->has_total = sscanf(v, "%" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNd64,
+						       &st->total[0], &st->total[1], &st->total[2],
+						       &st->total[3]) == 4;
+			else if (strncmp(p, "patch ", 6) == 0 &&
+				 sscanf(v, "%" SCNd64 " %" SCNd64, &st->patch_added,
+					&st->patch_removed) != 2)
+				st->patch_added = st->patch_removed = 0;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+const struct format fmt_codex = {
+	"codex", sizeof(struct codex_state), codex_line, codex_flush, codex_save, codex_load,
+};

@@ -1,0 +1,28 @@
+/* walk.h - the files under a list of paths. */
+#ifndef PAYBACK_WALK_H
+#define PAYBACK_WALK_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+
+struct walk_file {
+	char *path; /* absolute, symbolic links resolved */
+	struct stat sb;
+	size_t source; /* index of the path it was found under */
+};
+
+struct walk_list {
+	struct walk_file *files;
+	size_t n, cap;
+	size_t n_missing; /* paths that could not be opened */
+};
+
+/*
+ * Adds every regular file named in paths, and every *.jsonl, *.ndjson and
+ * *.json file below the directories among them, sorted by path with
+ * duplicates removed. Returns -1 only when out of memory.
+ */
+int walk_paths(struct walk_list *l, const char *const *paths, size_t n);
+void walk_free(struct walk_list *l);
+
+#endif

@@ -1,0 +1,507 @@
+/*
+ * main.c - the paybackd command line.
+ *
+ *   paybackd [-c FILE] [--db PATH] [-v|-q] COMMAND [ARGS]
+ *
+ * Exit status: 0 success, 1 an error (configuration, I/O, database),
+ * 2 a usage error. Scripts may rely on these.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../reports/report.h"
+#include "buf.h"
+#include "config.h"
+#include "ingest/ingest.h"
+#include "ingest/parser.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+#define EXIT_USAGE 2
+
+#ifndef PAYBACK_VERSION
+#define PAYBACK_VERSION "0.1.0"
+#endif
+
+struct globals {
+	const char *config_path;
+	const char *db_path;
+	int verbosity;
+	struct config cfg;
+};
+
+static volatile int stop_requested;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static void usage(FILE *fp)
+{
+	fputs("usage: paybackd [-c FILE] [--db PATH] [-v|-q] COMMAND [ARGS]\n"
+	      "\n"
+	      "commands:\n"
+	      "  ingest [--format auto|native|claude-code|codex] [--developer ID]\n"
+	      "         [--tool NAME] [--threads N] [PATH...]\n"
+	      "                     read new lines of log files (default: configured sources,\n"
+	      "                     else the local Claude Code and Codex logs)\n"
+	      "  report [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--by KEYS]\n"
+	      "         [--format text|csv|json]\n"
+	      "                     usage totals; KEYS from developer, team, tool, model,\n"
+	      "                     project, task, day, week, month (default: day)\n"
+	      "  rejects [--limit N] [--format text|json]\n"
+	      "                     lines that could not be used, with the reason\n"
+	      "  sources            what has been read of each file\n"
+	      "  check              validate the configuration\n"
+	      "  version            print the version\n",
+	      fp);
+}
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("paybackd: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'paybackd --help'.\n", stderr);
+	return EXIT_USAGE;
+}
+
+static int make_parent_dir(const char *path)
+{
+	char copy[4096], *dir, *p;
+
+	snprintf(copy, sizeof(copy), "%s", path);
+	dir = dirname(copy);
+	for (p = dir + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(dir, 0750) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int open_store(struct globals *g, struct store **st)
+{
+	const char *path = g->db_path ? g->db_path : g->cfg.storage_path;
+	char err[512];
+
+	if (strcmp(path, ":memory:") != 0 && make_parent_dir(path) < 0) {
+		log_err("%s: cannot create its folder: %s", path, strerror(errno));
+		return -1;
+	}
+	if (store_open(st, path, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		return -1;
+	}
+	if (report_register_functions(store_db(*st)) < 0) {
+		log_err("%s: cannot register report functions", path);
+		store_close(*st);
+		return -1;
+	}
+	return 0;
+}
+
+static void print_thousands(FILE *fp, int64_t v)
+{
+	char digits[32];
+	size_t len;
+
+	snprintf(digits, sizeof(digits), "%" PRId64, v);
+	len = strlen(digits);
+	for (size_t i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0 && digits[i - 1] != '-')
+			fputc(',', fp);
+		fputc(digits[i], fp);
+	}
+}
+
+static int cmd_ingest(struct globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"developer", required_argument, NULL, 'd'},
+		{"tool", required_argument, NULL, 't'},
+		{"threads", required_argument, NULL, 'j'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *format = NULL, *developer = NULL, *tool = NULL;
+	struct ingest_source *src = NULL;
+	struct ingest_stats stats;
+	struct ingest_opts io = {g->cfg.developer, 0, &stop_requested};
+	char (*paths)[4096] = NULL;
+	struct store *st = NULL;
+	size_t n_src = 0;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:d:t:j:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			format = optarg;
+			if (strcmp(format, "auto") != 0 && format_by_name(format) == NULL)
+				return usage_error("ingest: unknown format '%s' (expected auto, "
+						   "native, claude-code or codex)",
+						   format);
+			break;
+		case 'd': developer = optarg; break;
+		case 't': tool = optarg; break;
+		case 'j':
+			io.threads = atoi(optarg);
+			if (io.threads < 1 || io.threads > 64)
+				return usage_error("ingest: --threads must be 1 to 64, not '%s'",
+						   optarg);
+			break;
+		case 'h': usage(stdout); return 0;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		n_src = (size_t)(argc - optind);
+		src = calloc(n_src, sizeof(*src));
+		if (src == NULL)
+			return 1;
+		for (size_t i = 0; i < n_src; i++) {
+			src[i].path = argv[optind + (int)i];
+			src[i].format = format;
+			src[i].developer = developer;
+			src[i].tool = tool;
+		}
+	} else if (g->cfg.n_sources > 0) {
+		n_src = g->cfg.n_sources;
+		src = calloc(n_src, sizeof(*src));
+		if (src == NULL)
+			return 1;
+		for (size_t i = 0; i < n_src; i++) {
+			src[i] = g->cfg.sources[i];
+			if (format)
+				src[i].format = format;
+			if (developer)
+				src[i].developer = developer;
+			if (tool)
+				src[i].tool = tool;
+		}
+	} else {
+		src = calloc(8, sizeof(*src));
+		paths = calloc(8, sizeof(*paths));
+		if (src == NULL || paths == NULL) {
+			free(src);
+			free(paths);
+			return 1;
+		}
+		n_src = config_default_sources(src, paths, 8);
+		for (size_t i = 0; i < n_src; i++) {
+			if (format)
+				src[i].format = format;
+			src[i].developer = developer;
+			src[i].tool = tool;
+		}
+		if (n_src == 0) {
+			log_err("nothing to ingest: no PATH given, no sources configured, and no "
+				"~/.claude/projects or ~/.codex/sessions here");
+			free(src);
+			free(paths);
+			return 1;
+		}
+	}
+	if (open_store(g, &st) < 0) {
+		free(src);
+		free(paths);
+		return 1;
+	}
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
+	rc = ingest_run(st, src, n_src, &io, &stats);
+	store_close(st);
+	free(src);
+	free(paths);
+	printf("ingest: %" PRId64 " files (%" PRId64 " read), ", stats.files, stats.files_read);
+	print_thousands(stdout, stats.lines);
+	printf(" lines, ");
+	print_thousands(stdout, stats.events_added);
+	printf(" events added, ");
+	print_thousands(stdout, stats.duplicates);
+	printf(" duplicates, ");
+	print_thousands(stdout, stats.rejected);
+	printf(" rejected in %.2f s%s\n", stats.seconds,
+	       stop_requested ? " (stopped early)" : "");
+	if (stats.rejected > 0)
+		printf("ingest: see 'paybackd rejects' for the rejected lines\n");
+	return rc == 0 ? 0 : 1;
+}
+
+static int cmd_report(struct globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"from", required_argument, NULL, 'f'},
+		{"to", required_argument, NULL, 't'},
+		{"by", required_argument, NULL, 'b'},
+		{"format", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct report_query q;
+	struct report r;
+	struct store *st = NULL;
+	struct buf out = BUF_INIT;
+	const char *format = "text";
+	char err[512];
+	int c, rc = 0, y;
+	unsigned m, d;
+
+	memset(&q, 0, sizeof(q));
+	q.keys[0] = KEY_DAY;
+	q.n_keys = 1;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:t:b:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (parse_date(optarg, &y, &m, &d) < 0)
+				return usage_error("report: --from '%s' is not a date (YYYY-MM-DD)",
+						   optarg);
+			q.from = optarg;
+			break;
+		case 't':
+			if (parse_date(optarg, &y, &m, &d) < 0)
+				return usage_error("report: --to '%s' is not a date (YYYY-MM-DD)",
+						   optarg);
+			q.to = optarg;
+			break;
+		case 'b':
+			if (report_parse_keys(&q, optarg, err, sizeof(err)) < 0)
+				return usage_error("report: %s", err);
+			break;
+		case 'o':
+			if (strcmp(optarg, "text") && strcmp(optarg, "csv") && strcmp(optarg, "json"))
+				return usage_error("report: unknown format '%s' (expected text, csv "
+						   "or json)",
+						   optarg);
+			format = optarg;
+			break;
+		case 'h': usage(stdout); return 0;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return usage_error("report: unexpected argument '%s'", argv[optind]);
+	if (q.from && q.to && strcmp(q.from, q.to) > 0)
+		return usage_error("report: --from is after --to (%s)", q.from);
+	if (open_store(g, &st) < 0)
+		return 1;
+	if (report_usage(store_db(st), &q, &r, err, sizeof(err)) < 0) {
+		log_err("%s", err);
+		store_close(st);
+		return 1;
+	}
+	if (strcmp(format, "csv") == 0)
+		render_csv_usage(&r, &out);
+	else if (strcmp(format, "json") == 0)
+		render_json_usage(&r, &out);
+	else
+		render_text_usage(&r, &out);
+	if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
+		rc = 1;
+	buf_free(&out);
+	report_free(&r);
+	store_close(st);
+	return rc;
+}
+
+static int cmd_rejects(struct globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"limit", required_argument, NULL, 'n'},
+		{"format", required_argument, NULL, 'o'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	struct store *st;
+	sqlite3_stmt *s;
+	long limit = 100;
+	int c, is_json = 0, first = 1;
+	struct buf out = BUF_INIT;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "n:o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			limit = atol(optarg);
+			if (limit < 1)
+				return usage_error("rejects: --limit must be a positive number, not "
+						   "'%s'",
+						   optarg);
+			break;
+		case 'o':
+			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+				return usage_error("rejects: unknown format '%s' (expected text or "
+						   "json)",
+						   optarg);
+			is_json = strcmp(optarg, "json") == 0;
+			break;
+		case 'h': usage(stdout); return 0;
+		default: return EXIT_USAGE;
+		}
+	}
+	if (open_store(g, &st) < 0)
+		return 1;
+	if (sqlite3_prepare_v2(store_db(st),
+			       "SELECT f.path, r.line_no, r.reason, coalesce(r.excerpt, '') "
+			       "FROM reject r JOIN source_file f ON f.id = r.source_id "
+			       "ORDER BY f.path, r.line_no LIMIT ?1",
+			       -1, &s, NULL) != SQLITE_OK) {
+		log_err("%s", store_errmsg(st));
+		store_close(st);
+		return 1;
+	}
+	sqlite3_bind_int64(s, 1, limit);
+	if (is_json)
+		buf_puts(&out, "[");
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *path = (const char *)sqlite3_column_text(s, 0);
+		const char *reason = (const char *)sqlite3_column_text(s, 2);
+		const char *excerpt = (const char *)sqlite3_column_text(s, 3);
+		int64_t line = sqlite3_column_int64(s, 1);
+
+		if (is_json) {
+			buf_puts(&out, first ? "\n {\"source\": " : ",\n {\"source\": ");
+			buf_append_json(&out, path);
+			buf_printf(&out, ", \"line\": %" PRId64 ", \"reason\": ", line);
+			buf_append_json(&out, reason);
+			buf_puts(&out, ", \"excerpt\": ");
+			buf_append_json(&out, excerpt);
+			buf_putc(&out, '}');
+		} else {
+			buf_printf(&out, "%s:%" PRId64 ": %s\n", path, line, reason);
+		}
+		first = 0;
+	}
+	if (is_json)
+		buf_puts(&out, first ? "]\n" : "\n]\n");
+	sqlite3_finalize(s);
+	if (out.len)
+		fwrite(out.data, 1, out.len, stdout);
+	buf_free(&out);
+	store_close(st);
+	return 0;
+}
+
+static int cmd_sources(struct globals *g)
+{
+	struct store *st;
+	sqlite3_stmt *s;
+
+	if (open_store(g, &st) < 0)
+		return 1;
+	if (sqlite3_prepare_v2(store_db(st),
+			       "SELECT path, coalesce(format, '?'), coalesce(developer, '?'), "
+			       "offset, size, events, rejected FROM source_file ORDER BY path",
+			       -1, &s, NULL) != SQLITE_OK) {
+		log_err("%s", store_errmsg(st));
+		store_close(st);
+		return 1;
+	}
+	while (sqlite3_step(s) == SQLITE_ROW)
+		printf("%s\t%s\t%s\t%" PRId64 "/%" PRId64 " bytes\t%" PRId64 " events\t%" PRId64
+		       " rejected\n",
+		       sqlite3_column_text(s, 0), sqlite3_column_text(s, 1),
+		       sqlite3_column_text(s, 2), (int64_t)sqlite3_column_int64(s, 3),
+		       (int64_t)sqlite3_column_int64(s, 4), (int64_t)sqlite3_column_int64(s, 5),
+		       (int64_t)sqlite3_column_int64(s, 6));
+	sqlite3_finalize(s);
+	store_close(st);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"db", required_argument, NULL, 'D'},
+		{"verbose", no_argument, NULL, 'v'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	struct globals g;
+	char err[8192];
+	const char *cmd;
+	int c, rc;
+
+	memset(&g, 0, sizeof(g));
+	/* '+' stops at the command name: its options are its own. */
+	while ((c = getopt_long(argc, argv, "+c:D:vqhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': g.config_path = optarg; break;
+		case 'D': g.db_path = optarg; break;
+		case 'v': g.verbosity = 1; break;
+		case 'q': g.verbosity = -1; break;
+		case 'h': usage(stdout); return 0;
+		case 'V': puts("paybackd " PAYBACK_VERSION); return 0;
+		default: return EXIT_USAGE;
+		}
+	}
+	log_init(g.verbosity);
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cmd = argv[optind];
+	argc -= optind;
+	argv += optind;
+	if (strcmp(cmd, "version") == 0) {
+		puts("paybackd " PAYBACK_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "help") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "ingest") && strcmp(cmd, "report") && strcmp(cmd, "rejects") &&
+	    strcmp(cmd, "sources") && strcmp(cmd, "check"))
+		return usage_error("unknown command '%s'", cmd);
+	if (config_load(&g.cfg, g.config_path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "%s\n", err);
+		config_free(&g.cfg);
+		return 1;
+	}
+	if (config_apply_timezone(&g.cfg) < 0) {
+		log_err("unknown time zone '%s'", g.cfg.timezone);
+		config_free(&g.cfg);
+		return 1;
+	}
+	if (strcmp(cmd, "check") == 0) {
+		printf("%s: OK\n", g.config_path ? g.config_path : "(built-in defaults)");
+		rc = 0;
+	} else if (strcmp(cmd, "ingest") == 0) {
+		rc = cmd_ingest(&g, argc, argv);
+	} else if (strcmp(cmd, "report") == 0) {
+		rc = cmd_report(&g, argc, argv);
+	} else if (strcmp(cmd, "rejects") == 0) {
+		rc = cmd_rejects(&g, argc, argv);
+	} else {
+		rc = cmd_sources(&g);
+	}
+	config_free(&g.cfg);
+	return rc;
+}

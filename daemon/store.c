@@ -1,0 +1,462 @@
+/*
+ * store.c - SQLite storage.
+ *
+ * Migrations are the numbered files of schema/, compiled into the binary and
+ * applied in order, each in its own transaction with PRAGMA user_version
+ * recording the last one applied. WAL lets reports read while ingest writes.
+ * synchronous=NORMAL in WAL mode can lose the last commits on power loss but
+ * never leaves the database inconsistent: offsets and events are committed
+ * together, so a lost commit is simply read again.
+ */
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "log.h"
+#include "schema_sql.h"
+#include "util.h"
+
+enum {
+	S_EVENT_INSERT,
+	S_EVENT_GROW,
+	S_EDIT_INSERT,
+	S_EDIT_APPLY,
+	S_DECLINE,
+	S_DECLINE_APPLY,
+	S_REJECT,
+	S_FILE_INSERT,
+	S_FILE_UPDATE,
+	S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_EVENT_INSERT] =
+		"INSERT OR IGNORE INTO event (id, ts, developer, tool, model, task, project, "
+		"session, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, "
+		"reasoning_tokens, latency_ms, outcome, lines_added, lines_removed, "
+		"lines_suggested, lines_accepted, cost_usd, plan_used_pct, source_id, "
+		"source_offset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+		"?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+	/* A later copy of a streamed response carries the final counts. */
+	[S_EVENT_GROW] = "UPDATE event SET input_tokens = ?2, cache_read_tokens = ?3, "
+			 "cache_write_tokens = ?4, output_tokens = ?5, reasoning_tokens = ?6 "
+			 "WHERE id = ?1 AND input_tokens + cache_read_tokens + "
+			 "cache_write_tokens + output_tokens < ?2 + ?3 + ?4 + ?5",
+	[S_EDIT_INSERT] = "INSERT OR IGNORE INTO edit (id, event_id, lines_added, lines_removed) "
+			  "VALUES (?1, ?2, ?3, ?4)",
+	[S_EDIT_APPLY] = "UPDATE event SET lines_added = lines_added + ?2, "
+			 "lines_removed = lines_removed + ?3, "
+			 "outcome = coalesce(outcome, 'accepted') WHERE id = ?1",
+	[S_DECLINE] = "UPDATE edit SET is_declined = 1 WHERE id = ?1 AND is_declined = 0 "
+		      "RETURNING event_id, lines_added, lines_removed",
+	[S_DECLINE_APPLY] = "UPDATE event SET lines_added = max(0, lines_added - ?2), "
+			    "lines_removed = max(0, lines_removed - ?3), outcome = 'rejected' "
+			    "WHERE id = ?1",
+	[S_REJECT] = "INSERT OR IGNORE INTO reject (source_id, line_no, offset, reason, excerpt, "
+		     "at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_FILE_INSERT] = "INSERT INTO source_file (path, first_read) VALUES (?1, ?2) "
+			  "ON CONFLICT (path) DO UPDATE SET path = path RETURNING id",
+	[S_FILE_UPDATE] = "UPDATE source_file SET format = ?2, developer = ?3, dev = ?4, ino = ?5, "
+			  "size = ?6, mtime_ns = ?7, offset = ?8, line_no = ?9, fp_len = ?10, "
+			  "fp = ?11, state = ?12, events = ?13, rejected = ?14, last_read = ?15 "
+			  "WHERE id = ?1",
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[S_COUNT];
+	int in_tx;
+};
+
+static const char *const outcome_names[] = {NULL, "accepted", "rejected", "edited"};
+
+static int exec(struct store *st, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		log_err("database: %s", msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int store_schema_version(struct store *st)
+{
+	sqlite3_stmt *s;
+	int v = -1;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static int migrate(struct store *st, char *err, size_t errlen)
+{
+	int version = store_schema_version(st);
+	char pragma[64];
+
+	if (version < 0) {
+		snprintf(err, errlen, "cannot read schema version: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	if ((size_t)version > ARRAY_LEN(schema_files)) {
+		snprintf(err, errlen,
+			 "database schema version %d is newer than this paybackd knows (%zu)",
+			 version, ARRAY_LEN(schema_files));
+		return -1;
+	}
+	for (size_t i = (size_t)version; i < ARRAY_LEN(schema_files); i++) {
+		char *msg = NULL;
+
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %zu", i + 1);
+		if (exec(st, "BEGIN IMMEDIATE") < 0)
+			goto fail;
+		if (sqlite3_exec(st->db, schema_files[i].sql, NULL, NULL, &msg) != SQLITE_OK ||
+		    sqlite3_exec(st->db, pragma, NULL, NULL, &msg) != SQLITE_OK) {
+			snprintf(err, errlen, "migration %s: %s", schema_files[i].name,
+				 msg ? msg : sqlite3_errmsg(st->db));
+			sqlite3_free(msg);
+			exec(st, "ROLLBACK");
+			return -1;
+		}
+		if (exec(st, "COMMIT") < 0)
+			goto fail;
+		log_debug("applied migration %s", schema_files[i].name);
+	}
+	return 0;
+fail:
+	snprintf(err, errlen, "migration failed: %s", sqlite3_errmsg(st->db));
+	return -1;
+}
+
+int store_open(struct store **out, const char *path, char *err, size_t errlen)
+{
+	struct store *st = calloc(1, sizeof(*st));
+
+	*out = NULL;
+	if (st == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	    SQLITE_OK) {
+		snprintf(err, errlen, "%s: %s", path,
+			 st->db ? sqlite3_errmsg(st->db) : "cannot open database");
+		goto fail;
+	}
+	sqlite3_busy_timeout(st->db, 10000);
+	if (exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+		     "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -16000; "
+		     "PRAGMA temp_store = MEMORY") < 0) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
+	if (migrate(st, err, errlen) < 0)
+		goto fail;
+	for (int i = 0; i < S_COUNT; i++) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
+				       &st->stmt[i], NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "%s: preparing statement: %s", path,
+				 sqlite3_errmsg(st->db));
+			goto fail;
+		}
+	}
+	*out = st;
+	return 0;
+fail:
+	store_close(st);
+	return -1;
+}
+
+void store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	if (st->db) {
+		if (st->in_tx)
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		sqlite3_close(st->db);
+	}
+	free(st);
+}
+
+sqlite3 *store_db(struct store *st)
+{
+	return st->db;
+}
+
+const char *store_errmsg(struct store *st)
+{
+	return sqlite3_errmsg(st->db);
+}
+
+int store_begin(struct store *st)
+{
+	if (st->in_tx)
+		return 0;
+	if (exec(st, "BEGIN IMMEDIATE") < 0)
+		return -1;
+	st->in_tx = 1;
+	return 0;
+}
+
+int store_commit(struct store *st)
+{
+	if (!st->in_tx)
+		return 0;
+	st->in_tx = 0;
+	return exec(st, "COMMIT");
+}
+
+void store_rollback(struct store *st)
+{
+	if (st->in_tx)
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->in_tx = 0;
+}
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+	return (const char *)sqlite3_column_text(s, i);
+}
+
+int store_files_each(struct store *st, int (*fn)(const struct store_file *f, void *arg), void *arg)
+{
+	sqlite3_stmt *s;
+	int rc, ret = 0;
+
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT id, path, format, developer, state, dev, ino, size, "
+			       "mtime_ns, offset, line_no, fp_len, fp, events, rejected, last_read "
+			       "FROM source_file",
+			       -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct store_file f = {
+			.id = sqlite3_column_int64(s, 0),
+			.path = (char *)col_text(s, 1),
+			.format = (char *)col_text(s, 2),
+			.developer = (char *)col_text(s, 3),
+			.state = (char *)col_text(s, 4),
+			.dev = sqlite3_column_int64(s, 5),
+			.ino = sqlite3_column_int64(s, 6),
+			.size = sqlite3_column_int64(s, 7),
+			.mtime_ns = sqlite3_column_int64(s, 8),
+			.offset = sqlite3_column_int64(s, 9),
+			.line_no = sqlite3_column_int64(s, 10),
+			.fp_len = sqlite3_column_int64(s, 11),
+			.fp = (uint64_t)sqlite3_column_int64(s, 12),
+			.events = sqlite3_column_int64(s, 13),
+			.rejected = sqlite3_column_int64(s, 14),
+			.last_read = sqlite3_column_int64(s, 15),
+		};
+		if (fn(&f, arg) < 0) {
+			ret = -1;
+			break;
+		}
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		ret = -1;
+	sqlite3_finalize(s);
+	return ret;
+}
+
+static int step_done(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		log_err("database: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+int store_file_save(struct store *st, struct store_file *f)
+{
+	sqlite3_stmt *s;
+
+	if (f->id == 0) {
+		s = st->stmt[S_FILE_INSERT];
+		bind_text(s, 1, f->path);
+		sqlite3_bind_int64(s, 2, (int64_t)time(NULL));
+		if (sqlite3_step(s) == SQLITE_ROW)
+			f->id = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		if (f->id == 0) {
+			log_err("database: %s", sqlite3_errmsg(st->db));
+			return -1;
+		}
+	}
+	s = st->stmt[S_FILE_UPDATE];
+	sqlite3_bind_int64(s, 1, f->id);
+	bind_text(s, 2, f->format);
+	bind_text(s, 3, f->developer);
+	sqlite3_bind_int64(s, 4, f->dev);
+	sqlite3_bind_int64(s, 5, f->ino);
+	sqlite3_bind_int64(s, 6, f->size);
+	sqlite3_bind_int64(s, 7, f->mtime_ns);
+	sqlite3_bind_int64(s, 8, f->offset);
+	sqlite3_bind_int64(s, 9, f->line_no);
+	sqlite3_bind_int64(s, 10, f->fp_len);
+	sqlite3_bind_int64(s, 11, (int64_t)f->fp);
+	bind_text(s, 12, f->state ? f->state : "");
+	sqlite3_bind_int64(s, 13, f->events);
+	sqlite3_bind_int64(s, 14, f->rejected);
+	sqlite3_bind_int64(s, 15, f->last_read);
+	return step_done(st, s);
+}
+
+static int add_event(struct store *st, int64_t source_id, const struct event *e,
+		     struct store_counts *c)
+{
+	sqlite3_stmt *s = st->stmt[S_EVENT_INSERT];
+
+	sqlite3_bind_int64(s, 1, (int64_t)e->id);
+	sqlite3_bind_int64(s, 2, e->ts_ms);
+	bind_text(s, 3, e->developer);
+	bind_text(s, 4, e->tool);
+	bind_text(s, 5, e->model);
+	bind_text(s, 6, e->task);
+	bind_text(s, 7, e->project);
+	bind_text(s, 8, e->session);
+	sqlite3_bind_int64(s, 9, e->input_tokens);
+	sqlite3_bind_int64(s, 10, e->cache_read_tokens);
+	sqlite3_bind_int64(s, 11, e->cache_write_tokens);
+	sqlite3_bind_int64(s, 12, e->output_tokens);
+	sqlite3_bind_int64(s, 13, e->reasoning_tokens);
+	if (e->latency_ms >= 0)
+		sqlite3_bind_int64(s, 14, e->latency_ms);
+	else
+		sqlite3_bind_null(s, 14);
+	bind_text(s, 15, outcome_names[e->outcome]);
+	sqlite3_bind_int64(s, 16, e->lines_added);
+	sqlite3_bind_int64(s, 17, e->lines_removed);
+	sqlite3_bind_int64(s, 18, e->lines_suggested);
+	sqlite3_bind_int64(s, 19, e->lines_accepted);
+	if (e->has_cost)
+		sqlite3_bind_double(s, 20, e->cost_usd);
+	else
+		sqlite3_bind_null(s, 20);
+	if (e->plan_used_pct >= 0)
+		sqlite3_bind_double(s, 21, e->plan_used_pct);
+	else
+		sqlite3_bind_null(s, 21);
+	if (source_id > 0)
+		sqlite3_bind_int64(s, 22, source_id);
+	else
+		sqlite3_bind_null(s, 22);
+	sqlite3_bind_int64(s, 23, e->offset);
+	if (step_done(st, s) < 0)
+		return -1;
+	if (sqlite3_changes(st->db) > 0) {
+		c->added++;
+		return 0;
+	}
+	c->duplicates++;
+	if (!e->is_partial)
+		return 0;
+	s = st->stmt[S_EVENT_GROW];
+	sqlite3_bind_int64(s, 1, (int64_t)e->id);
+	sqlite3_bind_int64(s, 2, e->input_tokens);
+	sqlite3_bind_int64(s, 3, e->cache_read_tokens);
+	sqlite3_bind_int64(s, 4, e->cache_write_tokens);
+	sqlite3_bind_int64(s, 5, e->output_tokens);
+	sqlite3_bind_int64(s, 6, e->reasoning_tokens);
+	return step_done(st, s);
+}
+
+static int add_edit(struct store *st, const struct edit *ed)
+{
+	sqlite3_stmt *s = st->stmt[S_EDIT_INSERT];
+
+	sqlite3_bind_int64(s, 1, (int64_t)ed->id);
+	sqlite3_bind_int64(s, 2, (int64_t)ed->event_id);
+	sqlite3_bind_int64(s, 3, ed->lines_added);
+	sqlite3_bind_int64(s, 4, ed->lines_removed);
+	if (step_done(st, s) < 0)
+		return -1;
+	if (sqlite3_changes(st->db) == 0)
+		return 0; /* a copy of an edit already counted */
+	s = st->stmt[S_EDIT_APPLY];
+	sqlite3_bind_int64(s, 1, (int64_t)ed->event_id);
+	sqlite3_bind_int64(s, 2, ed->lines_added);
+	sqlite3_bind_int64(s, 3, ed->lines_removed);
+	return step_done(st, s);
+}
+
+static int add_decline(struct store *st, const struct decision *d)
+{
+	sqlite3_stmt *s = st->stmt[S_DECLINE];
+	int64_t event_id, added, removed;
+	int rc;
+
+	sqlite3_bind_int64(s, 1, (int64_t)d->edit_id);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE ? 0 : -1;
+	}
+	event_id = sqlite3_column_int64(s, 0);
+	added = sqlite3_column_int64(s, 1);
+	removed = sqlite3_column_int64(s, 2);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		;
+	sqlite3_reset(s);
+	s = st->stmt[S_DECLINE_APPLY];
+	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 2, added);
+	sqlite3_bind_int64(s, 3, removed);
+	return step_done(st, s);
+}
+
+int store_add_batch(struct store *st, int64_t source_id, const struct batch *b,
+		    struct store_counts *c)
+{
+	int64_t now = (int64_t)time(NULL);
+
+	for (size_t i = 0; i < b->n_events; i++)
+		if (add_event(st, source_id, &b->events[i], c) < 0)
+			return -1;
+	for (size_t i = 0; i < b->n_edits; i++)
+		if (add_edit(st, &b->edits[i]) < 0)
+			return -1;
+	for (size_t i = 0; i < b->n_decisions; i++)
+		if (b->decisions[i].is_declined && add_decline(st, &b->decisions[i]) < 0)
+			return -1;
+	for (size_t i = 0; i < b->n_rejects; i++) {
+		const struct reject *r = &b->rejects[i];
+		sqlite3_stmt *s = st->stmt[S_REJECT];
+
+		sqlite3_bind_int64(s, 1, source_id);
+		sqlite3_bind_int64(s, 2, r->line_no);
+		sqlite3_bind_int64(s, 3, r->offset);
+		bind_text(s, 4, r->reason);
+		bind_text(s, 5, r->excerpt);
+		sqlite3_bind_int64(s, 6, now);
+		if (step_done(st, s) < 0)
+			return -1;
+		c->rejected++;
+	}
+	return 0;
+}

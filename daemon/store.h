@@ -1,0 +1,45 @@
+/* store.h - the SQLite database: migrations, file states, event batches. */
+#ifndef PAYBACK_STORE_H
+#define PAYBACK_STORE_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ingest/event.h"
+
+struct store;
+
+/* What is known of a file from its last read. */
+struct store_file {
+	int64_t id; /* 0 until the file has a row */
+	char *path, *format, *developer, *state;
+	int64_t dev, ino, size, mtime_ns, offset, line_no, fp_len;
+	uint64_t fp;
+	int64_t events, rejected, last_read;
+};
+
+struct store_counts {
+	int64_t added, duplicates, rejected;
+};
+
+/* Opens (creating if needed) and migrates the database. Returns 0 or -1 with err filled. */
+int store_open(struct store **out, const char *path, char *err, size_t errlen);
+void store_close(struct store *st);
+sqlite3 *store_db(struct store *st);
+int store_schema_version(struct store *st);
+
+int store_begin(struct store *st);
+int store_commit(struct store *st);
+void store_rollback(struct store *st);
+
+/* Calls fn for every known file; the struct and its strings live only during the call. */
+int store_files_each(struct store *st, int (*fn)(const struct store_file *f, void *arg), void *arg);
+/* Inserts or updates f (by path) and sets f->id. */
+int store_file_save(struct store *st, struct store_file *f);
+/* Stores one parsed batch of file source_id; adds to *c. */
+int store_add_batch(struct store *st, int64_t source_id, const struct batch *b,
+		    struct store_counts *c);
+const char *store_errmsg(struct store *st);
+
+#endif

@@ -1,0 +1,269 @@
+/*
+ * report.c - usage totals grouped by any of the report keys, over local days
+ * of the configured time zone.
+ */
+#include "report.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../daemon/util.h"
+
+const char *const report_key_names[KEY_COUNT] = {
+	"developer", "team", "tool", "model", "project", "task", "day", "week", "month",
+};
+
+const char *const report_metric_names[M_COUNT] = {
+	"requests",	 "input_tokens",     "cache_read_tokens",
+	"cache_write_tokens", "output_tokens", "reasoning_tokens",
+};
+
+/* SQL for each key: fixed text, never built from user input. */
+static const char *const key_sql[KEY_COUNT] = {
+	"developer",
+	"pb_team(developer)",
+	"tool",
+	"model",
+	"coalesce(project, '')",
+	"coalesce(task, '')",
+	"pb_day(ts)",
+	"pb_week(ts)",
+	"pb_month(ts)",
+};
+
+int report_parse_keys(struct report_query *q, const char *list, char *err, size_t errlen)
+{
+	char copy[256], *save = NULL;
+
+	q->n_keys = 0;
+	if (strlen(list) >= sizeof(copy)) {
+		snprintf(err, errlen, "--by: list too long");
+		return -1;
+	}
+	snprintf(copy, sizeof(copy), "%s", list);
+	for (char *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save)) {
+		size_t k;
+
+		for (k = 0; k < KEY_COUNT && strcmp(report_key_names[k], t) != 0; k++)
+			;
+		if (k == KEY_COUNT) {
+			snprintf(err, errlen,
+				 "--by: unknown key '%s' (expected developer, team, tool, model, "
+				 "project, task, day, week or month)",
+				 t);
+			return -1;
+		}
+		for (size_t i = 0; i < q->n_keys; i++)
+			if (q->keys[i] == (enum report_key)k) {
+				snprintf(err, errlen, "--by: key '%s' given twice", t);
+				return -1;
+			}
+		q->keys[q->n_keys++] = (enum report_key)k;
+	}
+	if (q->n_keys == 0) {
+		snprintf(err, errlen, "--by: no keys given");
+		return -1;
+	}
+	return 0;
+}
+
+static void local_tm(int64_t ts_ms, struct tm *tm)
+{
+	time_t t = (time_t)(ts_ms >= 0 ? ts_ms / 1000 : (ts_ms - 999) / 1000);
+
+	localtime_r(&t, tm);
+}
+
+void report_day_key(int64_t ts_ms, char out[11])
+{
+	struct tm tm;
+
+	local_tm(ts_ms, &tm);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
+		 (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
+}
+
+/* ISO 8601 week: weeks start on Monday; week 1 holds the year's first Thursday. */
+void report_week_key(int64_t ts_ms, char out[9])
+{
+	struct tm tm;
+	int64_t days, thursday;
+	int y;
+	unsigned m, d;
+
+	local_tm(ts_ms, &tm);
+	days = days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
+	/* 1970-01-01 was a Thursday: weekday 0 = Monday. */
+	thursday = days - ((days + 3) % 7 + 7) % 7 + 3;
+	civil_from_days(thursday, &y, &m, &d);
+	snprintf(out, 9, "%04u-W%02u", (unsigned)y % 10000u,
+		 (unsigned)((thursday - days_from_civil(y, 1, 1)) / 7 + 1) % 100u);
+}
+
+void report_month_key(int64_t ts_ms, char out[8])
+{
+	struct tm tm;
+
+	local_tm(ts_ms, &tm);
+	snprintf(out, 8, "%04u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
+		 (unsigned)(tm.tm_mon + 1) % 100u);
+}
+
+int64_t report_local_day_start_ms(int y, unsigned m, unsigned d)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = (int)m - 1;
+	tm.tm_mday = (int)d;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm) * 1000;
+}
+
+static void fn_day(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char key[11];
+
+	(void)argc;
+	report_day_key(sqlite3_value_int64(argv[0]), key);
+	sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
+}
+
+static void fn_week(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char key[9];
+
+	(void)argc;
+	report_week_key(sqlite3_value_int64(argv[0]), key);
+	sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
+}
+
+static void fn_month(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char key[8];
+
+	(void)argc;
+	report_month_key(sqlite3_value_int64(argv[0]), key);
+	sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
+}
+
+/* Teams come from people in the configuration; without them nobody has one. */
+static void fn_team(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	sqlite3_result_text(ctx, "(no team)", -1, SQLITE_STATIC);
+}
+
+int report_register_functions(sqlite3 *db)
+{
+	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+
+	if (sqlite3_create_function(db, "pb_day", 1, flags, NULL, fn_day, NULL, NULL) ||
+	    sqlite3_create_function(db, "pb_week", 1, flags, NULL, fn_week, NULL, NULL) ||
+	    sqlite3_create_function(db, "pb_month", 1, flags, NULL, fn_month, NULL, NULL) ||
+	    sqlite3_create_function(db, "pb_team", 1, flags, NULL, fn_team, NULL, NULL))
+		return -1;
+	return 0;
+}
+
+static int day_bound(const char *s, int next, int64_t *ms, char *err, size_t errlen)
+{
+	int y;
+	unsigned m, d;
+
+	if (parse_date(s, &y, &m, &d) < 0) {
+		snprintf(err, errlen, "'%s' is not a date (YYYY-MM-DD)", s);
+		return -1;
+	}
+	if (next)
+		civil_from_days(days_from_civil(y, m, d) + 1, &y, &m, &d);
+	*ms = report_local_day_start_ms(y, m, d);
+	return 0;
+}
+
+int report_usage(sqlite3 *db, const struct report_query *q, struct report *r, char *err,
+		 size_t errlen)
+{
+	struct buf sql = BUF_INIT;
+	sqlite3_stmt *s = NULL;
+	int64_t lo = INT64_MIN, hi = INT64_MAX;
+	size_t cap = 0;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((q->from && day_bound(q->from, 0, &lo, err, errlen) < 0) ||
+	    (q->to && day_bound(q->to, 1, &hi, err, errlen) < 0))
+		return -1;
+	if (q->from && q->to && lo >= hi) {
+		snprintf(err, errlen, "--from %s is after --to %s", q->from, q->to);
+		return -1;
+	}
+	snprintf(r->from, sizeof(r->from), "%s", q->from ? q->from : "");
+	snprintf(r->to, sizeof(r->to), "%s", q->to ? q->to : "");
+	memcpy(r->keys, q->keys, sizeof(q->keys));
+	r->n_keys = q->n_keys;
+
+	buf_puts(&sql, "SELECT ");
+	for (size_t i = 0; i < q->n_keys; i++)
+		buf_printf(&sql, "%s AS k%zu, ", key_sql[q->keys[i]], i);
+	buf_puts(&sql, "count(*), sum(input_tokens), sum(cache_read_tokens), "
+		       "sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens) "
+		       "FROM event WHERE ts >= ?1 AND ts < ?2 GROUP BY ");
+	for (size_t i = 0; i < q->n_keys; i++)
+		buf_printf(&sql, "%sk%zu", i ? ", " : "", i);
+	buf_puts(&sql, " ORDER BY ");
+	for (size_t i = 0; i < q->n_keys; i++)
+		buf_printf(&sql, "%sk%zu", i ? ", " : "", i);
+	if (sqlite3_prepare_v2(db, sql.data, -1, &s, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "report query: %s", sqlite3_errmsg(db));
+		buf_free(&sql);
+		return -1;
+	}
+	buf_free(&sql);
+	sqlite3_bind_int64(s, 1, lo);
+	sqlite3_bind_int64(s, 2, hi);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct report_row *row;
+
+		if (r->n_rows == cap) {
+			size_t c = cap ? cap * 2 : 64;
+			struct report_row *p = realloc(r->rows, c * sizeof(*p));
+
+			if (p == NULL)
+				break;
+			r->rows = p;
+			cap = c;
+		}
+		row = &r->rows[r->n_rows++];
+		memset(row, 0, sizeof(*row));
+		for (size_t i = 0; i < q->n_keys; i++) {
+			const char *v = (const char *)sqlite3_column_text(s, (int)i);
+
+			row->keys[i] = strdup(v ? v : "");
+		}
+		for (int m = 0; m < M_COUNT; m++) {
+			row->metrics[m] = sqlite3_column_int64(s, (int)q->n_keys + m);
+			r->totals[m] += row->metrics[m];
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "report query: %s", sqlite3_errmsg(db));
+		report_free(r);
+		return -1;
+	}
+	return 0;
+}
+
+void report_free(struct report *r)
+{
+	for (size_t i = 0; i < r->n_rows; i++)
+		for (size_t k = 0; k < r->n_keys; k++)
+			free(r->rows[i].keys[k]);
+	free(r->rows);
+	memset(r, 0, sizeof(*r));
+}

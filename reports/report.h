@@ -1,0 +1,81 @@
+/*
+ * report.h - report queries produce a struct report; renderers only format
+ * it, so the text table, CSV and JSON always agree.
+ */
+#ifndef PAYBACK_REPORT_H
+#define PAYBACK_REPORT_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../daemon/buf.h"
+
+enum report_key {
+	KEY_DEVELOPER,
+	KEY_TEAM,
+	KEY_TOOL,
+	KEY_MODEL,
+	KEY_PROJECT,
+	KEY_TASK,
+	KEY_DAY,
+	KEY_WEEK,
+	KEY_MONTH,
+	KEY_COUNT
+};
+
+enum report_metric {
+	M_REQUESTS,
+	M_INPUT,
+	M_CACHE_READ,
+	M_CACHE_WRITE,
+	M_OUTPUT,
+	M_REASONING,
+	M_COUNT
+};
+
+#define REPORT_MAX_KEYS KEY_COUNT
+
+struct report_row {
+	char *keys[REPORT_MAX_KEYS];
+	int64_t metrics[M_COUNT];
+};
+
+struct report {
+	char from[11], to[11]; /* YYYY-MM-DD, local days, inclusive; "" = open */
+	enum report_key keys[REPORT_MAX_KEYS];
+	size_t n_keys;
+	struct report_row *rows;
+	size_t n_rows;
+	int64_t totals[M_COUNT];
+};
+
+struct report_query {
+	const char *from, *to; /* NULL = open */
+	enum report_key keys[REPORT_MAX_KEYS];
+	size_t n_keys;
+};
+
+extern const char *const report_key_names[KEY_COUNT];
+extern const char *const report_metric_names[M_COUNT];
+
+/* Parses "developer,model" into q; returns -1 with a message in err for a bad key. */
+int report_parse_keys(struct report_query *q, const char *list, char *err, size_t errlen);
+/* Adds the pb_day(), pb_week(), pb_month() and pb_team() SQL functions to db. */
+int report_register_functions(sqlite3 *db);
+/* Runs q; returns 0 or -1 with err filled. */
+int report_usage(sqlite3 *db, const struct report_query *q, struct report *r, char *err,
+		 size_t errlen);
+void report_free(struct report *r);
+
+/* Local-day arithmetic in the zone of localtime(). */
+int64_t report_local_day_start_ms(int y, unsigned m, unsigned d);
+void report_day_key(int64_t ts_ms, char out[11]);
+void report_week_key(int64_t ts_ms, char out[9]);
+void report_month_key(int64_t ts_ms, char out[8]);
+
+int render_text_usage(const struct report *r, struct buf *out);
+int render_csv_usage(const struct report *r, struct buf *out);
+int render_json_usage(const struct report *r, struct buf *out);
+
+#endif
