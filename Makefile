@@ -91,7 +91,7 @@ test: deps-test
 	@$(MAKE) --no-print-directory unit-and-integration
 
 .PHONY: unit-and-integration
-unit-and-integration: $(UNIT_BIN) build/san/paybackd build/loggen
+unit-and-integration: $(UNIT_BIN) build/san/paybackd build/paybackd build/loggen
 	@sh tests/run.sh $(UNIT_BIN)
 
 bench: deps-bench build/paybackd build/loggen

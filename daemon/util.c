@@ -272,7 +272,7 @@ static int literal(struct jscan *j, const char *word)
 	size_t n = strlen(word);
 
 	if ((size_t)(j->end - j->p) < n || memcmp(j->p, word, n) != 0)
-		return fail(j, "unexpected character");
+		return fail(j, j->depth == 0 ? "not JSON" : "unexpected character");
 	j->p += n;
 	return 0;
 }

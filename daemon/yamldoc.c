@@ -71,6 +71,17 @@ static void set_err(struct yctx *y, const yaml_mark_t *m, const char *what)
 	snprintf(y->err, y->errlen, "%s:%zu:%zu: %s", y->path, m->line + 1, m->column + 1, what);
 }
 
+/* libyaml's problem, with its context ("while scanning a quoted scalar"). */
+static void syntax_err(struct yctx *y)
+{
+	char what[256];
+
+	snprintf(what, sizeof(what), "%s%s%s",
+		 y->parser.problem ? y->parser.problem : "YAML syntax error",
+		 y->parser.context ? " " : "", y->parser.context ? y->parser.context : "");
+	set_err(y, &y->parser.problem_mark, what);
+}
+
 static struct ynode *parse_node(struct yctx *y, yaml_event_t *ev);
 
 /* Parses the children of a sequence or mapping until its end event. */
@@ -81,7 +92,7 @@ static int parse_children(struct yctx *y, struct ynode *parent, yaml_event_type_
 		struct ynode *key = NULL, *val;
 
 		if (!yaml_parser_parse(&y->parser, &ev)) {
-			set_err(y, &y->parser.problem_mark, y->parser.problem ? y->parser.problem : "YAML syntax error");
+			syntax_err(y);
 			return -1;
 		}
 		if (ev.type == end) {
@@ -108,7 +119,7 @@ static int parse_children(struct yctx *y, struct ynode *parent, yaml_event_type_
 					return -1;
 				}
 			if (!yaml_parser_parse(&y->parser, &ev)) {
-				set_err(y, &y->parser.problem_mark, y->parser.problem ? y->parser.problem : "YAML syntax error");
+				syntax_err(y);
 				ydoc_free(key);
 				return -1;
 			}
@@ -202,7 +213,7 @@ struct ynode *ydoc_load(const char *path, const char *text, char *err, size_t er
 	}
 	while (!done) {
 		if (!yaml_parser_parse(&y.parser, &ev)) {
-			set_err(&y, &y.parser.problem_mark, y.parser.problem ? y.parser.problem : "YAML syntax error");
+			syntax_err(&y);
 			ydoc_free(root);
 			root = NULL;
 			break;

@@ -149,7 +149,7 @@ static void read_assistant(struct parse_ctx *ctx, const cJSON *line, const cJSON
 		return;
 	}
 	if (parse_iso8601(ts, &ev.ts_ms, &why) < 0) {
-		parse_reject(ctx, why);
+		parse_rejectf(ctx, "%s: '%.40s'", why, ts);
 		return;
 	}
 	if (read_usage(ctx, usage, &ev) < 0)

@@ -152,7 +152,7 @@ static void read_token_count(struct parse_ctx *ctx, const cJSON *root, const cJS
 		return;
 	}
 	if (parse_iso8601(ts, &ts_ms, &why) < 0) {
-		parse_reject(ctx, why);
+		parse_rejectf(ctx, "%s: '%.40s'", why, ts);
 		return;
 	}
 	total_obj = cJSON_GetObjectItemCaseSensitive(info, "total_token_usage");

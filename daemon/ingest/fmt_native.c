@@ -87,7 +87,7 @@ static void native_line(struct parse_ctx *ctx, const char *line, size_t len)
 		return;
 	}
 	if (parse_iso8601(ts, &ev.ts_ms, &why) < 0) {
-		parse_reject(ctx, why);
+		parse_rejectf(ctx, "%s: '%.40s'", why, ts);
 		return;
 	}
 	outcome = json_str(root, "outcome");

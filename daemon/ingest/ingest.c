@@ -194,7 +194,7 @@ static void reject_line(struct reader *r, const char *why, const char *line, siz
 	size_t before = r->chunk->batch.n_rejects;
 
 	r->ctx.out = &r->chunk->batch;
-	r->ctx.line_no = r->line_no;
+	r->ctx.line_no = r->line_no + 1;
 	r->ctx.offset = r->offset;
 	parse_reject(&r->ctx, why);
 	fill_excerpt(&r->chunk->batch, before, line, len);
@@ -221,6 +221,10 @@ static void handle_line(struct reader *r, char *line, size_t len)
 	char msg[160];
 
 	r->chunk->lines++;
+	if (len > MAX_LINE) {
+		reject_line(r, "line longer than 1 MiB", line, 120);
+		return;
+	}
 	if (len && line[len - 1] == '\r')
 		len--;
 	while (len && (line[0] == ' ' || line[0] == '\t'))
@@ -245,7 +249,7 @@ static void handle_line(struct reader *r, char *line, size_t len)
 	}
 	before = r->chunk->batch.n_rejects;
 	r->ctx.out = &r->chunk->batch;
-	r->ctx.line_no = r->line_no;
+	r->ctx.line_no = r->line_no + 1;
 	r->ctx.offset = r->offset;
 	r->format->line(&r->ctx, line, len);
 	if (r->chunk->batch.n_rejects > before)
@@ -595,6 +599,8 @@ static int plan_job(struct job *j, const struct store_file *prev)
 	int64_t mtime = (int64_t)j->sb.st_mtim.tv_sec * 1000000000 + j->sb.st_mtim.tv_nsec;
 	const char *why = NULL;
 
+	/* The slot may hold an unchanged file planned before: forget it. */
+	memset(&j->prev, 0, sizeof(j->prev));
 	j->start_offset = 0;
 	j->start_line = 0;
 	j->start_state = NULL;

@@ -1,0 +1,47 @@
+# The command-line contract: exit statuses and error messages scripts rely on.
+. "$(dirname "$0")/lib.sh"
+
+expect_status "no command is a usage error" 2 "$PAYBACKD"
+expect_status "unknown command" 2 "$PAYBACKD" frobnicate
+expect_status "unknown option" 2 "$PAYBACKD" --frob report
+expect_status "unknown report key" 2 pb report --by developer,colour
+grep -q "unknown key 'colour'" "$TMP/err" || fail "message for a bad key"
+expect_status "bad date" 2 pb report --from 2026-02-30
+expect_status "bad format" 2 pb report --format xml
+expect_status "bad ingest format" 2 pb ingest --format yaml /dev/null
+expect_status "missing path is an I/O error" 1 pb ingest "$TMP/does-not-exist"
+expect_status "help" 0 "$PAYBACKD" --help
+expect_status "version" 0 "$PAYBACKD" version
+
+printf 'storage:\n  path: x.db\ntimezon: UTC\n' > "$TMP/bad.yaml"
+expect_status "invalid config fails check" 1 "$PAYBACKD" -c "$TMP/bad.yaml" check
+expect_eq "config error names file:line:col" \
+	"$TMP/bad.yaml:3:1: unknown key 'timezon' (did you mean 'timezone'?)" "$(cat "$TMP/err")"
+expect_status "invalid config fails any command" 1 "$PAYBACKD" -c "$TMP/bad.yaml" report
+expect_status "missing config file" 1 "$PAYBACKD" -c "$TMP/none.yaml" check
+printf 'timezone: Europe/Lisbon\nsources:\n  - path: logs\n    developer: "{developer}/..."\n' > "$TMP/ok.yaml"
+expect_status "valid config passes check" 0 "$PAYBACKD" -c "$TMP/ok.yaml" check
+
+# Sources from the configuration, with developers from the folder names.
+mkdir -p "$TMP/logs/ana" "$TMP/logs/bruno"
+printf '{"timestamp":"2026-11-20T09:00:02Z","type":"event_msg","payload":{"type":"token_count","info":{"last_token_usage":{"input_tokens":5,"cached_input_tokens":0,"output_tokens":1,"reasoning_output_tokens":0}}}}\n' > "$TMP/logs/ana/r.jsonl"
+printf '{"timestamp":"2026-11-20T09:00:03Z","type":"event_msg","payload":{"type":"token_count","info":{"last_token_usage":{"input_tokens":7,"cached_input_tokens":0,"output_tokens":1,"reasoning_output_tokens":0}}}}\n' > "$TMP/logs/bruno/r.jsonl"
+expect_status "ingest configured sources" 0 "$PAYBACKD" -c "$TMP/ok.yaml" --db "$TMP/s.db" ingest
+"$PAYBACKD" -c "$TMP/ok.yaml" --db "$TMP/s.db" report --by developer --format csv | tr -d '\r' | cut -d, -f1,3 > "$TMP/got"
+printf 'developer,input_tokens\nana,5\nbruno,7\n' > "$TMP/want"
+diff "$TMP/want" "$TMP/got" || fail "developers from the path pattern"
+echo "ok: developers from the path pattern"
+
+# The JSON report is valid JSON with the documented fields.
+pb ingest "$FIXTURES" > /dev/null
+pb report --by developer,week --format json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["by"] == ["developer", "week"], r["by"]
+assert all(set(["developer", "week", "requests", "input_tokens", "cache_read_tokens",
+                "cache_write_tokens", "output_tokens", "reasoning_tokens"]) <= set(row) for row in r["rows"])
+assert r["totals"]["requests"] == 12, r["totals"]
+' || fail "JSON report"
+echo "ok: JSON report"
+pb report --by month | grep -q "^TOTAL" || fail "text report has a total line"
+echo "ok: text report"

@@ -1,0 +1,201 @@
+/* test_codex.c - the Codex CLI rollout parser. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "parse_helper.h"
+
+#define TC(ts, info) "{\"timestamp\":\"" ts "\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":" info "}}"
+#define USAGE(i, c, o, r) "{\"input_tokens\":" #i ",\"cached_input_tokens\":" #c ",\"output_tokens\":" #o ",\"reasoning_output_tokens\":" #r "}"
+#define META "{\"timestamp\":\"2026-11-20T09:00:00Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"sess-1\",\"cwd\":\"/home/ana/src/infra\"}}"
+#define TURN(model) "{\"timestamp\":\"2026-11-20T09:00:01Z\",\"type\":\"turn_context\",\"payload\":{\"cwd\":\"/home/ana/src/infra\",\"model\":\"" model "\"}}"
+
+static void test_codex_cached_tokens_are_not_double_counted(void **state)
+{
+	struct parse_fixture f;
+
+	(void)state;
+	pf_init(&f, &fmt_codex);
+	pf_line(&f, META);
+	pf_line(&f, TURN("gpt-5-codex"));
+	pf_line(&f, TC("2026-11-20T09:00:06Z", "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) ",\"last_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	assert_int_equal(f.out.n_events, 1);
+	assert_int_equal(f.out.events[0].input_tokens, 400);
+	assert_int_equal(f.out.events[0].cache_read_tokens, 600);
+	assert_int_equal(f.out.events[0].output_tokens, 200);
+	assert_int_equal(f.out.events[0].reasoning_tokens, 50);
+	assert_int_equal(f.out.events[0].cache_write_tokens, 0);
+	assert_string_equal(f.out.events[0].model, "gpt-5-codex");
+	assert_string_equal(f.out.events[0].tool, "codex");
+	assert_string_equal(f.out.events[0].session, "sess-1");
+	assert_string_equal(f.out.events[0].project, "infra");
+	pf_free(&f);
+}
+
+static void test_codex_repeated_token_count_with_unchanged_totals_is_not_a_request(void **state)
+{
+	struct parse_fixture f;
+
+	(void)state;
+	pf_init(&f, &fmt_codex);
+	pf_line(&f, TC("2026-11-20T09:00:06Z", "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) ",\"last_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	pf_line(&f, TC("2026-11-20T09:00:07Z", "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) ",\"last_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	pf_line(&f, TC("2026-11-20T09:00:00Z", "null"));
+	assert_int_equal(f.out.n_events, 1);
+	assert_int_equal(f.out.n_rejects, 0);
+	pf_free(&f);
+}
+
+static void test_codex_total_only_events_use_the_difference_from_the_previous_total(void **state)
+{
+	struct parse_fixture f;
+
+	(void)state;
+	pf_init(&f, &fmt_codex);
+	pf_line(&f, TC("2026-11-20T09:00:06Z", "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	pf_line(&f, TC("2026-11-20T09:01:00Z", "{\"total_token_usage\":" USAGE(4000, 2000, 500, 100) "}"));
+	assert_int_equal(f.out.n_events, 2);
+	assert_int_equal(f.out.events[1].input_tokens, 3000 - 1400);
+	assert_int_equal(f.out.events[1].cache_read_tokens, 1400);
+	assert_int_equal(f.out.events[1].output_tokens, 300);
+	assert_int_equal(f.out.events[1].reasoning_tokens, 50);
+	/* No turn_context at all: the old default model. */
+	assert_string_equal(f.out.events[1].model, "gpt-5");
+	pf_free(&f);
+}
+
+static void test_codex_model_comes_from_turn_context_or_the_event_itself(void **state)
+{
+	struct parse_fixture f;
+
+	(void)state;
+	pf_init(&f, &fmt_codex);
+	pf_line(&f, TURN("gpt-5.1-codex"));
+	pf_line(&f, TC("2026-11-20T09:00:06Z", "{\"last_token_usage\":" USAGE(10, 0, 1, 0) "}"));
+	pf_line(&f, TC("2026-11-20T09:00:07Z", "{\"model\":\"gpt-5-mini\",\"last_token_usage\":" USAGE(100, 200, 10, 0) "}"));
+	assert_int_equal(f.out.n_events, 2);
+	assert_string_equal(f.out.events[0].model, "gpt-5.1-codex");
+	assert_string_equal(f.out.events[1].model, "gpt-5-mini");
+	/* Cached never exceeds input. */
+	assert_int_equal(f.out.events[1].input_tokens, 0);
+	assert_int_equal(f.out.events[1].cache_read_tokens, 100);
+	pf_free(&f);
+}
+
+static void test_codex_apply_patch_lines_belong_to_the_next_request(void **state)
+{
+	struct parse_fixture f;
+
+	(void)state;
+	pf_init(&f, &fmt_codex);
+	pf_line(&f, "{\"timestamp\":\"2026-11-20T09:00:05Z\",\"type\":\"response_item\",\"payload\":{\"type\":\"custom_tool_call\",\"name\":\"apply_patch\",\"input\":\"*** Begin Patch\\n*** Update File: a.py\\n@@\\n-x = 1\\n+x = 2\\n+y = 3\\n*** End Patch\\n\"}}");
+	pf_line(&f, "{\"timestamp\":\"2026-11-20T09:00:05Z\",\"type\":\"response_item\",\"payload\":{\"type\":\"function_call\",\"name\":\"shell\",\"arguments\":\"{\\\"command\\\":[\\\"apply_patch\\\",\\\"*** Begin Patch\\\\n*** Add File: b.py\\\\n+one\\\\n+two\\\\n*** End Patch\\\"]}\"}}");
+	pf_line(&f, TC("2026-11-20T09:00:06Z", "{\"last_token_usage\":" USAGE(10, 0, 1, 0) "}"));
+	pf_line(&f, TC("2026-11-20T09:00:07Z", "{\"last_token_usage\":" USAGE(11, 0, 1, 0) "}"));
+	assert_int_equal(f.out.n_events, 2);
+	assert_int_equal(f.out.events[0].lines_added, 4);
+	assert_int_equal(f.out.events[0].lines_removed, 1);
+	assert_int_equal(f.out.events[1].lines_added, 0);
+	pf_free(&f);
+}
+
+static void test_codex_rate_limit_percent_is_the_highest_window(void **state)
+{
+	struct parse_fixture f;
+
+	(void)state;
+	pf_init(&f, &fmt_codex);
+	pf_line(&f, "{\"timestamp\":\"2026-11-20T09:00:06Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":" USAGE(1, 0, 1, 0) "},\"rate_limits\":{\"primary\":{\"used_percent\":51.9},\"secondary\":{\"used_percent\":80.5}}}}");
+	assert_int_equal(f.out.n_events, 1);
+	assert_true(f.out.events[0].plan_used_pct > 80.4 && f.out.events[0].plan_used_pct < 80.6);
+	pf_free(&f);
+}
+
+static void test_codex_identity_is_stable_across_copies_and_forks(void **state)
+{
+	struct parse_fixture a, b;
+
+	(void)state;
+	pf_init(&a, &fmt_codex);
+	pf_line(&a, META);
+	pf_line(&a, TURN("gpt-5-codex"));
+	pf_line(&a, TC("2026-11-20T09:00:06Z", "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) ",\"last_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	pf_free(&a);
+	pf_init(&b, &fmt_codex);
+	pf_line(&b, "{\"timestamp\":\"2026-11-21T09:00:00Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"fork\"}}");
+	pf_line(&b, TURN("gpt-5-codex"));
+	pf_line(&b, TC("2026-11-20T09:00:06Z", "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) ",\"last_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	pf_line(&b, TC("2026-11-20T09:00:07Z", "{\"total_token_usage\":" USAGE(2000, 600, 300, 50) ",\"last_token_usage\":" USAGE(1000, 0, 100, 0) "}"));
+	assert_int_equal(b.out.n_events, 2);
+	pf_init(&a, &fmt_codex);
+	pf_line(&a, TURN("gpt-5-codex"));
+	pf_line(&a, TC("2026-11-20T09:00:06Z", "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) ",\"last_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	assert_int_equal(a.out.events[0].id, b.out.events[0].id);
+	assert_true(b.out.events[0].id != b.out.events[1].id);
+	pf_free(&a);
+	pf_free(&b);
+}
+
+static void test_codex_state_survives_save_and_load(void **state)
+{
+	struct parse_fixture f;
+	struct buf text = BUF_INIT;
+
+	(void)state;
+	pf_init(&f, &fmt_codex);
+	pf_line(&f, META);
+	pf_line(&f, TURN("gpt-5.1-codex"));
+	pf_line(&f, TC("2026-11-20T09:00:06Z", "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	fmt_codex.save(f.state, &text);
+	memset(f.state, 0xff, fmt_codex.state_size);
+	fmt_codex.load(f.state, text.data);
+	/* Same totals again: still recognised as a repeat after the reload. */
+	pf_line(&f, TC("2026-11-20T09:00:07Z", "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	pf_line(&f, TC("2026-11-20T09:01:00Z", "{\"total_token_usage\":" USAGE(1500, 600, 300, 50) "}"));
+	assert_int_equal(f.out.n_events, 2);
+	assert_int_equal(f.out.events[1].input_tokens, 500);
+	assert_string_equal(f.out.events[1].model, "gpt-5.1-codex");
+	assert_string_equal(f.out.events[1].session, "sess-1");
+	buf_free(&text);
+	pf_free(&f);
+}
+
+static void test_codex_malformed_lines_are_rejected_with_a_reason(void **state)
+{
+	struct parse_fixture f;
+
+	(void)state;
+	pf_init(&f, &fmt_codex);
+	pf_line(&f, TC("2026-11-20T09:00:06Z", "{\"total_token_usage\":{\"input_tokens\":\"many\"}}"));
+	pf_line(&f, TC("2026-11-20T25:00:06Z", "{\"last_token_usage\":" USAGE(1, 0, 1, 0) "}"));
+	pf_line(&f, "{\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":" USAGE(1, 0, 1, 0) "}}}");
+	pf_line(&f, TC("2026-11-20T09:00:06Z", "{\"rate_limits\":{}}"));
+	pf_line(&f, "{\"timestamp\":\"2026-11-20T09:00:06Z\",\"type\":\"turn_context\",\"payload\":\"oops\"}");
+	assert_int_equal(f.out.n_events, 0);
+	assert_int_equal(f.out.n_rejects, 5);
+	assert_string_equal(f.out.rejects[0].reason, "token counts must be non-negative integers");
+	assert_string_equal(f.out.rejects[1].reason, "impossible timestamp: '2026-11-20T25:00:06Z'");
+	assert_string_equal(f.out.rejects[2].reason, "missing timestamp");
+	assert_string_equal(f.out.rejects[3].reason, "token_count without total_token_usage or last_token_usage");
+	assert_string_equal(f.out.rejects[4].reason, "missing object 'payload'");
+	pf_free(&f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_codex_cached_tokens_are_not_double_counted),
+		cmocka_unit_test(test_codex_repeated_token_count_with_unchanged_totals_is_not_a_request),
+		cmocka_unit_test(test_codex_total_only_events_use_the_difference_from_the_previous_total),
+		cmocka_unit_test(test_codex_model_comes_from_turn_context_or_the_event_itself),
+		cmocka_unit_test(test_codex_apply_patch_lines_belong_to_the_next_request),
+		cmocka_unit_test(test_codex_rate_limit_percent_is_the_highest_window),
+		cmocka_unit_test(test_codex_identity_is_stable_across_copies_and_forks),
+		cmocka_unit_test(test_codex_state_survives_save_and_load),
+		cmocka_unit_test(test_codex_malformed_lines_are_rejected_with_a_reason),
+	};
+
+	return cmocka_run_group_tests_name("codex", tests, NULL, NULL);
+}

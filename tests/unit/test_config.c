@@ -1,0 +1,161 @@
+/* test_config.c - payback.yaml loading, defaults and error positions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../daemon/config.h"
+
+static char err[4096];
+
+static int load(struct config *c, const char *text)
+{
+	return config_load_text(c, "/etc/payback/payback.yaml", text, err, sizeof(err));
+}
+
+static void test_config_without_a_file_uses_built_in_defaults(void **state)
+{
+	struct config c;
+
+	(void)state;
+	setenv("XDG_STATE_HOME", "/var/tmp/xdg", 1);
+	unsetenv("STATE_DIRECTORY");
+	assert_int_equal(config_load(&c, NULL, err, sizeof(err)), 0);
+	assert_string_equal(c.timezone, "UTC");
+	assert_string_equal(c.storage_path, "/var/tmp/xdg/payback/payback.db");
+	assert_int_equal(c.n_sources, 0);
+	config_free(&c);
+	setenv("STATE_DIRECTORY", "/var/lib/payback", 1);
+	assert_int_equal(config_load(&c, NULL, err, sizeof(err)), 0);
+	assert_string_equal(c.storage_path, "/var/lib/payback/payback.db");
+	config_free(&c);
+	unsetenv("STATE_DIRECTORY");
+}
+
+static void test_config_reads_storage_timezone_and_sources(void **state)
+{
+	struct config c;
+
+	(void)state;
+	assert_int_equal(load(&c, "storage:\n  path: data/p.db\ntimezone: Europe/Lisbon\n"
+				  "sources:\n"
+				  "  - path: /srv/logs\n    format: auto\n    developer: \"/srv/logs/{developer}/...\"\n"
+				  "  - {path: codex, format: codex, developer: ana, tool: codex-cli}\n"),
+			 0);
+	assert_string_equal(c.storage_path, "/etc/payback/data/p.db");
+	assert_string_equal(c.timezone, "Europe/Lisbon");
+	assert_int_equal(c.n_sources, 2);
+	assert_string_equal(c.sources[0].path, "/srv/logs");
+	assert_string_equal(c.sources[0].developer, "/srv/logs/{developer}/...");
+	assert_string_equal(c.sources[1].path, "/etc/payback/codex");
+	assert_string_equal(c.sources[1].format, "codex");
+	assert_string_equal(c.sources[1].tool, "codex-cli");
+	config_free(&c);
+}
+
+static void test_config_unknown_key_names_its_position_and_a_suggestion(void **state)
+{
+	struct config c;
+
+	(void)state;
+	assert_int_equal(load(&c, "storage:\n  path: p.db\ntimezon: UTC\n"), -1);
+	assert_string_equal(err, "/etc/payback/payback.yaml:3:1: unknown key 'timezon' (did you mean "
+				 "'timezone'?)");
+	config_free(&c);
+	assert_int_equal(load(&c, "storage:\n  paht: p.db\n"), -1);
+	assert_string_equal(err, "/etc/payback/payback.yaml:2:3: unknown key 'paht' in storage (did "
+				 "you mean 'path'?)");
+	config_free(&c);
+	assert_int_equal(load(&c, "sources:\n  - path: /x\n    formt: auto\n"), -1);
+	assert_string_equal(err, "/etc/payback/payback.yaml:3:5: unknown key 'formt' in a source (did "
+				 "you mean 'format'?)");
+	config_free(&c);
+	assert_int_equal(load(&c, "zzzzzz: 1\n"), -1);
+	assert_string_equal(err, "/etc/payback/payback.yaml:1:1: unknown key 'zzzzzz'");
+	config_free(&c);
+}
+
+static void test_config_wrong_types_and_values_are_errors_with_positions(void **state)
+{
+	struct config c;
+
+	(void)state;
+	assert_int_equal(load(&c, "timezone: Mars/Olympus\n"), -1);
+	assert_string_equal(err, "/etc/payback/payback.yaml:1:11: unknown time zone 'Mars/Olympus' "
+				 "(expected an IANA name such as Europe/Lisbon)");
+	config_free(&c);
+	assert_int_equal(load(&c, "sources: /var/log\n"), -1);
+	assert_string_equal(err, "/etc/payback/payback.yaml:1:10: sources must be a list");
+	config_free(&c);
+	assert_int_equal(load(&c, "sources:\n  - format: codex\n"), -1);
+	assert_string_equal(err, "/etc/payback/payback.yaml:2:5: a source needs a 'path'");
+	config_free(&c);
+	assert_int_equal(load(&c, "sources:\n  - {path: /x, format: jsonl}\n"), -1);
+	assert_string_equal(err, "/etc/payback/payback.yaml:2:24: unknown format 'jsonl' (expected "
+				 "auto, native, claude-code or codex)");
+	config_free(&c);
+	assert_int_equal(load(&c, "storage:\n  path: [a, b]\n"), -1);
+	assert_string_equal(err, "/etc/payback/payback.yaml:2:9: storage.path must be a value");
+	config_free(&c);
+}
+
+static void test_config_reports_every_problem_not_only_the_first(void **state)
+{
+	struct config c;
+
+	(void)state;
+	assert_int_equal(load(&c, "timezon: UTC\nstorage: 5\n"), -1);
+	assert_non_null(strstr(err, ":1:1: unknown key 'timezon'"));
+	assert_non_null(strstr(err, "\n/etc/payback/payback.yaml:2:10: storage must be a mapping"));
+	config_free(&c);
+}
+
+static void test_config_yaml_syntax_errors_and_duplicates_have_positions(void **state)
+{
+	struct config c;
+
+	(void)state;
+	assert_int_equal(load(&c, "timezone: UTC\nstorage:\n  path: \"unterminated\n"), -1);
+	assert_non_null(strstr(err, "/etc/payback/payback.yaml:"));
+	assert_non_null(strstr(err, "quoted scalar"));
+	config_free(&c);
+	assert_int_equal(load(&c, "timezone: UTC\ntimezone: Europe/Lisbon\n"), -1);
+	assert_string_equal(err, "/etc/payback/payback.yaml:2:1: duplicate key 'timezone' (first at "
+				 "line 1)");
+	config_free(&c);
+	assert_int_equal(load(&c, "a: &x 1\nb: *x\n"), -1);
+	config_free(&c);
+	assert_int_equal(load(&c, "- 1\n- 2\n"), -1);
+	assert_string_equal(err, "/etc/payback/payback.yaml:1:1: the configuration must be a mapping");
+	config_free(&c);
+}
+
+static void test_config_empty_file_is_all_defaults(void **state)
+{
+	struct config c;
+
+	(void)state;
+	assert_int_equal(load(&c, ""), 0);
+	assert_string_equal(c.timezone, "UTC");
+	config_free(&c);
+	assert_int_equal(load(&c, "# only a comment\n"), 0);
+	config_free(&c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config_without_a_file_uses_built_in_defaults),
+		cmocka_unit_test(test_config_reads_storage_timezone_and_sources),
+		cmocka_unit_test(test_config_unknown_key_names_its_position_and_a_suggestion),
+		cmocka_unit_test(test_config_wrong_types_and_values_are_errors_with_positions),
+		cmocka_unit_test(test_config_reports_every_problem_not_only_the_first),
+		cmocka_unit_test(test_config_yaml_syntax_errors_and_duplicates_have_positions),
+		cmocka_unit_test(test_config_empty_file_is_all_defaults),
+	};
+
+	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}

@@ -1,0 +1,200 @@
+/* test_store.c - migrations, exactly-once event storage, edits and file state. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../daemon/store.h"
+
+static struct store *open_mem(void)
+{
+	struct store *st;
+	char err[256];
+
+	assert_int_equal(store_open(&st, ":memory:", err, sizeof(err)), 0);
+	return st;
+}
+
+static int64_t query_int(struct store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	int64_t v = -1;
+
+	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL), SQLITE_OK);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		v = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return v;
+}
+
+static struct event *add(struct batch *b, uint64_t id, int64_t in, int64_t out, int is_partial)
+{
+	struct event *e = batch_add_event(b);
+
+	e->id = id;
+	e->ts_ms = 1795183391123LL;
+	e->developer = "ana";
+	e->tool = "claude-code";
+	e->model = "m";
+	e->input_tokens = in;
+	e->output_tokens = out;
+	e->latency_ms = -1;
+	e->plan_used_pct = -1;
+	e->is_partial = is_partial;
+	return e;
+}
+
+static void test_store_migrations_set_the_schema_version(void **state)
+{
+	struct store *st = open_mem();
+
+	(void)state;
+	assert_true(store_schema_version(st) >= 1);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM sqlite_master WHERE name = 'event'"), 1);
+	store_close(st);
+}
+
+static void test_store_counts_an_event_once_and_keeps_the_largest_copy(void **state)
+{
+	struct store *st = open_mem();
+	struct batch b;
+	struct store_counts c = {0, 0, 0};
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	add(&b, 1, 10, 5, 1);
+	add(&b, 1, 10, 50, 1);
+	add(&b, 1, 10, 20, 1);
+	add(&b, 2, 7, 7, 0);
+	add(&b, 2, 7, 70, 0); /* not partial: a copy never changes it */
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(store_commit(st), 0);
+	assert_int_equal(c.added, 2);
+	assert_int_equal(c.duplicates, 3);
+	assert_int_equal(query_int(st, "SELECT output_tokens FROM event WHERE id = 1"), 50);
+	assert_int_equal(query_int(st, "SELECT output_tokens FROM event WHERE id = 2"), 7);
+	batch_free(&b);
+	store_close(st);
+}
+
+static void test_store_edits_count_once_and_a_decline_takes_them_back(void **state)
+{
+	struct store *st = open_mem();
+	struct batch b;
+	struct store_counts c = {0, 0, 0};
+	struct edit *ed;
+	struct decision *d;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	add(&b, 1, 1, 1, 1);
+	for (int i = 0; i < 2; i++) {
+		ed = batch_add_edit(&b);
+		ed->id = 100;
+		ed->event_id = 1;
+		ed->lines_added = 3;
+		ed->lines_removed = 2;
+	}
+	ed = batch_add_edit(&b);
+	ed->id = 101;
+	ed->event_id = 1;
+	ed->lines_added = 4;
+	store_begin(st);
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(query_int(st, "SELECT lines_added FROM event WHERE id = 1"), 7);
+	assert_int_equal(query_int(st, "SELECT lines_removed FROM event WHERE id = 1"), 2);
+	assert_int_equal(query_int(st, "SELECT outcome = 'accepted' FROM event WHERE id = 1"), 1);
+	batch_reset(&b);
+	for (int i = 0; i < 2; i++) {
+		d = batch_add_decision(&b);
+		d->edit_id = 101;
+		d->is_declined = 1;
+	}
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	store_commit(st);
+	assert_int_equal(query_int(st, "SELECT lines_added FROM event WHERE id = 1"), 3);
+	assert_int_equal(query_int(st, "SELECT outcome = 'rejected' FROM event WHERE id = 1"), 1);
+	batch_free(&b);
+	store_close(st);
+}
+
+static int collect(const struct store_file *f, void *arg)
+{
+	struct store_file *out = arg;
+
+	assert_string_equal(f->path, "/logs/a.jsonl");
+	assert_string_equal(f->state, "model gpt-5\n");
+	out->offset = f->offset;
+	out->fp = f->fp;
+	out->id = f->id;
+	return 0;
+}
+
+static void test_store_file_state_round_trips_and_rejects_are_kept_once(void **state)
+{
+	struct store *st = open_mem();
+	struct store_file f, got;
+	struct batch b;
+	struct store_counts c = {0, 0, 0};
+	struct reject *r;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	memset(&b, 0, sizeof(b));
+	f.path = "/logs/a.jsonl";
+	f.format = "codex";
+	f.state = "model gpt-5\n";
+	f.offset = 4096;
+	f.fp = 0xfedcba9876543210ULL;
+	store_begin(st);
+	assert_int_equal(store_file_save(st, &f), 0);
+	assert_true(f.id > 0);
+	r = batch_add_reject(&b);
+	r->line_no = 3;
+	r->offset = 200;
+	r->reason = "invalid JSON";
+	assert_int_equal(store_add_batch(st, f.id, &b, &c), 0);
+	assert_int_equal(store_add_batch(st, f.id, &b, &c), 0);
+	store_commit(st);
+	memset(&got, 0, sizeof(got));
+	assert_int_equal(store_files_each(st, collect, &got), 0);
+	assert_int_equal(got.offset, 4096);
+	assert_int_equal(got.fp, 0xfedcba9876543210ULL);
+	assert_int_equal(got.id, f.id);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM reject"), 1);
+	batch_free(&b);
+	store_close(st);
+}
+
+static void test_store_rolled_back_batch_leaves_nothing(void **state)
+{
+	struct store *st = open_mem();
+	struct batch b;
+	struct store_counts c = {0, 0, 0};
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	add(&b, 9, 1, 1, 0);
+	store_begin(st);
+	store_add_batch(st, 0, &b, &c);
+	store_rollback(st);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM event"), 0);
+	batch_free(&b);
+	store_close(st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_store_migrations_set_the_schema_version),
+		cmocka_unit_test(test_store_counts_an_event_once_and_keeps_the_largest_copy),
+		cmocka_unit_test(test_store_edits_count_once_and_a_decline_takes_them_back),
+		cmocka_unit_test(test_store_file_state_round_trips_and_rejects_are_kept_once),
+		cmocka_unit_test(test_store_rolled_back_batch_leaves_nothing),
+	};
+
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
