@@ -15,13 +15,35 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "log.h"
 #include "schema_sql.h"
 #include "util.h"
 
+#define EVENT_COLUMNS 23
+#define EVENT_ROWS 64
+
+static const char event_insert_head[] =
+	"INSERT INTO event (uid, ts, developer_id, tool_id, model_id, task_id, project_id, "
+	"session_id, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, "
+	"reasoning_tokens, latency_ms, outcome, lines_added, lines_removed, lines_suggested, "
+	"lines_accepted, cost_usd, plan_used_pct, source_id, source_offset) VALUES ";
+
+/* A second copy of a request keeps the copy with the largest token total:
+ * Claude streams a response over several lines, the last carrying the
+ * final count, and any copy may be read first. */
+static const char event_insert_tail[] =
+	" ON CONFLICT (uid) DO UPDATE SET input_tokens = excluded.input_tokens, "
+	"cache_read_tokens = excluded.cache_read_tokens, "
+	"cache_write_tokens = excluded.cache_write_tokens, "
+	"output_tokens = excluded.output_tokens, reasoning_tokens = excluded.reasoning_tokens "
+	"WHERE excluded.input_tokens + excluded.cache_read_tokens + excluded.cache_write_tokens + "
+	"excluded.output_tokens > event.input_tokens + event.cache_read_tokens + "
+	"event.cache_write_tokens + event.output_tokens";
+
 enum {
 	S_EVENT_INSERT,
-	S_EVENT_GROW,
+	S_EVENT_INSERT_MANY,
 	S_EDIT_INSERT,
 	S_EDIT_APPLY,
 	S_DECLINE,
@@ -29,32 +51,23 @@ enum {
 	S_REJECT,
 	S_FILE_INSERT,
 	S_FILE_UPDATE,
+	S_NAME_FIND,
+	S_NAME_ADD,
+	S_EVENT_MAX,
 	S_COUNT
 };
 
 static const char *const stmt_sql[S_COUNT] = {
-	[S_EVENT_INSERT] =
-		"INSERT OR IGNORE INTO event (id, ts, developer, tool, model, task, project, "
-		"session, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, "
-		"reasoning_tokens, latency_ms, outcome, lines_added, lines_removed, "
-		"lines_suggested, lines_accepted, cost_usd, plan_used_pct, source_id, "
-		"source_offset) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
-		"?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
-	/* A later copy of a streamed response carries the final counts. */
-	[S_EVENT_GROW] = "UPDATE event SET input_tokens = ?2, cache_read_tokens = ?3, "
-			 "cache_write_tokens = ?4, output_tokens = ?5, reasoning_tokens = ?6 "
-			 "WHERE id = ?1 AND input_tokens + cache_read_tokens + "
-			 "cache_write_tokens + output_tokens < ?2 + ?3 + ?4 + ?5",
-	[S_EDIT_INSERT] = "INSERT OR IGNORE INTO edit (id, event_id, lines_added, lines_removed) "
+	[S_EDIT_INSERT] = "INSERT OR IGNORE INTO edit (id, event_uid, lines_added, lines_removed) "
 			  "VALUES (?1, ?2, ?3, ?4)",
 	[S_EDIT_APPLY] = "UPDATE event SET lines_added = lines_added + ?2, "
 			 "lines_removed = lines_removed + ?3, "
-			 "outcome = coalesce(outcome, 'accepted') WHERE id = ?1",
+			 "outcome = coalesce(outcome, 'accepted') WHERE uid = ?1",
 	[S_DECLINE] = "UPDATE edit SET is_declined = 1 WHERE id = ?1 AND is_declined = 0 "
-		      "RETURNING event_id, lines_added, lines_removed",
+		      "RETURNING event_uid, lines_added, lines_removed",
 	[S_DECLINE_APPLY] = "UPDATE event SET lines_added = max(0, lines_added - ?2), "
 			    "lines_removed = max(0, lines_removed - ?3), outcome = 'rejected' "
-			    "WHERE id = ?1",
+			    "WHERE uid = ?1",
 	[S_REJECT] = "INSERT OR IGNORE INTO reject (source_id, line_no, offset, reason, excerpt, "
 		     "at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[S_FILE_INSERT] = "INSERT INTO source_file (path, first_read) VALUES (?1, ?2) "
@@ -63,13 +76,34 @@ static const char *const stmt_sql[S_COUNT] = {
 			  "size = ?6, mtime_ns = ?7, offset = ?8, line_no = ?9, fp_len = ?10, "
 			  "fp = ?11, state = ?12, events = ?13, rejected = ?14, last_read = ?15 "
 			  "WHERE id = ?1",
+	[S_NAME_FIND] = "SELECT id FROM name WHERE text = ?1",
+	[S_NAME_ADD] = "INSERT INTO name (text) VALUES (?1)",
+	[S_EVENT_MAX] = "SELECT coalesce(max(id), 0) FROM event",
+};
+
+/* Names already resolved to ids, by text: most events repeat a few names. */
+struct name_slot {
+	char *text;
+	uint64_t hash;
+	int64_t id;
 };
 
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
 	int in_tx;
+	struct name_slot *names;
+	size_t n_names, cap_names; /* cap is a power of two */
 };
+
+static void names_clear(struct store *st)
+{
+	for (size_t i = 0; i < st->cap_names; i++)
+		free(st->names[i].text);
+	free(st->names);
+	st->names = NULL;
+	st->n_names = st->cap_names = 0;
+}
 
 static const char *const outcome_names[] = {NULL, "accepted", "rejected", "edited"};
 
@@ -137,24 +171,41 @@ fail:
 	return -1;
 }
 
+/*
+ * Memory statistics cost a global mutex on every allocation; Payback does not
+ * read them. Must run before SQLite initialises, so it happens once, first.
+ */
+static void configure_sqlite_once(void)
+{
+	static int is_done;
+
+	if (!is_done) {
+		sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+		is_done = 1;
+	}
+}
+
 int store_open(struct store **out, const char *path, char *err, size_t errlen)
 {
 	struct store *st = calloc(1, sizeof(*st));
 
+	configure_sqlite_once();
 	*out = NULL;
 	if (st == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-	    SQLITE_OK) {
+	/* One connection per thread that uses it: SQLite's own locking is not needed. */
+	if (sqlite3_open_v2(path, &st->db,
+			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path,
 			 st->db ? sqlite3_errmsg(st->db) : "cannot open database");
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 10000);
 	if (exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-		     "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -16000; "
+		     "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -24000; PRAGMA page_size = 8192; PRAGMA wal_autocheckpoint = 4000; "
 		     "PRAGMA temp_store = MEMORY") < 0) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
 		goto fail;
@@ -162,8 +213,27 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 	if (migrate(st, err, errlen) < 0)
 		goto fail;
 	for (int i = 0; i < S_COUNT; i++) {
-		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT,
-				       &st->stmt[i], NULL) != SQLITE_OK) {
+		struct buf sql = BUF_INIT;
+		int rc;
+
+		if (i == S_EVENT_INSERT || i == S_EVENT_INSERT_MANY) {
+			int rows = i == S_EVENT_INSERT ? 1 : EVENT_ROWS;
+
+			buf_puts(&sql, event_insert_head);
+			for (int r = 0; r < rows; r++) {
+				buf_puts(&sql, r ? ",(" : "(");
+				for (int k = 0; k < EVENT_COLUMNS; k++)
+					buf_puts(&sql, k ? ",?" : "?");
+				buf_putc(&sql, ')');
+			}
+			buf_puts(&sql, event_insert_tail);
+		} else {
+			buf_puts(&sql, stmt_sql[i]);
+		}
+		rc = sqlite3_prepare_v3(st->db, sql.data, -1, SQLITE_PREPARE_PERSISTENT,
+					&st->stmt[i], NULL);
+		buf_free(&sql);
+		if (rc != SQLITE_OK) {
 			snprintf(err, errlen, "%s: preparing statement: %s", path,
 				 sqlite3_errmsg(st->db));
 			goto fail;
@@ -180,6 +250,7 @@ void store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
+	names_clear(st);
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	if (st->db) {
@@ -223,6 +294,8 @@ void store_rollback(struct store *st)
 	if (st->in_tx)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	st->in_tx = 0;
+	/* Names added in the rolled back transaction are gone again. */
+	names_clear(st);
 }
 
 static const char *col_text(sqlite3_stmt *s, int i)
@@ -327,63 +400,167 @@ int store_file_save(struct store *st, struct store_file *f)
 	return step_done(st, s);
 }
 
-static int add_event(struct store *st, int64_t source_id, const struct event *e,
-		     struct store_counts *c)
+static int names_grow(struct store *st)
 {
-	sqlite3_stmt *s = st->stmt[S_EVENT_INSERT];
+	size_t cap = st->cap_names ? st->cap_names * 2 : 256;
+	struct name_slot *slots = calloc(cap, sizeof(*slots));
 
-	sqlite3_bind_int64(s, 1, (int64_t)e->id);
-	sqlite3_bind_int64(s, 2, e->ts_ms);
-	bind_text(s, 3, e->developer);
-	bind_text(s, 4, e->tool);
-	bind_text(s, 5, e->model);
-	bind_text(s, 6, e->task);
-	bind_text(s, 7, e->project);
-	bind_text(s, 8, e->session);
-	sqlite3_bind_int64(s, 9, e->input_tokens);
-	sqlite3_bind_int64(s, 10, e->cache_read_tokens);
-	sqlite3_bind_int64(s, 11, e->cache_write_tokens);
-	sqlite3_bind_int64(s, 12, e->output_tokens);
-	sqlite3_bind_int64(s, 13, e->reasoning_tokens);
-	if (e->latency_ms >= 0)
-		sqlite3_bind_int64(s, 14, e->latency_ms);
-	else
-		sqlite3_bind_null(s, 14);
-	bind_text(s, 15, outcome_names[e->outcome]);
-	sqlite3_bind_int64(s, 16, e->lines_added);
-	sqlite3_bind_int64(s, 17, e->lines_removed);
-	sqlite3_bind_int64(s, 18, e->lines_suggested);
-	sqlite3_bind_int64(s, 19, e->lines_accepted);
-	if (e->has_cost)
-		sqlite3_bind_double(s, 20, e->cost_usd);
-	else
-		sqlite3_bind_null(s, 20);
-	if (e->plan_used_pct >= 0)
-		sqlite3_bind_double(s, 21, e->plan_used_pct);
-	else
-		sqlite3_bind_null(s, 21);
-	if (source_id > 0)
-		sqlite3_bind_int64(s, 22, source_id);
-	else
-		sqlite3_bind_null(s, 22);
-	sqlite3_bind_int64(s, 23, e->offset);
-	if (step_done(st, s) < 0)
+	if (slots == NULL)
 		return -1;
-	if (sqlite3_changes(st->db) > 0) {
-		c->added++;
+	for (size_t i = 0; i < st->cap_names; i++) {
+		size_t h;
+
+		if (st->names[i].text == NULL)
+			continue;
+		h = st->names[i].hash & (cap - 1);
+		while (slots[h].text)
+			h = (h + 1) & (cap - 1);
+		slots[h] = st->names[i];
+	}
+	free(st->names);
+	st->names = slots;
+	st->cap_names = cap;
+	return 0;
+}
+
+/* The id of a name, adding it to the name table the first time. 0 on error. */
+static int64_t name_id(struct store *st, const char *text)
+{
+	sqlite3_stmt *s;
+	uint64_t hash = hash64_str(text, 0);
+	size_t h;
+	int64_t id = 0;
+
+	if ((st->n_names + 1) * 2 > st->cap_names && names_grow(st) < 0)
+		return 0;
+	h = hash & (st->cap_names - 1);
+	for (; st->names[h].text; h = (h + 1) & (st->cap_names - 1))
+		if (st->names[h].hash == hash && strcmp(st->names[h].text, text) == 0)
+			return st->names[h].id;
+	s = st->stmt[S_NAME_FIND];
+	sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (id == 0) {
+		s = st->stmt[S_NAME_ADD];
+		sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
+		if (step_done(st, s) < 0)
+			return 0;
+		id = sqlite3_last_insert_rowid(st->db);
+	}
+	st->names[h].text = strdup(text);
+	if (st->names[h].text == NULL)
+		return id;
+	st->names[h].id = id;
+	st->names[h].hash = hash;
+	st->n_names++;
+	return id;
+}
+
+/* Binds the id of an optional name, NULL when there is none. */
+static int bind_name(struct store *st, sqlite3_stmt *s, int i, const char *text)
+{
+	int64_t id;
+
+	if (text == NULL) {
+		sqlite3_bind_null(s, i);
 		return 0;
 	}
-	c->duplicates++;
-	if (!e->is_partial)
-		return 0;
-	s = st->stmt[S_EVENT_GROW];
-	sqlite3_bind_int64(s, 1, (int64_t)e->id);
-	sqlite3_bind_int64(s, 2, e->input_tokens);
-	sqlite3_bind_int64(s, 3, e->cache_read_tokens);
-	sqlite3_bind_int64(s, 4, e->cache_write_tokens);
-	sqlite3_bind_int64(s, 5, e->output_tokens);
-	sqlite3_bind_int64(s, 6, e->reasoning_tokens);
-	return step_done(st, s);
+	id = name_id(st, text);
+	if (id == 0)
+		return -1;
+	sqlite3_bind_int64(s, i, id);
+	return 0;
+}
+
+/* Binds event e as the row-th row of a multi-row insert. */
+static int bind_event(struct store *st, sqlite3_stmt *s, int row, int64_t source_id,
+		      const struct event *e)
+{
+	int p = row * EVENT_COLUMNS;
+
+	sqlite3_bind_int64(s, p + 1, (int64_t)e->id);
+	sqlite3_bind_int64(s, p + 2, e->ts_ms);
+	if (bind_name(st, s, p + 3, e->developer ? e->developer : "unknown") < 0 ||
+	    bind_name(st, s, p + 4, e->tool) < 0 || bind_name(st, s, p + 5, e->model) < 0 ||
+	    bind_name(st, s, p + 6, e->task) < 0 || bind_name(st, s, p + 7, e->project) < 0 ||
+	    bind_name(st, s, p + 8, e->session) < 0)
+		return -1;
+	sqlite3_bind_int64(s, p + 9, e->input_tokens);
+	sqlite3_bind_int64(s, p + 10, e->cache_read_tokens);
+	sqlite3_bind_int64(s, p + 11, e->cache_write_tokens);
+	sqlite3_bind_int64(s, p + 12, e->output_tokens);
+	sqlite3_bind_int64(s, p + 13, e->reasoning_tokens);
+	if (e->latency_ms >= 0)
+		sqlite3_bind_int64(s, p + 14, e->latency_ms);
+	else
+		sqlite3_bind_null(s, p + 14);
+	bind_text(s, p + 15, outcome_names[e->outcome]);
+	sqlite3_bind_int64(s, p + 16, e->lines_added);
+	sqlite3_bind_int64(s, p + 17, e->lines_removed);
+	sqlite3_bind_int64(s, p + 18, e->lines_suggested);
+	sqlite3_bind_int64(s, p + 19, e->lines_accepted);
+	if (e->has_cost)
+		sqlite3_bind_double(s, p + 20, e->cost_usd);
+	else
+		sqlite3_bind_null(s, p + 20);
+	if (e->plan_used_pct >= 0)
+		sqlite3_bind_double(s, p + 21, e->plan_used_pct);
+	else
+		sqlite3_bind_null(s, p + 21);
+	if (source_id > 0)
+		sqlite3_bind_int64(s, p + 22, source_id);
+	else
+		sqlite3_bind_null(s, p + 22);
+	sqlite3_bind_int64(s, p + 23, e->offset);
+	return 0;
+}
+
+static int64_t max_event_rowid(struct store *st)
+{
+	sqlite3_stmt *s = st->stmt[S_EVENT_MAX];
+	int64_t id = -1;
+
+	if (sqlite3_step(s) == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	return id;
+}
+
+/*
+ * Inserts events EVENT_ROWS at a time: one statement per row would spend
+ * more time starting and finishing statements than storing rows. Rowids are
+ * assigned as max(rowid) + 1 and events are never deleted, so the growth of
+ * the largest rowid counts the rows really added; the rest were copies of
+ * stored requests.
+ */
+static int add_events(struct store *st, int64_t source_id, const struct event *ev, size_t n,
+		      struct store_counts *c)
+{
+	int64_t before = max_event_rowid(st), after;
+	size_t i = 0;
+
+	if (before < 0)
+		return -1;
+	while (i < n) {
+		int is_many = n - i >= EVENT_ROWS;
+		sqlite3_stmt *s = st->stmt[is_many ? S_EVENT_INSERT_MANY : S_EVENT_INSERT];
+		int rows = is_many ? EVENT_ROWS : 1;
+
+		for (int r = 0; r < rows; r++)
+			if (bind_event(st, s, r, source_id, &ev[i + (size_t)r]) < 0)
+				return -1;
+		if (step_done(st, s) < 0)
+			return -1;
+		i += (size_t)rows;
+	}
+	after = max_event_rowid(st);
+	if (after < 0)
+		return -1;
+	c->added += after - before;
+	c->duplicates += (int64_t)n - (after - before);
+	return 0;
 }
 
 static int add_edit(struct store *st, const struct edit *ed)
@@ -435,9 +612,8 @@ int store_add_batch(struct store *st, int64_t source_id, const struct batch *b,
 {
 	int64_t now = (int64_t)time(NULL);
 
-	for (size_t i = 0; i < b->n_events; i++)
-		if (add_event(st, source_id, &b->events[i], c) < 0)
-			return -1;
+	if (add_events(st, source_id, b->events, b->n_events, c) < 0)
+		return -1;
 	for (size_t i = 0; i < b->n_edits; i++)
 		if (add_edit(st, &b->edits[i]) < 0)
 			return -1;

@@ -212,7 +212,7 @@ int report_usage(sqlite3 *db, const struct report_query *q, struct report *r, ch
 		buf_printf(&sql, "%s AS k%zu, ", key_sql[q->keys[i]], i);
 	buf_puts(&sql, "count(*), sum(input_tokens), sum(cache_read_tokens), "
 		       "sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens) "
-		       "FROM event WHERE ts >= ?1 AND ts < ?2 GROUP BY ");
+		       "FROM event_named WHERE ts >= ?1 AND ts < ?2 GROUP BY ");
 	for (size_t i = 0; i < q->n_keys; i++)
 		buf_printf(&sql, "%sk%zu", i ? ", " : "", i);
 	buf_puts(&sql, " ORDER BY ");

@@ -27,9 +27,6 @@ struct event {
 	int has_cost;
 	double plan_used_pct; /* how close to plan limits, -1 when unknown */
 	int64_t offset;       /* byte offset of the line in its source */
-	/* Set when a later copy of the same request may carry more tokens
-	 * (Claude streams a response as several lines): keep the largest. */
-	int is_partial;
 };
 
 /* An agent edit (Claude Edit/MultiEdit/Write, Codex apply_patch). */

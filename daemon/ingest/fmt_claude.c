@@ -185,7 +185,6 @@ static void read_assistant(struct parse_ctx *ctx, const cJSON *line, const cJSON
 		e->project = parse_basename(ctx, str_or(line, outer, "cwd"));
 		e->latency_ms = -1;
 		e->plan_used_pct = -1;
-		e->is_partial = 1;
 		cost = cJSON_GetObjectItemCaseSensitive(line, "costUSD");
 		if (cJSON_IsNumber(cost) && cost->valuedouble >= 0) {
 			e->cost_usd = cost->valuedouble;

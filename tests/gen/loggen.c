@@ -258,7 +258,7 @@ static int64_t claude_request(struct cctx *c, struct csession *s, int64_t t, int
 	int64_t out_final = between(40, 1600), in = between(3, 40);
 	int64_t cw = chance(30) ? between(500, 9000) : 0;
 	int64_t cr = *ctx_tokens;
-	int n_blocks = 1 + (chance(60) ? 1 : 0) + (chance(50) ? 1 : 0);
+	int n_blocks = 1 + (chance(35) ? 1 : 0) + (chance(15) ? 1 : 0);
 	const char *tool = "Bash";
 	int is_edit = chance(18), is_declined = 0;
 
@@ -297,12 +297,12 @@ static int64_t claude_request(struct cctx *c, struct csession *s, int64_t t, int
 				 "{\"type\":\"tool_use\",\"id\":\"%s\",\"name\":\"%s\",\"input\":%s}",
 				 tool_id, tool, input);
 		} else if (b == 0 && n_blocks == 3) {
-			text(body, 1200, (int)between(30, 160));
+			text(body, 1200, (int)between(5, 30));
 			snprintf(block, sizeof(block),
 				 "{\"type\":\"thinking\",\"thinking\":\"%s\",\"signature\":\"EqQBCkYIBxgC%s\"}",
 				 body, msg_id + 6);
 		} else {
-			text(body, 1200, (int)between(10, 90));
+			text(body, 1200, (int)between(5, 40));
 			snprintf(block, sizeof(block), "{\"type\":\"text\",\"text\":\"%s\"}", body);
 		}
 		snprintf(usage, sizeof(usage),
@@ -335,13 +335,13 @@ static int64_t claude_request(struct cctx *c, struct csession *s, int64_t t, int
 			 "file). STOP what you are doing and wait for the user to tell you how to "
 			 "proceed.");
 	else
-		text(body, 2000, (int)between(20, 300));
+		text(body, 2000, (int)between(3, 30));
 	snprintf(c->buf, c->cap,
 		 "{\"parentUuid\":\"%s\",\"isSidechain\":%s,\"userType\":\"external\",\"cwd\":"
 		 "\"%s\",\"sessionId\":\"%s\",\"version\":\"2.0.55\",\"gitBranch\":\"main\","
 		 "\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"tool_use_id\":"
 		 "\"%s\",\"type\":\"tool_result\",\"content\":\"%s\",\"is_error\":%s}]},\"uuid\":"
-		 "\"%s\",\"timestamp\":\"%s\",\"toolUseResult\":{\"stdout\":\"%.200s\","
+		 "\"%s\",\"timestamp\":\"%s\",\"toolUseResult\":{\"stdout\":\"%.40s\","
 		 "\"stderr\":\"\",\"interrupted\":false}}",
 		 u, c->is_sidechain ? "true" : "false", c->cwd, c->sid, tool_id, body,
 		 is_declined ? "true" : "false", u, ts, body);
@@ -561,7 +561,7 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 	for (int r = 0; r < n_requests; r++) {
 		int64_t in = between(2000, 30000), cached = in * between(30, 95) / 100;
 		int64_t out = between(50, 3000), reason = out * between(0, 60) / 100;
-		int is_patch = chance(20);
+		int is_patch = chance(20), has_call = is_patch || chance(60);
 
 		if (r == 0 || chance(15)) {
 			if (r > 0 && chance(10))
@@ -586,13 +586,15 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 		t += between(1500, 30000);
 		iso(t, ts);
 		body[0] = '\0';
-		text(body, sizeof(body), (int)between(20, 150));
-		snprintf(buf, cap,
+		text(body, sizeof(body), (int)between(5, 25));
+		if (chance(40)) {
+			snprintf(buf, cap,
 			 "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{\"type\":"
 			 "\"reasoning\",\"summary\":[{\"type\":\"summary_text\",\"text\":\"%s\"}],"
 			 "\"content\":null,\"encrypted_content\":\"gAAAAAB%s\"}}",
 			 ts, body, sid);
-		add_line(&s, buf);
+			add_line(&s, buf);
+		}
 		if (is_patch) {
 			char patch[1500] = "";
 			int add = (int)between(1, 15), del = (int)between(0, 6);
@@ -612,7 +614,7 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 				 "Patch\\n*** Update File: src/mod.py\\n@@ def f():\\n context%s\\n*** "
 				 "End Patch\\n\"}}",
 				 ts, sid + 24, patch);
-		} else {
+		} else if (has_call) {
 			snprintf(buf, cap,
 				 "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{"
 				 "\"type\":\"function_call\",\"name\":\"shell\",\"arguments\":"
@@ -620,7 +622,8 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 				 "\\\"workdir\\\":\\\"%s\\\"}\",\"call_id\":\"call_%s\"}}",
 				 ts, words[pick(20)], cwd, sid + 24);
 		}
-		add_line(&s, buf);
+		if (is_patch || has_call)
+			add_line(&s, buf);
 		total[0] += in;
 		total[1] += cached;
 		total[2] += out;
@@ -646,13 +649,16 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 				 cached, out, reason, in + out, used, used / 3);
 			add_line(&s, buf);
 		}
-		body[0] = '\0';
-		text(body, sizeof(body), (int)between(10, 250));
-		snprintf(buf, cap,
-			 "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{\"type\":"
-			 "\"function_call_output\",\"call_id\":\"call_%s\",\"output\":\"%s\"}}",
-			 ts, sid + 24, body);
-		add_line(&s, buf);
+		if (is_patch || has_call) {
+			body[0] = '\0';
+			text(body, sizeof(body), (int)between(3, 30));
+			snprintf(buf, cap,
+				 "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{"
+				 "\"type\":\"function_call_output\",\"call_id\":\"call_%s\","
+				 "\"output\":\"%s\"}}",
+				 ts, sid + 24, body);
+			add_line(&s, buf);
+		}
 	}
 	write_session(dir, name, &s);
 	free_session(prev);
@@ -705,7 +711,7 @@ static int usage_exit(void)
 
 int main(int argc, char **argv)
 {
-	struct opts o = {NULL, 8, 30, 0, 1, 0, 230000, 0};
+	struct opts o = {NULL, 8, 30, 0, 1, 0, 280000, 0};
 	int y = 2026, m = 10, d = 25;
 
 	for (int i = 1; i < argc; i++) {
@@ -722,7 +728,7 @@ int main(int argc, char **argv)
 		else if (strcmp(a, "--days") == 0 && v)
 			o.days = atoi(v), i++;
 		else if (strcmp(a, "--seed") == 0 && v)
-			rng_state ^= strtoull(v, NULL, 10) * 0x9e3779b97f4a7c15ULL, i++;
+			rng_state += strtoull(v, NULL, 10) * 0xbf58476d1ce4e5b9ULL + 1, i++;
 		else if (strcmp(a, "--start") == 0 && v && sscanf(v, "%d-%d-%d", &y, &m, &d) == 3)
 			i++;
 		else if (strcmp(a, "--no-native") == 0)
@@ -766,7 +772,7 @@ int main(int argc, char **argv)
 			if (o.is_demo && dv == o.developers - 1 && day > o.days / 2)
 				left = 0;
 			while (left > 0) {
-				int n = (int)between(3, 40);
+				int n = (int)between(10, 120);
 
 				if (n > left)
 					n = (int)left;

@@ -49,9 +49,9 @@ import sqlite3, sys
 print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])
 PY
 }
-expect_eq "accepted edit lines" "3 2 accepted" "$(sqlite_check "SELECT lines_added || ' ' || lines_removed || ' ' || outcome FROM event WHERE model LIKE 'claude-sonnet%' AND ts = (SELECT min(ts) FROM event WHERE model LIKE 'claude-sonnet%')")"
-expect_eq "declined write" "0 rejected" "$(sqlite_check "SELECT lines_added || ' ' || outcome FROM event WHERE model LIKE 'claude-sonnet%' AND ts = (SELECT max(ts) FROM event WHERE model LIKE 'claude-sonnet%')")"
-expect_eq "codex patch lines" "2 1" "$(sqlite_check "SELECT sum(lines_added) || ' ' || sum(lines_removed) FROM event WHERE tool = 'codex'")"
+expect_eq "accepted edit lines" "3 2 accepted" "$(sqlite_check "SELECT lines_added || ' ' || lines_removed || ' ' || outcome FROM event_named WHERE model LIKE 'claude-sonnet%' AND ts = (SELECT min(ts) FROM event_named WHERE model LIKE 'claude-sonnet%')")"
+expect_eq "declined write" "0 rejected" "$(sqlite_check "SELECT lines_added || ' ' || outcome FROM event_named WHERE model LIKE 'claude-sonnet%' AND ts = (SELECT max(ts) FROM event_named WHERE model LIKE 'claude-sonnet%')")"
+expect_eq "codex patch lines" "2 1" "$(sqlite_check "SELECT sum(lines_added) || ' ' || sum(lines_removed) FROM event_named WHERE tool = 'codex'")"
 
 # A second run over the same tree reads nothing.
 pb ingest --developer ana "$FIXTURES" > "$TMP/sum2"

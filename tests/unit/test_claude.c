@@ -37,7 +37,6 @@ static void test_claude_assistant_line_becomes_one_event_with_canonical_tokens(v
 	assert_string_equal(f.out.events[0].session, "s1");
 	assert_string_equal(f.out.events[0].developer, "ana");
 	assert_int_equal(f.out.events[0].id, hash64_str("msg_1", 0xc1));
-	assert_true(f.out.events[0].is_partial);
 	pf_free(&f);
 }
 

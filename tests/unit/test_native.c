@@ -32,7 +32,6 @@ static void test_native_line_keeps_every_documented_field(void **state)
 	assert_int_equal(e->lines_accepted, 20);
 	assert_true(e->has_cost);
 	assert_int_equal(e->id, hash64_str("r-456", 0x4e));
-	assert_false(e->is_partial);
 	pf_free(&f);
 }
 

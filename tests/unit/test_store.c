@@ -29,7 +29,7 @@ static int64_t query_int(struct store *st, const char *sql)
 	return v;
 }
 
-static struct event *add(struct batch *b, uint64_t id, int64_t in, int64_t out, int is_partial)
+static struct event *add(struct batch *b, uint64_t id, int64_t in, int64_t out)
 {
 	struct event *e = batch_add_event(b);
 
@@ -42,7 +42,6 @@ static struct event *add(struct batch *b, uint64_t id, int64_t in, int64_t out, 
 	e->output_tokens = out;
 	e->latency_ms = -1;
 	e->plan_used_pct = -1;
-	e->is_partial = is_partial;
 	return e;
 }
 
@@ -64,18 +63,26 @@ static void test_store_counts_an_event_once_and_keeps_the_largest_copy(void **st
 
 	(void)state;
 	memset(&b, 0, sizeof(b));
-	add(&b, 1, 10, 5, 1);
-	add(&b, 1, 10, 50, 1);
-	add(&b, 1, 10, 20, 1);
-	add(&b, 2, 7, 7, 0);
-	add(&b, 2, 7, 70, 0); /* not partial: a copy never changes it */
+	add(&b, 1, 10, 5);
+	add(&b, 1, 10, 50);
+	add(&b, 1, 10, 20);
+	add(&b, 2, 7, 7);
 	assert_int_equal(store_begin(st), 0);
 	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
 	assert_int_equal(store_commit(st), 0);
 	assert_int_equal(c.added, 2);
-	assert_int_equal(c.duplicates, 3);
-	assert_int_equal(query_int(st, "SELECT output_tokens FROM event WHERE id = 1"), 50);
-	assert_int_equal(query_int(st, "SELECT output_tokens FROM event WHERE id = 2"), 7);
+	assert_int_equal(c.duplicates, 2);
+	assert_int_equal(query_int(st, "SELECT output_tokens FROM event WHERE uid = 1"), 50);
+	assert_int_equal(query_int(st, "SELECT output_tokens FROM event WHERE uid = 2"), 7);
+	/* In a later batch too, and whatever the number of rows per statement. */
+	batch_reset(&b);
+	for (int i = 0; i < 130; i++)
+		add(&b, 1000 + (uint64_t)(i % 100), 1, (int64_t)i);
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(c.added, 102);
+	assert_int_equal(c.duplicates, 32);
+	assert_int_equal(query_int(st, "SELECT output_tokens FROM event WHERE uid = 1029"), 129);
+	assert_int_equal(query_int(st, "SELECT output_tokens FROM event WHERE uid = 1030"), 30);
 	batch_free(&b);
 	store_close(st);
 }
@@ -90,7 +97,7 @@ static void test_store_edits_count_once_and_a_decline_takes_them_back(void **sta
 
 	(void)state;
 	memset(&b, 0, sizeof(b));
-	add(&b, 1, 1, 1, 1);
+	add(&b, 1, 1, 1);
 	for (int i = 0; i < 2; i++) {
 		ed = batch_add_edit(&b);
 		ed->id = 100;
@@ -104,9 +111,9 @@ static void test_store_edits_count_once_and_a_decline_takes_them_back(void **sta
 	ed->lines_added = 4;
 	store_begin(st);
 	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
-	assert_int_equal(query_int(st, "SELECT lines_added FROM event WHERE id = 1"), 7);
-	assert_int_equal(query_int(st, "SELECT lines_removed FROM event WHERE id = 1"), 2);
-	assert_int_equal(query_int(st, "SELECT outcome = 'accepted' FROM event WHERE id = 1"), 1);
+	assert_int_equal(query_int(st, "SELECT lines_added FROM event WHERE uid = 1"), 7);
+	assert_int_equal(query_int(st, "SELECT lines_removed FROM event WHERE uid = 1"), 2);
+	assert_int_equal(query_int(st, "SELECT outcome = 'accepted' FROM event WHERE uid = 1"), 1);
 	batch_reset(&b);
 	for (int i = 0; i < 2; i++) {
 		d = batch_add_decision(&b);
@@ -115,8 +122,8 @@ static void test_store_edits_count_once_and_a_decline_takes_them_back(void **sta
 	}
 	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
 	store_commit(st);
-	assert_int_equal(query_int(st, "SELECT lines_added FROM event WHERE id = 1"), 3);
-	assert_int_equal(query_int(st, "SELECT outcome = 'rejected' FROM event WHERE id = 1"), 1);
+	assert_int_equal(query_int(st, "SELECT lines_added FROM event WHERE uid = 1"), 3);
+	assert_int_equal(query_int(st, "SELECT outcome = 'rejected' FROM event WHERE uid = 1"), 1);
 	batch_free(&b);
 	store_close(st);
 }
@@ -177,7 +184,7 @@ static void test_store_rolled_back_batch_leaves_nothing(void **state)
 
 	(void)state;
 	memset(&b, 0, sizeof(b));
-	add(&b, 9, 1, 1, 0);
+	add(&b, 9, 1, 1);
 	store_begin(st);
 	store_add_batch(st, 0, &b, &c);
 	store_rollback(st);
