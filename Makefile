@@ -18,7 +18,7 @@ LIBS      = $(PKG_LIBS) -lpthread -lm
 DEB_BUILD := gcc make pkg-config libsqlite3-dev libyaml-dev libcjson-dev libmicrohttpd-dev \
              libcurl4-openssl-dev libsystemd-dev libcrypt-dev
 DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3 procps
-DEB_BENCH := $(DEB_BUILD) python3 hyperfine
+DEB_BENCH := $(DEB_BUILD) python3
 
 LIB_SRC := daemon/buf.c daemon/log.c daemon/util.c daemon/arena.c daemon/yamldoc.c \
            daemon/config.c daemon/store.c daemon/ingest/batch.c daemon/ingest/parser.c \
@@ -95,7 +95,7 @@ unit-and-integration: $(UNIT_BIN) build/san/paybackd build/paybackd build/loggen
 	@sh tests/run.sh $(UNIT_BIN)
 
 bench: deps-bench build/paybackd build/loggen
-	@sh tests/bench.sh
+	@python3 tests/bench.py
 
 lint: build/gen/schema_sql.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \

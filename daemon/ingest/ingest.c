@@ -735,13 +735,14 @@ int ingest_run(struct store *st, const struct ingest_source *src, size_t n_src,
 		j->path = files.files[i].path;
 		j->sb = files.files[i].sb;
 		j->tool = s->tool;
-		j->developer = resolve_developer(s, j->path, opts->default_developer, names[i],
-						 sizeof(names[i]));
 		j->format = s->format && strcmp(s->format, "auto") != 0
 				    ? format_by_name(s->format)
 				    : NULL;
-		if (plan_job(j, known_find(&known, j->path)))
-			n_jobs++;
+		if (!plan_job(j, known_find(&known, j->path)))
+			continue;
+		j->developer = resolve_developer(s, j->path, opts->default_developer, names[i],
+						 sizeof(names[i]));
+		n_jobs++;
 	}
 	stats->files = (int64_t)files.n;
 	stats->files_read = (int64_t)n_jobs;

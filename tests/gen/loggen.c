@@ -772,7 +772,7 @@ int main(int argc, char **argv)
 			if (o.is_demo && dv == o.developers - 1 && day > o.days / 2)
 				left = 0;
 			while (left > 0) {
-				int n = (int)between(10, 120);
+				int n = (int)between(20, 300);
 
 				if (n > left)
 					n = (int)left;

@@ -1,0 +1,92 @@
+#!/usr/bin/env python3
+"""make bench: ingest speed and memory on a generated corpus.
+
+Generates (once) about 230k model requests of Claude Code and Codex logs for
+8 developers with build/loggen, then times a first ingest into a fresh
+database and a second ingest of the unchanged tree, several runs each, and
+prints the medians: wall time, events/s, MB/s and peak RSS.
+"""
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PAYBACKD = os.path.join(ROOT, "build", "paybackd")
+LOGGEN = os.path.join(ROOT, "build", "loggen")
+WORK = os.path.join(ROOT, "build", "bench")
+CORPUS = os.path.join(WORK, "corpus")
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+
+
+def corpus_stats():
+    files = lines = size = 0
+    for dirpath, _, names in os.walk(CORPUS):
+        for n in names:
+            p = os.path.join(dirpath, n)
+            files += 1
+            size += os.path.getsize(p)
+            with open(p, "rb") as f:
+                lines += sum(1 for _ in f)
+    return files, lines, size
+
+
+def run(args):
+    """Runs args; returns (wall seconds, peak RSS in KiB, stdout)."""
+    start = time.monotonic()
+    proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    out = proc.stdout.read().decode()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.monotonic() - start
+    if status != 0:
+        sys.exit(f"bench: {' '.join(args)} failed")
+    return wall, usage.ru_maxrss, out
+
+
+def remove_db(db):
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.remove(db + suffix)
+
+
+def main():
+    os.makedirs(WORK, exist_ok=True)
+    if not os.path.isdir(CORPUS):
+        print("bench: generating the corpus (build/loggen --no-native --seed 1)")
+        subprocess.run([LOGGEN, "--out", CORPUS, "--no-native", "--seed", "1"], check=True)
+    files, lines, size = corpus_stats()
+    print(f"corpus: {files} files, {lines:,} lines, {size / 1e6:.0f} MB, 8 developers")
+    db = os.path.join(WORK, "bench.db")
+    ingest = [PAYBACKD, "-q", "--db", db, "ingest", "--developer",
+              CORPUS + "/{developer}/...", CORPUS]
+    first, second = [], []
+    events = 0
+    for _ in range(RUNS):
+        remove_db(db)
+        wall, rss, out = run(ingest)
+        events = int(out.split(" events added")[0].split()[-1].replace(",", ""))
+        first.append((wall, rss))
+        wall, rss, out = run(ingest)
+        if " 0 events added" not in out:
+            sys.exit("bench: the second ingest added events")
+        second.append((wall, rss))
+    f_wall = statistics.median(w for w, _ in first)
+    s_wall = statistics.median(w for w, _ in second)
+    print(f"first ingest:  median {f_wall:.3f} s over {RUNS} runs "
+          f"(min {min(w for w, _ in first):.3f}, max {max(w for w, _ in first):.3f}), "
+          f"{events / f_wall:,.0f} events/s, {size / 1e6 / f_wall:.0f} MB/s, "
+          f"{events:,} events, peak RSS {max(r for _, r in first) / 1024:.1f} MiB")
+    print(f"second ingest: median {s_wall * 1000:.1f} ms over {RUNS} runs "
+          f"(min {min(w for w, _ in second) * 1000:.1f}, "
+          f"max {max(w for w, _ in second) * 1000:.1f}), "
+          f"peak RSS {max(r for _, r in second) / 1024:.1f} MiB")
+    targets = [("first ingest <= 1.1 s", f_wall <= 1.1), ("second ingest <= 50 ms", s_wall <= 0.05),
+               ("peak RSS <= 64 MiB", max(r for _, r in first + second) <= 64 * 1024)]
+    for name, ok in targets:
+        print(f"  {'met    ' if ok else 'NOT met'} {name}")
+
+
+if __name__ == "__main__":
+    main()
