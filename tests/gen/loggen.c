@@ -220,7 +220,7 @@ struct cctx {
 static const char *edit_input(char *out, size_t cap, const char *name, const char *cwd)
 {
 	char a[512] = "", b[1024] = "";
-	int n_old = (int)between(1, 6), n_new = (int)between(1, 12);
+	int n_old = (int)between(1, 4), n_new = (int)between(1, 6);
 
 	for (int i = 0; i < n_old; i++) {
 		strcat(a, i ? "\\n    " : "    ");
@@ -297,12 +297,12 @@ static int64_t claude_request(struct cctx *c, struct csession *s, int64_t t, int
 				 "{\"type\":\"tool_use\",\"id\":\"%s\",\"name\":\"%s\",\"input\":%s}",
 				 tool_id, tool, input);
 		} else if (b == 0 && n_blocks == 3) {
-			text(body, 1200, (int)between(5, 30));
+			text(body, 1200, (int)between(3, 15));
 			snprintf(block, sizeof(block),
 				 "{\"type\":\"thinking\",\"thinking\":\"%s\",\"signature\":\"EqQBCkYIBxgC%s\"}",
 				 body, msg_id + 6);
 		} else {
-			text(body, 1200, (int)between(5, 40));
+			text(body, 1200, (int)between(3, 20));
 			snprintf(block, sizeof(block), "{\"type\":\"text\",\"text\":\"%s\"}", body);
 		}
 		snprintf(usage, sizeof(usage),
@@ -335,7 +335,7 @@ static int64_t claude_request(struct cctx *c, struct csession *s, int64_t t, int
 			 "file). STOP what you are doing and wait for the user to tell you how to "
 			 "proceed.");
 	else
-		text(body, 2000, (int)between(3, 30));
+		text(body, 2000, (int)between(2, 12));
 	snprintf(c->buf, c->cap,
 		 "{\"parentUuid\":\"%s\",\"isSidechain\":%s,\"userType\":\"external\",\"cwd\":"
 		 "\"%s\",\"sessionId\":\"%s\",\"version\":\"2.0.55\",\"gitBranch\":\"main\","
@@ -586,7 +586,7 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 		t += between(1500, 30000);
 		iso(t, ts);
 		body[0] = '\0';
-		text(body, sizeof(body), (int)between(5, 25));
+		text(body, sizeof(body), (int)between(3, 12));
 		if (chance(40)) {
 			snprintf(buf, cap,
 			 "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{\"type\":"
@@ -651,7 +651,7 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 		}
 		if (is_patch || has_call) {
 			body[0] = '\0';
-			text(body, sizeof(body), (int)between(3, 30));
+			text(body, sizeof(body), (int)between(2, 12));
 			snprintf(buf, cap,
 				 "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{"
 				 "\"type\":\"function_call_output\",\"call_id\":\"call_%s\","
