@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Blocks hold many parsed lines; larger ones come from the caller. */
+#define ARENA_DEFAULT_BLOCK ((size_t)64 * 1024)
+
 struct arena_block {
 	struct arena_block *next;
 	size_t size, used;
@@ -18,7 +21,7 @@ void *arena_alloc(struct arena *a, size_t n)
 
 	n = (n + 15) & ~(size_t)15;
 	if (b == NULL || b->size - b->used < n) {
-		size_t size = a->block_size ? a->block_size : 64 * 1024;
+		size_t size = a->block_size ? a->block_size : ARENA_DEFAULT_BLOCK;
 
 		if (size < n)
 			size = n;
@@ -29,7 +32,7 @@ void *arena_alloc(struct arena *a, size_t n)
 		b->used = 0;
 		/* A big one-off allocation goes behind the current block so the
 		 * space left in that block is not wasted. */
-		if (a->head && n > (a->block_size ? a->block_size : 64 * 1024) / 2) {
+		if (a->head && n > (a->block_size ? a->block_size : ARENA_DEFAULT_BLOCK) / 2) {
 			b->next = a->head->next;
 			a->head->next = b;
 		} else {

@@ -11,7 +11,10 @@ struct arena {
 	size_t block_size;
 };
 
-#define ARENA_INIT {NULL, 0}
+#define ARENA_INIT                                                                                 \
+	{                                                                                          \
+		NULL, 0                                                                            \
+	}
 
 /* Returns 16-byte aligned memory owned by the arena, or NULL when out of memory. */
 void *arena_alloc(struct arena *a, size_t n);

@@ -85,11 +85,21 @@ int buf_append_json(struct buf *b, const char *s)
 
 	for (; *p && rc == 0; p++) {
 		switch (*p) {
-		case '"': rc = buf_puts(b, "\\\""); break;
-		case '\\': rc = buf_puts(b, "\\\\"); break;
-		case '\n': rc = buf_puts(b, "\\n"); break;
-		case '\r': rc = buf_puts(b, "\\r"); break;
-		case '\t': rc = buf_puts(b, "\\t"); break;
+		case '"':
+			rc = buf_puts(b, "\\\"");
+			break;
+		case '\\':
+			rc = buf_puts(b, "\\\\");
+			break;
+		case '\n':
+			rc = buf_puts(b, "\\n");
+			break;
+		case '\r':
+			rc = buf_puts(b, "\\r");
+			break;
+		case '\t':
+			rc = buf_puts(b, "\\t");
+			break;
 		default:
 			if (*p < 0x20) {
 				char u[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
@@ -133,12 +143,23 @@ int buf_append_html(struct buf *b, const char *s)
 
 	for (; *s && rc == 0; s++) {
 		switch (*s) {
-		case '&': rc = buf_puts(b, "&amp;"); break;
-		case '<': rc = buf_puts(b, "&lt;"); break;
-		case '>': rc = buf_puts(b, "&gt;"); break;
-		case '"': rc = buf_puts(b, "&quot;"); break;
-		case '\'': rc = buf_puts(b, "&#39;"); break;
-		default: rc = buf_putc(b, *s);
+		case '&':
+			rc = buf_puts(b, "&amp;");
+			break;
+		case '<':
+			rc = buf_puts(b, "&lt;");
+			break;
+		case '>':
+			rc = buf_puts(b, "&gt;");
+			break;
+		case '"':
+			rc = buf_puts(b, "&quot;");
+			break;
+		case '\'':
+			rc = buf_puts(b, "&#39;");
+			break;
+		default:
+			rc = buf_putc(b, *s);
 		}
 	}
 	return rc;

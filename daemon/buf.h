@@ -19,7 +19,10 @@ struct buf {
 	size_t max;
 };
 
-#define BUF_INIT {NULL, 0, 0, 0}
+#define BUF_INIT                                                                                   \
+	{                                                                                          \
+		NULL, 0, 0, 0                                                                      \
+	}
 
 int buf_grow(struct buf *b, size_t extra);
 int buf_append(struct buf *b, const void *p, size_t n);

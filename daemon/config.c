@@ -28,7 +28,7 @@ struct cctx {
 };
 
 static void cerr(struct cctx *c, const struct ynode *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void cerr(struct cctx *c, const struct ynode *n, const char *fmt, ...)
 {
@@ -61,7 +61,7 @@ static const char *suggest(const char *word, const char *const *known)
 
 /* Reports every key of map that is not in known; returns 0 if there were none. */
 static int check_keys(struct cctx *c, const struct ynode *map, const char *where,
-		      const char *const *known)
+                      const char *const *known)
 {
 	int bad = 0;
 
@@ -76,7 +76,8 @@ static int check_keys(struct cctx *c, const struct ynode *map, const char *where
 		bad = -1;
 		s = suggest(k, known);
 		if (s)
-			cerr(c, map->keys[i], "unknown key '%s'%s (did you mean '%s'?)", k, where, s);
+			cerr(c, map->keys[i], "unknown key '%s'%s (did you mean '%s'?)", k, where,
+			     s);
 		else
 			cerr(c, map->keys[i], "unknown key '%s'%s", k, where);
 	}
@@ -168,9 +169,11 @@ static void load_sources(struct cctx *c, struct config *cfg, const struct ynode 
 			cerr(c, s, "a source needs a 'path'");
 		else if (take_string(c, v, "path", &path) == 0)
 			resolve_path(c->path, &path);
-		if ((v = ydoc_get(s, "format")) != NULL && take_string(c, v, "format", &format) == 0 &&
-		    strcmp(format, "auto") != 0 && format_by_name(format) == NULL)
-			cerr(c, v, "unknown format '%s' (expected auto, native, claude-code or codex)",
+		if ((v = ydoc_get(s, "format")) != NULL &&
+		    take_string(c, v, "format", &format) == 0 && strcmp(format, "auto") != 0 &&
+		    format_by_name(format) == NULL)
+			cerr(c, v,
+			     "unknown format '%s' (expected auto, native, claude-code or codex)",
 			     format);
 		if ((v = ydoc_get(s, "developer")) != NULL)
 			take_string(c, v, "developer", &developer);
@@ -239,7 +242,8 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 	if (want_type(&c, root, YNODE_MAP, "the configuration") < 0)
 		goto done;
 	check_keys(&c, root, "", top);
-	if ((v = ydoc_get(root, "storage")) != NULL && want_type(&c, v, YNODE_MAP, "storage") == 0) {
+	if ((v = ydoc_get(root, "storage")) != NULL &&
+	    want_type(&c, v, YNODE_MAP, "storage") == 0) {
 		const struct ynode *p = ydoc_get(v, "path");
 
 		check_keys(&c, v, " in storage", storage_keys);
@@ -259,7 +263,7 @@ done:
 	if (c.n_errors) {
 		if (c.n_errors > 20)
 			buf_printf(&c.errors, "%s: %d more problems not shown\n", path,
-				   c.n_errors - 20);
+			           c.n_errors - 20);
 		snprintf(err, errlen, "%s", c.errors.data);
 		if (c.errors.len && err[strlen(err) - 1] == '\n')
 			err[strlen(err) - 1] = '\0';
@@ -276,7 +280,7 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen)
 }
 
 int config_load_text(struct config *cfg, const char *path, const char *text, char *err,
-		     size_t errlen)
+                     size_t errlen)
 {
 	return load(cfg, path, text, err, errlen);
 }
@@ -307,7 +311,7 @@ int config_apply_timezone(const struct config *cfg)
 }
 
 static size_t add_dir(struct ingest_source *out, char paths[][4096], size_t n, size_t max,
-		      const char *root, const char *sub, const char *format)
+                      const char *root, const char *sub, const char *format)
 {
 	struct stat sb;
 

@@ -22,7 +22,7 @@ struct config {
 int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
 /* The same from text, reported under the name path (for tests). */
 int config_load_text(struct config *cfg, const char *path, const char *text, char *err,
-		     size_t errlen);
+                     size_t errlen);
 void config_free(struct config *cfg);
 /* Makes cfg->timezone the zone of localtime(); returns -1 if it is unknown. */
 int config_apply_timezone(const struct config *cfg);

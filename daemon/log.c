@@ -30,7 +30,7 @@ static void vlog(int level, const char *fmt, va_list ap)
 		fprintf(stderr, "<%d>", level);
 	else
 		fprintf(stderr, "paybackd: %s%s", level <= LOG_LVL_WARN ? names[level] : "",
-			level <= LOG_LVL_WARN ? ": " : "");
+		        level <= LOG_LVL_WARN ? ": " : "");
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

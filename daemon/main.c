@@ -83,6 +83,17 @@ static int usage_error(const char *fmt, ...)
 	return EXIT_USAGE;
 }
 
+/* A positive decimal count, or -1 for anything else ("12x", "", "-3"). */
+static long parse_count(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	return errno || end == s || *end != '\0' || v < 1 ? -1 : v;
+}
+
 static int make_parent_dir(const char *path)
 {
 	char copy[4096], *dir, *p;
@@ -138,18 +149,15 @@ static void print_thousands(FILE *fp, int64_t v)
 static int cmd_ingest(struct globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"developer", required_argument, NULL, 'd'},
-		{"tool", required_argument, NULL, 't'},
-		{"threads", required_argument, NULL, 'j'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"format", required_argument, NULL, 'f'}, {"developer", required_argument, NULL, 'd'},
+	    {"tool", required_argument, NULL, 't'},   {"threads", required_argument, NULL, 'j'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	const char *format = NULL, *developer = NULL, *tool = NULL;
 	struct ingest_source *src = NULL;
 	struct ingest_stats stats;
 	struct ingest_opts io = {g->cfg.developer, 0, &stop_requested};
-	char (*paths)[4096] = NULL;
+	char(*paths)[4096] = NULL;
 	struct store *st = NULL;
 	size_t n_src = 0;
 	int c, rc;
@@ -161,19 +169,26 @@ static int cmd_ingest(struct globals *g, int argc, char **argv)
 			format = optarg;
 			if (strcmp(format, "auto") != 0 && format_by_name(format) == NULL)
 				return usage_error("ingest: unknown format '%s' (expected auto, "
-						   "native, claude-code or codex)",
-						   format);
+				                   "native, claude-code or codex)",
+				                   format);
 			break;
-		case 'd': developer = optarg; break;
-		case 't': tool = optarg; break;
+		case 'd':
+			developer = optarg;
+			break;
+		case 't':
+			tool = optarg;
+			break;
 		case 'j':
-			io.threads = atoi(optarg);
+			io.threads = (int)parse_count(optarg);
 			if (io.threads < 1 || io.threads > 64)
 				return usage_error("ingest: --threads must be 1 to 64, not '%s'",
-						   optarg);
+				                   optarg);
 			break;
-		case 'h': usage(stdout); return 0;
-		default: return EXIT_USAGE;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
@@ -218,7 +233,7 @@ static int cmd_ingest(struct globals *g, int argc, char **argv)
 		}
 		if (n_src == 0) {
 			log_err("nothing to ingest: no PATH given, no sources configured, and no "
-				"~/.claude/projects or ~/.codex/sessions here");
+			        "~/.claude/projects or ~/.codex/sessions here");
 			free(src);
 			free(paths);
 			return 1;
@@ -243,8 +258,7 @@ static int cmd_ingest(struct globals *g, int argc, char **argv)
 	print_thousands(stdout, stats.duplicates);
 	printf(" duplicates, ");
 	print_thousands(stdout, stats.rejected);
-	printf(" rejected in %.2f s%s\n", stats.seconds,
-	       stop_requested ? " (stopped early)" : "");
+	printf(" rejected in %.2f s%s\n", stats.seconds, stop_requested ? " (stopped early)" : "");
 	if (stats.rejected > 0)
 		printf("ingest: see 'paybackd rejects' for the rejected lines\n");
 	return rc == 0 ? 0 : 1;
@@ -253,12 +267,9 @@ static int cmd_ingest(struct globals *g, int argc, char **argv)
 static int cmd_report(struct globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"from", required_argument, NULL, 'f'},
-		{"to", required_argument, NULL, 't'},
-		{"by", required_argument, NULL, 'b'},
-		{"format", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"from", required_argument, NULL, 'f'}, {"to", required_argument, NULL, 't'},
+	    {"by", required_argument, NULL, 'b'},   {"format", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
 	};
 	struct report_query q;
 	struct report r;
@@ -276,30 +287,30 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "f:t:b:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (parse_date(optarg, &y, &m, &d) < 0)
-				return usage_error("report: --from '%s' is not a date (YYYY-MM-DD)",
-						   optarg);
-			q.from = optarg;
-			break;
 		case 't':
 			if (parse_date(optarg, &y, &m, &d) < 0)
-				return usage_error("report: --to '%s' is not a date (YYYY-MM-DD)",
-						   optarg);
-			q.to = optarg;
+				return usage_error("report: --%s '%s' is not a date (YYYY-MM-DD)",
+				                   c == 'f' ? "from" : "to", optarg);
+			*(c == 'f' ? &q.from : &q.to) = optarg;
 			break;
 		case 'b':
 			if (report_parse_keys(&q, optarg, err, sizeof(err)) < 0)
 				return usage_error("report: %s", err);
 			break;
 		case 'o':
-			if (strcmp(optarg, "text") && strcmp(optarg, "csv") && strcmp(optarg, "json"))
-				return usage_error("report: unknown format '%s' (expected text, csv "
-						   "or json)",
-						   optarg);
+			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "csv") != 0 &&
+			    strcmp(optarg, "json") != 0)
+				return usage_error(
+				    "report: unknown format '%s' (expected text, csv "
+				    "or json)",
+				    optarg);
 			format = optarg;
 			break;
-		case 'h': usage(stdout); return 0;
-		default: return EXIT_USAGE;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			return EXIT_USAGE;
 		}
 	}
 	if (optind < argc)
@@ -330,10 +341,10 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 static int cmd_rejects(struct globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"limit", required_argument, NULL, 'n'},
-		{"format", required_argument, NULL, 'o'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"limit", required_argument, NULL, 'n'},
+	    {"format", required_argument, NULL, 'o'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct store *st;
 	sqlite3_stmt *s;
@@ -345,30 +356,34 @@ static int cmd_rejects(struct globals *g, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "n:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			limit = atol(optarg);
+			limit = parse_count(optarg);
 			if (limit < 1)
-				return usage_error("rejects: --limit must be a positive number, not "
-						   "'%s'",
-						   optarg);
+				return usage_error(
+				    "rejects: --limit must be a positive number, not "
+				    "'%s'",
+				    optarg);
 			break;
 		case 'o':
-			if (strcmp(optarg, "text") && strcmp(optarg, "json"))
+			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0)
 				return usage_error("rejects: unknown format '%s' (expected text or "
-						   "json)",
-						   optarg);
+				                   "json)",
+				                   optarg);
 			is_json = strcmp(optarg, "json") == 0;
 			break;
-		case 'h': usage(stdout); return 0;
-		default: return EXIT_USAGE;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			return EXIT_USAGE;
 		}
 	}
 	if (open_store(g, &st) < 0)
 		return 1;
 	if (sqlite3_prepare_v2(store_db(st),
-			       "SELECT f.path, r.line_no, r.reason, coalesce(r.excerpt, '') "
-			       "FROM reject r JOIN source_file f ON f.id = r.source_id "
-			       "ORDER BY f.path, r.line_no LIMIT ?1",
-			       -1, &s, NULL) != SQLITE_OK) {
+	                       "SELECT f.path, r.line_no, r.reason, coalesce(r.excerpt, '') "
+	                       "FROM reject r JOIN source_file f ON f.id = r.source_id "
+	                       "ORDER BY f.path, r.line_no LIMIT ?1",
+	                       -1, &s, NULL) != SQLITE_OK) {
 		log_err("%s", store_errmsg(st));
 		store_close(st);
 		return 1;
@@ -413,9 +428,9 @@ static int cmd_sources(struct globals *g)
 	if (open_store(g, &st) < 0)
 		return 1;
 	if (sqlite3_prepare_v2(store_db(st),
-			       "SELECT path, coalesce(format, '?'), coalesce(developer, '?'), "
-			       "offset, size, events, rejected FROM source_file ORDER BY path",
-			       -1, &s, NULL) != SQLITE_OK) {
+	                       "SELECT path, coalesce(format, '?'), coalesce(developer, '?'), "
+	                       "offset, size, events, rejected FROM source_file ORDER BY path",
+	                       -1, &s, NULL) != SQLITE_OK) {
 		log_err("%s", store_errmsg(st));
 		store_close(st);
 		return 1;
@@ -435,13 +450,13 @@ static int cmd_sources(struct globals *g)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"db", required_argument, NULL, 'D'},
-		{"verbose", no_argument, NULL, 'v'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{NULL, 0, NULL, 0},
+	    {"config", required_argument, NULL, 'c'},
+	    {"db", required_argument, NULL, 'D'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, 'V'},
+	    {NULL, 0, NULL, 0},
 	};
 	struct globals g;
 	char err[8192];
@@ -452,13 +467,26 @@ int main(int argc, char **argv)
 	/* '+' stops at the command name: its options are its own. */
 	while ((c = getopt_long(argc, argv, "+c:D:vqhV", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': g.config_path = optarg; break;
-		case 'D': g.db_path = optarg; break;
-		case 'v': g.verbosity = 1; break;
-		case 'q': g.verbosity = -1; break;
-		case 'h': usage(stdout); return 0;
-		case 'V': puts("paybackd " PAYBACK_VERSION); return 0;
-		default: return EXIT_USAGE;
+		case 'c':
+			g.config_path = optarg;
+			break;
+		case 'D':
+			g.db_path = optarg;
+			break;
+		case 'v':
+			g.verbosity = 1;
+			break;
+		case 'q':
+			g.verbosity = -1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 'V':
+			puts("paybackd " PAYBACK_VERSION);
+			return 0;
+		default:
+			return EXIT_USAGE;
 		}
 	}
 	log_init(g.verbosity);
@@ -477,8 +505,8 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
-	if (strcmp(cmd, "ingest") && strcmp(cmd, "report") && strcmp(cmd, "rejects") &&
-	    strcmp(cmd, "sources") && strcmp(cmd, "check"))
+	if (strcmp(cmd, "ingest") != 0 && strcmp(cmd, "report") != 0 &&
+	    strcmp(cmd, "rejects") != 0 && strcmp(cmd, "sources") != 0 && strcmp(cmd, "check") != 0)
 		return usage_error("unknown command '%s'", cmd);
 	if (config_load(&g.cfg, g.config_path, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);

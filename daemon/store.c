@@ -21,25 +21,25 @@
 #include "util.h"
 
 #define EVENT_COLUMNS 23
-#define EVENT_ROWS 64
+#define EVENT_ROWS    64
 
 static const char event_insert_head[] =
-	"INSERT INTO event (uid, ts, developer_id, tool_id, model_id, task_id, project_id, "
-	"session_id, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, "
-	"reasoning_tokens, latency_ms, outcome, lines_added, lines_removed, lines_suggested, "
-	"lines_accepted, cost_usd, plan_used_pct, source_id, source_offset) VALUES ";
+    "INSERT INTO event (uid, ts, developer_id, tool_id, model_id, task_id, project_id, "
+    "session_id, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, "
+    "reasoning_tokens, latency_ms, outcome, lines_added, lines_removed, lines_suggested, "
+    "lines_accepted, cost_usd, plan_used_pct, source_id, source_offset) VALUES ";
 
 /* A second copy of a request keeps the copy with the largest token total:
  * Claude streams a response over several lines, the last carrying the
  * final count, and any copy may be read first. */
 static const char event_insert_tail[] =
-	" ON CONFLICT (uid) DO UPDATE SET input_tokens = excluded.input_tokens, "
-	"cache_read_tokens = excluded.cache_read_tokens, "
-	"cache_write_tokens = excluded.cache_write_tokens, "
-	"output_tokens = excluded.output_tokens, reasoning_tokens = excluded.reasoning_tokens "
-	"WHERE excluded.input_tokens + excluded.cache_read_tokens + excluded.cache_write_tokens + "
-	"excluded.output_tokens > event.input_tokens + event.cache_read_tokens + "
-	"event.cache_write_tokens + event.output_tokens";
+    " ON CONFLICT (uid) DO UPDATE SET input_tokens = excluded.input_tokens, "
+    "cache_read_tokens = excluded.cache_read_tokens, "
+    "cache_write_tokens = excluded.cache_write_tokens, "
+    "output_tokens = excluded.output_tokens, reasoning_tokens = excluded.reasoning_tokens "
+    "WHERE excluded.input_tokens + excluded.cache_read_tokens + excluded.cache_write_tokens + "
+    "excluded.output_tokens > event.input_tokens + event.cache_read_tokens + "
+    "event.cache_write_tokens + event.output_tokens";
 
 enum {
 	S_EVENT_INSERT,
@@ -58,27 +58,27 @@ enum {
 };
 
 static const char *const stmt_sql[S_COUNT] = {
-	[S_EDIT_INSERT] = "INSERT OR IGNORE INTO edit (id, event_uid, lines_added, lines_removed) "
-			  "VALUES (?1, ?2, ?3, ?4)",
-	[S_EDIT_APPLY] = "UPDATE event SET lines_added = lines_added + ?2, "
-			 "lines_removed = lines_removed + ?3, "
-			 "outcome = coalesce(outcome, 'accepted') WHERE uid = ?1",
-	[S_DECLINE] = "UPDATE edit SET is_declined = 1 WHERE id = ?1 AND is_declined = 0 "
-		      "RETURNING event_uid, lines_added, lines_removed",
-	[S_DECLINE_APPLY] = "UPDATE event SET lines_added = max(0, lines_added - ?2), "
-			    "lines_removed = max(0, lines_removed - ?3), outcome = 'rejected' "
-			    "WHERE uid = ?1",
-	[S_REJECT] = "INSERT OR IGNORE INTO reject (source_id, line_no, offset, reason, excerpt, "
-		     "at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-	[S_FILE_INSERT] = "INSERT INTO source_file (path, first_read) VALUES (?1, ?2) "
-			  "ON CONFLICT (path) DO UPDATE SET path = path RETURNING id",
-	[S_FILE_UPDATE] = "UPDATE source_file SET format = ?2, developer = ?3, dev = ?4, ino = ?5, "
-			  "size = ?6, mtime_ns = ?7, offset = ?8, line_no = ?9, fp_len = ?10, "
-			  "fp = ?11, state = ?12, events = ?13, rejected = ?14, last_read = ?15 "
-			  "WHERE id = ?1",
-	[S_NAME_FIND] = "SELECT id FROM name WHERE text = ?1",
-	[S_NAME_ADD] = "INSERT INTO name (text) VALUES (?1)",
-	[S_EVENT_MAX] = "SELECT coalesce(max(id), 0) FROM event",
+    [S_EDIT_INSERT] = "INSERT OR IGNORE INTO edit (id, event_uid, lines_added, lines_removed) "
+                      "VALUES (?1, ?2, ?3, ?4)",
+    [S_EDIT_APPLY] = "UPDATE event SET lines_added = lines_added + ?2, "
+                     "lines_removed = lines_removed + ?3, "
+                     "outcome = coalesce(outcome, 'accepted') WHERE uid = ?1",
+    [S_DECLINE] = "UPDATE edit SET is_declined = 1 WHERE id = ?1 AND is_declined = 0 "
+                  "RETURNING event_uid, lines_added, lines_removed",
+    [S_DECLINE_APPLY] = "UPDATE event SET lines_added = max(0, lines_added - ?2), "
+                        "lines_removed = max(0, lines_removed - ?3), outcome = 'rejected' "
+                        "WHERE uid = ?1",
+    [S_REJECT] = "INSERT OR IGNORE INTO reject (source_id, line_no, offset, reason, excerpt, "
+                 "at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    [S_FILE_INSERT] = "INSERT INTO source_file (path, first_read) VALUES (?1, ?2) "
+                      "ON CONFLICT (path) DO UPDATE SET path = path RETURNING id",
+    [S_FILE_UPDATE] = "UPDATE source_file SET format = ?2, developer = ?3, dev = ?4, ino = ?5, "
+                      "size = ?6, mtime_ns = ?7, offset = ?8, line_no = ?9, fp_len = ?10, "
+                      "fp = ?11, state = ?12, events = ?13, rejected = ?14, last_read = ?15 "
+                      "WHERE id = ?1",
+    [S_NAME_FIND] = "SELECT id FROM name WHERE text = ?1",
+    [S_NAME_ADD] = "INSERT INTO name (text) VALUES (?1)",
+    [S_EVENT_MAX] = "SELECT coalesce(max(id), 0) FROM event",
 };
 
 /* Names already resolved to ids, by text: most events repeat a few names. */
@@ -143,8 +143,8 @@ static int migrate(struct store *st, char *err, size_t errlen)
 	}
 	if ((size_t)version > ARRAY_LEN(schema_files)) {
 		snprintf(err, errlen,
-			 "database schema version %d is newer than this paybackd knows (%zu)",
-			 version, ARRAY_LEN(schema_files));
+		         "database schema version %d is newer than this paybackd knows (%zu)",
+		         version, ARRAY_LEN(schema_files));
 		return -1;
 	}
 	for (size_t i = (size_t)version; i < ARRAY_LEN(schema_files); i++) {
@@ -156,7 +156,7 @@ static int migrate(struct store *st, char *err, size_t errlen)
 		if (sqlite3_exec(st->db, schema_files[i].sql, NULL, NULL, &msg) != SQLITE_OK ||
 		    sqlite3_exec(st->db, pragma, NULL, NULL, &msg) != SQLITE_OK) {
 			snprintf(err, errlen, "migration %s: %s", schema_files[i].name,
-				 msg ? msg : sqlite3_errmsg(st->db));
+			         msg ? msg : sqlite3_errmsg(st->db));
 			sqlite3_free(msg);
 			exec(st, "ROLLBACK");
 			return -1;
@@ -197,16 +197,17 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 	}
 	/* One connection per thread that uses it: SQLite's own locking is not needed. */
 	if (sqlite3_open_v2(path, &st->db,
-			    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-			    NULL) != SQLITE_OK) {
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "%s: %s", path,
-			 st->db ? sqlite3_errmsg(st->db) : "cannot open database");
+		         st->db ? sqlite3_errmsg(st->db) : "cannot open database");
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 10000);
 	if (exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-		     "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -24000; PRAGMA page_size = 8192; PRAGMA wal_autocheckpoint = 4000; "
-		     "PRAGMA temp_store = MEMORY") < 0) {
+	             "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -24000; PRAGMA page_size = "
+	             "8192; PRAGMA wal_autocheckpoint = 4000; "
+	             "PRAGMA temp_store = MEMORY") < 0) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
 		goto fail;
 	}
@@ -231,11 +232,11 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 			buf_puts(&sql, stmt_sql[i]);
 		}
 		rc = sqlite3_prepare_v3(st->db, sql.data, -1, SQLITE_PREPARE_PERSISTENT,
-					&st->stmt[i], NULL);
+		                        &st->stmt[i], NULL);
 		buf_free(&sql);
 		if (rc != SQLITE_OK) {
 			snprintf(err, errlen, "%s: preparing statement: %s", path,
-				 sqlite3_errmsg(st->db));
+			         sqlite3_errmsg(st->db));
 			goto fail;
 		}
 	}
@@ -309,29 +310,29 @@ int store_files_each(struct store *st, int (*fn)(const struct store_file *f, voi
 	int rc, ret = 0;
 
 	if (sqlite3_prepare_v2(st->db,
-			       "SELECT id, path, format, developer, state, dev, ino, size, "
-			       "mtime_ns, offset, line_no, fp_len, fp, events, rejected, last_read "
-			       "FROM source_file",
-			       -1, &s, NULL) != SQLITE_OK)
+	                       "SELECT id, path, format, developer, state, dev, ino, size, "
+	                       "mtime_ns, offset, line_no, fp_len, fp, events, rejected, last_read "
+	                       "FROM source_file",
+	                       -1, &s, NULL) != SQLITE_OK)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		struct store_file f = {
-			.id = sqlite3_column_int64(s, 0),
-			.path = (char *)col_text(s, 1),
-			.format = (char *)col_text(s, 2),
-			.developer = (char *)col_text(s, 3),
-			.state = (char *)col_text(s, 4),
-			.dev = sqlite3_column_int64(s, 5),
-			.ino = sqlite3_column_int64(s, 6),
-			.size = sqlite3_column_int64(s, 7),
-			.mtime_ns = sqlite3_column_int64(s, 8),
-			.offset = sqlite3_column_int64(s, 9),
-			.line_no = sqlite3_column_int64(s, 10),
-			.fp_len = sqlite3_column_int64(s, 11),
-			.fp = (uint64_t)sqlite3_column_int64(s, 12),
-			.events = sqlite3_column_int64(s, 13),
-			.rejected = sqlite3_column_int64(s, 14),
-			.last_read = sqlite3_column_int64(s, 15),
+		    .id = sqlite3_column_int64(s, 0),
+		    .path = (char *)col_text(s, 1),
+		    .format = (char *)col_text(s, 2),
+		    .developer = (char *)col_text(s, 3),
+		    .state = (char *)col_text(s, 4),
+		    .dev = sqlite3_column_int64(s, 5),
+		    .ino = sqlite3_column_int64(s, 6),
+		    .size = sqlite3_column_int64(s, 7),
+		    .mtime_ns = sqlite3_column_int64(s, 8),
+		    .offset = sqlite3_column_int64(s, 9),
+		    .line_no = sqlite3_column_int64(s, 10),
+		    .fp_len = sqlite3_column_int64(s, 11),
+		    .fp = (uint64_t)sqlite3_column_int64(s, 12),
+		    .events = sqlite3_column_int64(s, 13),
+		    .rejected = sqlite3_column_int64(s, 14),
+		    .last_read = sqlite3_column_int64(s, 15),
 		};
 		if (fn(&f, arg) < 0) {
 			ret = -1;
@@ -476,7 +477,7 @@ static int bind_name(struct store *st, sqlite3_stmt *s, int i, const char *text)
 
 /* Binds event e as the row-th row of a multi-row insert. */
 static int bind_event(struct store *st, sqlite3_stmt *s, int row, int64_t source_id,
-		      const struct event *e)
+                      const struct event *e)
 {
 	int p = row * EVENT_COLUMNS;
 
@@ -536,7 +537,7 @@ static int64_t max_event_rowid(struct store *st)
  * stored requests.
  */
 static int add_events(struct store *st, int64_t source_id, const struct event *ev, size_t n,
-		      struct store_counts *c)
+                      struct store_counts *c)
 {
 	int64_t before = max_event_rowid(st), after;
 	size_t i = 0;
@@ -608,7 +609,7 @@ static int add_decline(struct store *st, const struct decision *d)
 }
 
 int store_add_batch(struct store *st, int64_t source_id, const struct batch *b,
-		    struct store_counts *c)
+                    struct store_counts *c)
 {
 	int64_t now = (int64_t)time(NULL);
 

@@ -39,7 +39,7 @@ int store_files_each(struct store *st, int (*fn)(const struct store_file *f, voi
 int store_file_save(struct store *st, struct store_file *f);
 /* Stores one parsed batch of file source_id; adds to *c. */
 int store_add_batch(struct store *st, int64_t source_id, const struct batch *b,
-		    struct store_counts *c);
+                    struct store_counts *c);
 const char *store_errmsg(struct store *st);
 
 #endif

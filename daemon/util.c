@@ -137,10 +137,10 @@ int parse_iso8601(const char *s, int64_t *ms, const char **why)
 	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || (unsigned)d > month_days(y, (unsigned)mo) ||
 	    h > 23 || mi > 59 || sec > 60)
 		return -1;
-	*ms = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + sec -
-		off * 60) *
-		       1000 +
-	       frac);
+	*ms = (days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + (int64_t)h * 3600 +
+	       (int64_t)mi * 60 + sec - (int64_t)off * 60) *
+	          1000 +
+	      frac;
 	return 0;
 }
 
@@ -197,12 +197,11 @@ static int utf8_seq(struct jscan *j)
 /* Bytes a string may hold as they are: everything but '"', '\\', controls and non-ASCII. */
 static const unsigned char is_plain[256] = {
 #define R16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
-	R16(0), R16(0),
-	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x22 '"' */
-	R16(1), R16(1),
-	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x5c '\\' */
-	R16(1), R16(1),
-	R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0),
+    R16(0), R16(0), 1,      1,      0,      1,      1,      1,      1,      1,
+    1,      1,      1,      1,      1,      1,      1,      1, /* 0x22 '"' */
+    R16(1), R16(1), 1,      1,      1,      1,      1,      1,      1,      1,
+    1,      1,      1,      1,      0,      1,      1,      1, /* 0x5c '\\' */
+    R16(1), R16(1), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0), R16(0),
 #undef R16
 };
 
@@ -246,7 +245,8 @@ static int string(struct jscan *j)
 				return fail(j, "bad escape in string");
 			}
 		} else if (c < 0x20) {
-			return fail(j, c == 0 ? "binary data (NUL byte)" : "control character in string");
+			return fail(j, c == 0 ? "binary data (NUL byte)"
+			                      : "control character in string");
 		} else if (c >= 0x80) {
 			if (utf8_seq(j) < 0)
 				return -1;
@@ -353,13 +353,20 @@ static int value(struct jscan *j)
 	if (j->p >= j->end)
 		return fail(j, "truncated JSON");
 	switch (*j->p) {
-	case '{': return container(j, '}');
-	case '[': return container(j, ']');
-	case '"': return string(j);
-	case 't': return literal(j, "true");
-	case 'f': return literal(j, "false");
-	case 'n': return literal(j, "null");
-	case 0: return fail(j, "binary data (NUL byte)");
+	case '{':
+		return container(j, '}');
+	case '[':
+		return container(j, ']');
+	case '"':
+		return string(j);
+	case 't':
+		return literal(j, "true");
+	case 'f':
+		return literal(j, "false");
+	case 'n':
+		return literal(j, "null");
+	case 0:
+		return fail(j, "binary data (NUL byte)");
 	default:
 		if (*j->p == '-' || (*j->p >= '0' && *j->p <= '9'))
 			return number(j);
@@ -372,7 +379,7 @@ static int value(struct jscan *j)
 int json_check(const char *p, size_t n, size_t *err_at, const char **why)
 {
 	struct jscan j = {(const unsigned char *)p, (const unsigned char *)p + n,
-			  (const unsigned char *)p, NULL, 0};
+	                  (const unsigned char *)p, NULL, 0};
 
 	if (value(&j) == 0) {
 		ws(&j);
@@ -399,7 +406,11 @@ unsigned edit_distance(const char *a, const char *b)
 		row[0] = i;
 		for (unsigned j = 1; j <= lb; j++) {
 			tmp = row[j];
-			row[j] = a[i - 1] == b[j - 1] ? prev : 1 + (prev < row[j - 1] ? (prev < row[j] ? prev : row[j]) : (row[j - 1] < row[j] ? row[j - 1] : row[j]));
+			row[j] = a[i - 1] == b[j - 1]
+			             ? prev
+			             : 1 + (prev < row[j - 1]
+			                        ? (prev < row[j] ? prev : row[j])
+			                        : (row[j - 1] < row[j] ? row[j - 1] : row[j]));
 			prev = tmp;
 		}
 	}

@@ -49,13 +49,14 @@ void ydoc_free(struct ynode *n)
 
 static int add_child(struct ynode *parent, struct ynode *key, struct ynode *val)
 {
-	struct ynode **items = realloc(parent->items, (parent->n + 1) * sizeof(*items));
+	struct ynode **items = realloc(parent->items, (parent->n + 1) * sizeof(struct ynode *));
 
 	if (items == NULL)
 		return -1;
 	parent->items = items;
 	if (parent->type == YNODE_MAP) {
-		struct ynode **keys = realloc(parent->keys, (parent->n + 1) * sizeof(*keys));
+		struct ynode **keys =
+		    realloc(parent->keys, (parent->n + 1) * sizeof(struct ynode *));
 
 		if (keys == NULL)
 			return -1;
@@ -77,8 +78,8 @@ static void syntax_err(struct yctx *y)
 	char what[256];
 
 	snprintf(what, sizeof(what), "%s%s%s",
-		 y->parser.problem ? y->parser.problem : "YAML syntax error",
-		 y->parser.context ? " " : "", y->parser.context ? y->parser.context : "");
+	         y->parser.problem ? y->parser.problem : "YAML syntax error",
+	         y->parser.context ? " " : "", y->parser.context ? y->parser.context : "");
 	set_err(y, &y->parser.problem_mark, what);
 }
 
@@ -105,16 +106,16 @@ static int parse_children(struct yctx *y, struct ynode *parent, yaml_event_type_
 				return -1;
 			if (key->type != YNODE_SCALAR) {
 				snprintf(y->err, y->errlen, "%s:%d:%d: a key must be a plain name",
-					 y->path, key->line, key->col);
+				         y->path, key->line, key->col);
 				ydoc_free(key);
 				return -1;
 			}
 			for (size_t i = 0; i < parent->n; i++)
 				if (strcmp(parent->keys[i]->scalar, key->scalar) == 0) {
 					snprintf(y->err, y->errlen,
-						 "%s:%d:%d: duplicate key '%s' (first at line %d)",
-						 y->path, key->line, key->col, key->scalar,
-						 parent->keys[i]->line);
+					         "%s:%d:%d: duplicate key '%s' (first at line %d)",
+					         y->path, key->line, key->col, key->scalar,
+					         parent->keys[i]->line);
 					ydoc_free(key);
 					return -1;
 				}
@@ -142,7 +143,8 @@ static struct ynode *parse_node(struct yctx *y, yaml_event_t *ev)
 	case YAML_SCALAR_EVENT:
 		n = node_new(YNODE_SCALAR, &ev->start_mark);
 		if (n) {
-			n->scalar = strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
+			n->scalar =
+			    strndup((const char *)ev->data.scalar.value, ev->data.scalar.length);
 			n->is_plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
 			if (n->scalar == NULL || strlen(n->scalar) != ev->data.scalar.length) {
 				set_err(y, &ev->start_mark, "NUL byte in a value");
@@ -158,10 +160,11 @@ static struct ynode *parse_node(struct yctx *y, yaml_event_t *ev)
 			break;
 		}
 		n = node_new(ev->type == YAML_SEQUENCE_START_EVENT ? YNODE_SEQ : YNODE_MAP,
-			     &ev->start_mark);
+		             &ev->start_mark);
 		if (n && parse_children(y, n,
-					ev->type == YAML_SEQUENCE_START_EVENT ? YAML_SEQUENCE_END_EVENT
-									      : YAML_MAPPING_END_EVENT) < 0) {
+		                        ev->type == YAML_SEQUENCE_START_EVENT
+		                            ? YAML_SEQUENCE_END_EVENT
+		                            : YAML_MAPPING_END_EVENT) < 0) {
 			ydoc_free(n);
 			n = NULL;
 		}
@@ -226,7 +229,8 @@ struct ynode *ydoc_load(const char *path, const char *text, char *err, size_t er
 		case YAML_DOCUMENT_START_EVENT:
 			yaml_event_delete(&ev);
 			if (root) {
-				snprintf(err, errlen, "%s: only one YAML document is allowed", path);
+				snprintf(err, errlen, "%s: only one YAML document is allowed",
+				         path);
 				ydoc_free(root);
 				root = NULL;
 				done = 1;
@@ -242,6 +246,7 @@ struct ynode *ydoc_load(const char *path, const char *text, char *err, size_t er
 			}
 			break;
 		default:
+			ydoc_free(root); /* a document has one root; never more */
 			root = parse_node(&y, &ev);
 			if (root == NULL)
 				done = 1;
@@ -267,6 +272,6 @@ struct ynode *ydoc_get(const struct ynode *map, const char *key)
 int ydoc_is_null(const struct ynode *n)
 {
 	return n == NULL || (n->type == YNODE_SCALAR && n->is_plain &&
-			     (n->scalar[0] == '\0' || strcmp(n->scalar, "~") == 0 ||
-			      strcmp(n->scalar, "null") == 0));
+	                     (n->scalar[0] == '\0' || strcmp(n->scalar, "~") == 0 ||
+	                      strcmp(n->scalar, "null") == 0));
 }

@@ -16,7 +16,7 @@ int render_csv_usage(const struct report *r, struct buf *out)
 		}
 		for (int m = 0; m < M_COUNT; m++)
 			buf_printf(out, "%" PRId64 "%s", r->rows[i].metrics[m],
-				   m + 1 < M_COUNT ? "," : "\r\n");
+			           m + 1 < M_COUNT ? "," : "\r\n");
 	}
 	return 0;
 }

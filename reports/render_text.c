@@ -77,7 +77,7 @@ int render_text_usage(const struct report *r, struct buf *out)
 		}
 		for (int m = 0; m < M_COUNT; m++) {
 			thousands(i < r->n_rows ? r->rows[i].metrics[m] : r->totals[m], cell,
-				  sizeof(cell));
+			          sizeof(cell));
 			if (strlen(cell) > w[nk + (size_t)m])
 				w[nk + (size_t)m] = strlen(cell);
 		}

@@ -12,25 +12,19 @@
 #include "../daemon/util.h"
 
 const char *const report_key_names[KEY_COUNT] = {
-	"developer", "team", "tool", "model", "project", "task", "day", "week", "month",
+    "developer", "team", "tool", "model", "project", "task", "day", "week", "month",
 };
 
 const char *const report_metric_names[M_COUNT] = {
-	"requests",	 "input_tokens",     "cache_read_tokens",
-	"cache_write_tokens", "output_tokens", "reasoning_tokens",
+    "requests",           "input_tokens",  "cache_read_tokens",
+    "cache_write_tokens", "output_tokens", "reasoning_tokens",
 };
 
 /* SQL for each key: fixed text, never built from user input. */
 static const char *const key_sql[KEY_COUNT] = {
-	"developer",
-	"pb_team(developer)",
-	"tool",
-	"model",
-	"coalesce(project, '')",
-	"coalesce(task, '')",
-	"pb_day(ts)",
-	"pb_week(ts)",
-	"pb_month(ts)",
+    "developer",  "pb_team(developer)",    "tool",
+    "model",      "coalesce(project, '')", "coalesce(task, '')",
+    "pb_day(ts)", "pb_week(ts)",           "pb_month(ts)",
 };
 
 int report_parse_keys(struct report_query *q, const char *list, char *err, size_t errlen)
@@ -50,9 +44,9 @@ int report_parse_keys(struct report_query *q, const char *list, char *err, size_
 			;
 		if (k == KEY_COUNT) {
 			snprintf(err, errlen,
-				 "--by: unknown key '%s' (expected developer, team, tool, model, "
-				 "project, task, day, week or month)",
-				 t);
+			         "--by: unknown key '%s' (expected developer, team, tool, model, "
+			         "project, task, day, week or month)",
+			         t);
 			return -1;
 		}
 		for (size_t i = 0; i < q->n_keys; i++)
@@ -82,7 +76,7 @@ void report_day_key(int64_t ts_ms, char out[11])
 
 	local_tm(ts_ms, &tm);
 	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
-		 (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
+	         (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
 }
 
 /* ISO 8601 week: weeks start on Monday; week 1 holds the year's first Thursday. */
@@ -99,7 +93,7 @@ void report_week_key(int64_t ts_ms, char out[9])
 	thursday = days - ((days + 3) % 7 + 7) % 7 + 3;
 	civil_from_days(thursday, &y, &m, &d);
 	snprintf(out, 9, "%04u-W%02u", (unsigned)y % 10000u,
-		 (unsigned)((thursday - days_from_civil(y, 1, 1)) / 7 + 1) % 100u);
+	         (unsigned)((thursday - days_from_civil(y, 1, 1)) / 7 + 1) % 100u);
 }
 
 void report_month_key(int64_t ts_ms, char out[8])
@@ -108,7 +102,7 @@ void report_month_key(int64_t ts_ms, char out[8])
 
 	local_tm(ts_ms, &tm);
 	snprintf(out, 8, "%04u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
-		 (unsigned)(tm.tm_mon + 1) % 100u);
+	         (unsigned)(tm.tm_mon + 1) % 100u);
 }
 
 int64_t report_local_day_start_ms(int y, unsigned m, unsigned d)
@@ -186,7 +180,7 @@ static int day_bound(const char *s, int next, int64_t *ms, char *err, size_t err
 }
 
 int report_usage(sqlite3 *db, const struct report_query *q, struct report *r, char *err,
-		 size_t errlen)
+                 size_t errlen)
 {
 	struct buf sql = BUF_INIT;
 	sqlite3_stmt *s = NULL;
@@ -211,8 +205,8 @@ int report_usage(sqlite3 *db, const struct report_query *q, struct report *r, ch
 	for (size_t i = 0; i < q->n_keys; i++)
 		buf_printf(&sql, "%s AS k%zu, ", key_sql[q->keys[i]], i);
 	buf_puts(&sql, "count(*), sum(input_tokens), sum(cache_read_tokens), "
-		       "sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens) "
-		       "FROM event_named WHERE ts >= ?1 AND ts < ?2 GROUP BY ");
+	               "sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens) "
+	               "FROM event_named WHERE ts >= ?1 AND ts < ?2 GROUP BY ");
 	for (size_t i = 0; i < q->n_keys; i++)
 		buf_printf(&sql, "%sk%zu", i ? ", " : "", i);
 	buf_puts(&sql, " ORDER BY ");

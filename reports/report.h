@@ -65,7 +65,7 @@ int report_parse_keys(struct report_query *q, const char *list, char *err, size_
 int report_register_functions(sqlite3 *db);
 /* Runs q; returns 0 or -1 with err filled. */
 int report_usage(sqlite3 *db, const struct report_query *q, struct report *r, char *err,
-		 size_t errlen);
+                 size_t errlen);
 void report_free(struct report *r);
 
 /* Local-day arithmetic in the zone of localtime(). */

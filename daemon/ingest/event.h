@@ -19,7 +19,7 @@ struct event {
 	const char *developer, *tool, *model, *task, *project, *session;
 	/* The canonical token fields of FORMATS.md. */
 	int64_t input_tokens, cache_read_tokens, cache_write_tokens, output_tokens,
-		reasoning_tokens;
+	    reasoning_tokens;
 	int64_t latency_ms; /* -1 when unknown */
 	enum outcome outcome;
 	int64_t lines_added, lines_removed, lines_suggested, lines_accepted;

@@ -32,7 +32,7 @@ struct claude_state {
 };
 
 static const char *const declined_markers[] = {
-	"doesn't want to proceed", "rejected", "declined", "denied", "was not approved",
+    "doesn't want to proceed", "rejected", "declined", "denied", "was not approved",
 };
 
 static int64_t total_tokens(const struct event *e)
@@ -57,7 +57,8 @@ static int read_usage(struct parse_ctx *ctx, const cJSON *usage, struct event *e
 	if (cJSON_IsObject(cc)) {
 		if (json_uint(cc, "ephemeral_5m_input_tokens", &v5) < 0 ||
 		    json_uint(cc, "ephemeral_1h_input_tokens", &v1h) < 0) {
-			parse_reject(ctx, "usage.cache_creation counts must be non-negative integers");
+			parse_reject(ctx,
+			             "usage.cache_creation counts must be non-negative integers");
 			return -1;
 		}
 		if (cJSON_GetObjectItemCaseSensitive(cc, "ephemeral_5m_input_tokens") ||
@@ -291,5 +292,5 @@ static void claude_load(void *state, const char *text)
 }
 
 const struct format fmt_claude = {
-	"claude-code", sizeof(struct claude_state), claude_line, claude_flush, claude_save, claude_load,
+    "claude-code", sizeof(struct claude_state), claude_line, claude_flush, claude_save, claude_load,
 };

@@ -19,6 +19,7 @@
 #include "parser.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,7 +40,10 @@ struct codex_state {
 };
 
 static const char *const usage_keys[U_COUNT] = {
-	"input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens",
+    "input_tokens",
+    "cached_input_tokens",
+    "output_tokens",
+    "reasoning_output_tokens",
 };
 
 static int read_counts(const cJSON *obj, int64_t out[U_COUNT])
@@ -95,7 +99,7 @@ static void read_tool_call(struct parse_ctx *ctx, const cJSON *payload)
 	cJSON *parsed = NULL;
 
 	if (!type || (strcmp(type, "custom_tool_call") != 0 && strcmp(type, "function_call") != 0 &&
-		      strcmp(type, "local_shell_call") != 0))
+	              strcmp(type, "local_shell_call") != 0))
 		return;
 	patch = find_patch(cJSON_GetObjectItemCaseSensitive(payload, "input"));
 	if (patch == NULL) {
@@ -105,8 +109,8 @@ static void read_tool_call(struct parse_ctx *ctx, const cJSON *payload)
 			parsed = cJSON_Parse(args->valuestring);
 			patch = parsed ? find_patch(parsed) : NULL;
 		} else {
-			patch = find_patch(args ? args
-						: cJSON_GetObjectItemCaseSensitive(payload, "action"));
+			patch = find_patch(
+			    args ? args : cJSON_GetObjectItemCaseSensitive(payload, "action"));
 		}
 	}
 	if (patch)
@@ -207,14 +211,15 @@ static void read_token_count(struct parse_ctx *ctx, const cJSON *root, const cJS
 	e->output_tokens = use[U_OUTPUT];
 	e->reasoning_tokens = use[U_REASONING];
 	e->latency_ms = -1;
-	e->plan_used_pct = max_used_percent(cJSON_GetObjectItemCaseSensitive(payload, "rate_limits"));
+	e->plan_used_pct =
+	    max_used_percent(cJSON_GetObjectItemCaseSensitive(payload, "rate_limits"));
 	e->lines_added = st->patch_added;
 	e->lines_removed = st->patch_removed;
 	st->patch_added = st->patch_removed = 0;
 	snprintf(key, sizeof(key),
-		 "%s|%s|%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 "|%" PRId64 ",%" PRId64
-		 ",%" PRId64 ",%" PRId64,
-		 ts, model, total[0], total[1], total[2], total[3], use[0], use[1], use[2], use[3]);
+	         "%s|%s|%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 "|%" PRId64 ",%" PRId64
+	         ",%" PRId64 ",%" PRId64,
+	         ts, model, total[0], total[1], total[2], total[3], use[0], use[1], use[2], use[3]);
 	e->id = hash64_str(key, 0xc0de);
 }
 
@@ -247,7 +252,7 @@ static void codex_line(struct parse_ctx *ctx, const char *line, size_t len)
 		if (cwd) {
 			slash = strrchr(cwd, '/');
 			state_copy(st->project, sizeof(st->project),
-				   slash && slash[1] ? slash + 1 : cwd);
+			           slash && slash[1] ? slash + 1 : cwd);
 		}
 	} else if (strcmp(type, "turn_context") == 0) {
 		const char *model = json_str(payload, "model"), *cwd = json_str(payload, "cwd");
@@ -257,7 +262,7 @@ static void codex_line(struct parse_ctx *ctx, const char *line, size_t len)
 			state_copy(st->model, sizeof(st->model), model);
 		if (cwd)
 			state_copy(st->project, sizeof(st->project),
-				   slash && slash[1] ? slash + 1 : cwd);
+			           slash && slash[1] ? slash + 1 : cwd);
 	} else if (strcmp(type, "event_msg") == 0 && ptype && strcmp(ptype, "token_count") == 0) {
 		read_token_count(ctx, root, payload);
 	} else if (strcmp(type, "response_item") == 0) {
@@ -279,7 +284,7 @@ static void codex_save(const void *state, struct buf *out)
 	buf_printf(out, "session %s\nproject %s\nmodel %s\n", st->session, st->project, st->model);
 	if (st->has_total)
 		buf_printf(out, "total %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 "\n",
-			   st->total[0], st->total[1], st->total[2], st->total[3]);
+		           st->total[0], st->total[1], st->total[2], st->total[3]);
 	buf_printf(out, "patch %" PRId64 " %" PRId64 "\n", st->patch_added, st->patch_removed);
 }
 
@@ -289,6 +294,21 @@ static void load_str(char *dst, size_t n, const char *v, size_t len)
 		len = n - 1;
 	memcpy(dst, v, len);
 	dst[len] = '\0';
+}
+
+/* Reads n space-separated non-negative integers; -1 if any is missing or bad. */
+static int read_numbers(const char *s, int64_t *out, int n)
+{
+	for (int i = 0; i < n; i++) {
+		char *end;
+
+		errno = 0;
+		out[i] = strtoll(s, &end, 10);
+		if (errno || end == s || out[i] < 0)
+			return -1;
+		s = end;
+	}
+	return 0;
 }
 
 static void codex_load(void *state, const char *text)
@@ -312,18 +332,20 @@ static void codex_load(void *state, const char *text)
 			else if (strncmp(p, "model ", 6) == 0)
 				load_str(st->model, sizeof(st->model), v, vlen);
 			else if (strncmp(p, "total ", 6) == 0)
-				st->has_total = sscanf(v, "%" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNd64,
-						       &st->total[0], &st->total[1], &st->total[2],
-						       &st->total[3]) == 4;
-			else if (strncmp(p, "patch ", 6) == 0 &&
-				 sscanf(v, "%" SCNd64 " %" SCNd64, &st->patch_added,
-					&st->patch_removed) != 2)
-				st->patch_added = st->patch_removed = 0;
+				st->has_total = read_numbers(v, st->total, U_COUNT) == 0;
+			else if (strncmp(p, "patch ", 6) == 0) {
+				int64_t patch[2];
+
+				if (read_numbers(v, patch, 2) == 0) {
+					st->patch_added = patch[0];
+					st->patch_removed = patch[1];
+				}
+			}
 		}
 		p = nl ? nl + 1 : NULL;
 	}
 }
 
 const struct format fmt_codex = {
-	"codex", sizeof(struct codex_state), codex_line, codex_flush, codex_save, codex_load,
+    "codex", sizeof(struct codex_state), codex_line, codex_flush, codex_save, codex_load,
 };

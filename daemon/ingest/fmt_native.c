@@ -26,19 +26,19 @@ struct uint_field {
 #define EV_FIELD(f) offsetof(struct event, f)
 
 static const struct uint_field uint_fields[] = {
-	{"input_tokens", EV_FIELD(input_tokens)},
-	{"cache_read_tokens", EV_FIELD(cache_read_tokens)},
-	{"cache_write_tokens", EV_FIELD(cache_write_tokens)},
-	{"output_tokens", EV_FIELD(output_tokens)},
-	{"reasoning_tokens", EV_FIELD(reasoning_tokens)},
-	{"lines_added", EV_FIELD(lines_added)},
-	{"lines_removed", EV_FIELD(lines_removed)},
-	{"lines_suggested", EV_FIELD(lines_suggested)},
-	{"lines_accepted", EV_FIELD(lines_accepted)},
+    {"input_tokens", EV_FIELD(input_tokens)},
+    {"cache_read_tokens", EV_FIELD(cache_read_tokens)},
+    {"cache_write_tokens", EV_FIELD(cache_write_tokens)},
+    {"output_tokens", EV_FIELD(output_tokens)},
+    {"reasoning_tokens", EV_FIELD(reasoning_tokens)},
+    {"lines_added", EV_FIELD(lines_added)},
+    {"lines_removed", EV_FIELD(lines_removed)},
+    {"lines_suggested", EV_FIELD(lines_suggested)},
+    {"lines_accepted", EV_FIELD(lines_accepted)},
 };
 
 static const char *const string_fields[] = {
-	"ts", "developer", "model", "tool", "task", "project", "session", "request_id", "outcome",
+    "ts", "developer", "model", "tool", "task", "project", "session", "request_id", "outcome",
 };
 
 int native_outcome(const char *s, enum outcome *out)
@@ -72,9 +72,9 @@ static void native_line(struct parse_ctx *ctx, const char *line, size_t len)
 	}
 	for (size_t i = 0; i < ARRAY_LEN(uint_fields); i++) {
 		if (json_uint(root, uint_fields[i].key,
-			      (int64_t *)((char *)&ev + uint_fields[i].offset)) < 0) {
+		              (int64_t *)((char *)&ev + uint_fields[i].offset)) < 0) {
 			parse_rejectf(ctx, "field '%s' must be a non-negative integer",
-				      uint_fields[i].key);
+			              uint_fields[i].key);
 			return;
 		}
 	}
@@ -83,7 +83,9 @@ static void native_line(struct parse_ctx *ctx, const char *line, size_t len)
 	model = json_str(root, "model");
 	if (!ts || !dev || !model || !*dev || !*model) {
 		parse_rejectf(ctx, "missing required field '%s'",
-			      !ts ? "ts" : (!dev || !*dev) ? "developer" : "model");
+		              !ts               ? "ts"
+		              : (!dev || !*dev) ? "developer"
+		                                : "model");
 		return;
 	}
 	if (parse_iso8601(ts, &ev.ts_ms, &why) < 0) {
@@ -113,7 +115,8 @@ static void native_line(struct parse_ctx *ctx, const char *line, size_t len)
 		ev.has_cost = 1;
 	}
 	if (ev.reasoning_tokens > ev.output_tokens) {
-		parse_reject(ctx, "reasoning_tokens exceeds output_tokens (reasoning is part of output)");
+		parse_reject(
+		    ctx, "reasoning_tokens exceeds output_tokens (reasoning is part of output)");
 		return;
 	}
 	req = json_str(root, "request_id");
@@ -153,5 +156,5 @@ static void native_load(void *state, const char *text)
 }
 
 const struct format fmt_native = {
-	"native", 0, native_line, native_flush, native_save, native_load,
+    "native", 0, native_line, native_flush, native_save, native_load,
 };

@@ -27,12 +27,12 @@
 #include "parser.h"
 #include "walk.h"
 
-#define MAX_LINE (1u << 20)           /* longer lines are rejected */
-#define READ_BUF (MAX_LINE * 2 + 4096) /* one full line always fits */
-#define FP_LEN 4096                   /* bytes fingerprinted at a file's start */
-#define CHUNK_EVENTS 8192
-#define CHUNK_BYTES (16u << 20)
-#define QUEUE_MAX 8
+#define MAX_LINE      (1u << 20)            /* longer lines are rejected */
+#define READ_BUF      (MAX_LINE * 2 + 4096) /* one full line always fits */
+#define FP_LEN        4096                  /* bytes fingerprinted at a file's start */
+#define CHUNK_EVENTS  8192
+#define CHUNK_BYTES   (16u << 20)
+#define QUEUE_MAX     8
 #define COMMIT_EVENTS 40000
 
 struct job {
@@ -179,7 +179,7 @@ static struct chunk *chunk_new(struct reader *r)
 		c = calloc(1, sizeof(*c));
 		if (c == NULL)
 			return NULL;
-		c->batch.mem.block_size = 256 * 1024;
+		c->batch.mem.block_size = (size_t)256 * 1024;
 	}
 	c->job = r->job;
 	c->next = NULL;
@@ -428,7 +428,7 @@ static void *worker(void *arg)
 
 	memset(&r, 0, sizeof(r));
 	r.pool = p;
-	r.scratch.block_size = 256 * 1024;
+	r.scratch.block_size = (size_t)256 * 1024;
 	r.ctx.scratch = &r.scratch;
 	arena_cjson_use(&r.scratch);
 	if (buf) {
@@ -674,7 +674,7 @@ static int by_size_desc(const void *a, const void *b)
 }
 
 static const char *resolve_developer(const struct ingest_source *s, const char *path,
-				     const char *fallback, char *out, size_t n)
+                                     const char *fallback, char *out, size_t n)
 {
 	const char *pat = s->developer;
 	char rel[PATH_MAX], root[PATH_MAX];
@@ -693,20 +693,19 @@ static const char *resolve_developer(const struct ingest_source *s, const char *
 	}
 	if (developer_from_pattern(pat, path, out, n) == 0)
 		return out;
-	log_warn("%s: does not match developer pattern '%s'; counted as '%s'", path, pat,
-		 fallback);
+	log_warn("%s: does not match developer pattern '%s'; counted as '%s'", path, pat, fallback);
 	return fallback;
 }
 
 int ingest_run(struct store *st, const struct ingest_source *src, size_t n_src,
-	       const struct ingest_opts *opts, struct ingest_stats *stats)
+               const struct ingest_opts *opts, struct ingest_stats *stats)
 {
 	struct walk_list files = {0};
 	struct known known = {0};
 	struct pool pool;
 	struct job *jobs = NULL;
 	const char **paths = NULL;
-	char (*names)[256] = NULL;
+	char(*names)[256] = NULL;
 	pthread_t *threads = NULL;
 	size_t n_jobs = 0;
 	int n_threads, started = 0, rc = -1;
@@ -735,13 +734,12 @@ int ingest_run(struct store *st, const struct ingest_source *src, size_t n_src,
 		j->path = files.files[i].path;
 		j->sb = files.files[i].sb;
 		j->tool = s->tool;
-		j->format = s->format && strcmp(s->format, "auto") != 0
-				    ? format_by_name(s->format)
-				    : NULL;
+		j->format =
+		    s->format && strcmp(s->format, "auto") != 0 ? format_by_name(s->format) : NULL;
 		if (!plan_job(j, known_find(&known, j->path)))
 			continue;
 		j->developer = resolve_developer(s, j->path, opts->default_developer, names[i],
-						 sizeof(names[i]));
+		                                 sizeof(names[i]));
 		n_jobs++;
 	}
 	stats->files = (int64_t)files.n;

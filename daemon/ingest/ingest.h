@@ -35,7 +35,7 @@ struct ingest_opts {
 
 /* Returns 0, or -1 when the store failed (file errors are logged and skipped). */
 int ingest_run(struct store *st, const struct ingest_source *src, size_t n_src,
-	       const struct ingest_opts *opts, struct ingest_stats *stats);
+               const struct ingest_opts *opts, struct ingest_stats *stats);
 
 /*
  * Matches path against a developer pattern such as "/srv/logs/{developer}/..."

@@ -32,13 +32,13 @@ const struct format *format_detect(const char *line, size_t len)
 	    cJSON_GetObjectItemCaseSensitive(root, "type"))
 		f = &fmt_codex;
 	else if (cJSON_GetObjectItemCaseSensitive(root, "ts") &&
-		 cJSON_GetObjectItemCaseSensitive(root, "model"))
+	         cJSON_GetObjectItemCaseSensitive(root, "model"))
 		f = &fmt_native;
 	else if (cJSON_GetObjectItemCaseSensitive(root, "sessionId") ||
-		 cJSON_GetObjectItemCaseSensitive(root, "uuid") ||
-		 cJSON_GetObjectItemCaseSensitive(root, "leafUuid") ||
-		 (cJSON_GetObjectItemCaseSensitive(root, "type") &&
-		  cJSON_GetObjectItemCaseSensitive(root, "message")))
+	         cJSON_GetObjectItemCaseSensitive(root, "uuid") ||
+	         cJSON_GetObjectItemCaseSensitive(root, "leafUuid") ||
+	         (cJSON_GetObjectItemCaseSensitive(root, "type") &&
+	          cJSON_GetObjectItemCaseSensitive(root, "message")))
 		f = &fmt_claude;
 done:
 	cJSON_Delete(root);

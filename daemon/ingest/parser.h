@@ -51,7 +51,7 @@ const struct format *format_detect(const char *line, size_t len);
 /* Helpers shared by the parsers. */
 void parse_reject(struct parse_ctx *ctx, const char *reason);
 void parse_rejectf(struct parse_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 struct cJSON *parse_json(struct parse_ctx *ctx, const char *line, size_t len);
 const char *json_str(const struct cJSON *obj, const char *key);
 /* Reads a non-negative integer member: 0 if absent, -1 if present but not one. */

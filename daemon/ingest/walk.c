@@ -84,8 +84,8 @@ static int walk_dir(struct walk_list *l, const char *dir, size_t src, int depth)
 		if (is_dir || (de->d_type == DT_UNKNOWN && S_ISDIR(sb.st_mode))) {
 			rc = walk_dir(l, path, src, depth + 1);
 		} else if (has_log_extension(de->d_name)) {
-			if (S_ISLNK(sb.st_mode) && (fstatat(fd, de->d_name, &sb, 0) < 0 ||
-						    !S_ISREG(sb.st_mode)))
+			if (S_ISLNK(sb.st_mode) &&
+			    (fstatat(fd, de->d_name, &sb, 0) < 0 || !S_ISREG(sb.st_mode)))
 				continue;
 			if (S_ISREG(sb.st_mode))
 				rc = push(l, path, &sb, src);
@@ -146,7 +146,7 @@ void walk_free(struct walk_list *l)
 }
 
 static int match_segment(const char *pat, size_t plen, const char *seg, size_t slen, char *out,
-			 size_t n)
+                         size_t n)
 {
 	static const char tag[] = "{developer}";
 	const char *t = memmem(pat, plen, tag, sizeof(tag) - 1);

@@ -22,6 +22,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../../daemon/util.h"
+
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 
 static uint64_t rnd(void)
@@ -51,11 +53,12 @@ static int64_t between(int64_t lo, int64_t hi)
 }
 
 static const char *const words[] = {
-	"the", "handler", "returns", "an", "error", "when", "config", "is", "missing", "retry",
-	"logic", "should", "backoff", "invoice", "total", "rounding", "test", "fails", "on",
-	"CI", "refactor", "this", "module", "into", "two", "files", "parser", "offset", "cache",
-	"query", "index", "migration", "timeout", "payload", "schema", "client", "server",
-	"request", "latency", "budget", "ledger", "currency", "webhook", "queue", "worker",
+    "the",     "handler",  "returns", "an",     "error",    "when",    "config",  "is",
+    "missing", "retry",    "logic",   "should", "backoff",  "invoice", "total",   "rounding",
+    "test",    "fails",    "on",      "CI",     "refactor", "this",    "module",  "into",
+    "two",     "files",    "parser",  "offset", "cache",    "query",   "index",   "migration",
+    "timeout", "payload",  "schema",  "client", "server",   "request", "latency", "budget",
+    "ledger",  "currency", "webhook", "queue",  "worker",
 };
 
 /* Appends n random words of plain ASCII (safe inside JSON strings). */
@@ -117,21 +120,8 @@ static void iso(int64_t ms, char out[64])
 	m = mp < 10 ? mp + 3 : mp - 9;
 	y += m <= 2;
 	snprintf(out, 64, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", (int)y, (int)m, (int)d,
-		 (int)(rem / 3600000), (int)(rem / 60000 % 60), (int)(rem / 1000 % 60),
-		 (int)(rem % 1000));
-}
-
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-	int64_t era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int64_t)doe - 719468;
+	         (int)(rem / 3600000), (int)(rem / 60000 % 60), (int)(rem / 1000 % 60),
+	         (int)(rem % 1000));
 }
 
 static void mkdirs(const char *path)
@@ -170,13 +160,13 @@ struct opts {
 	int64_t requests, start_ms;
 };
 
-static const char *const dev_names[] = {"ana", "bruno", "chen", "dara", "emeka", "farah",
-					"goran", "hana", "ivan", "jun", "kofi", "lena"};
-static const char *const projects[] = {"billing-api", "infra", "web-app", "payments",
-				       "data-pipeline", "mobile"};
+static const char *const dev_names[] = {"ana",   "bruno", "chen", "dara", "emeka", "farah",
+                                        "goran", "hana",  "ivan", "jun",  "kofi",  "lena"};
+static const char *const projects[] = {"billing-api", "infra",         "web-app",
+                                       "payments",    "data-pipeline", "mobile"};
 static const char *const claude_models[] = {
-	"claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250929",
-	"claude-opus-4-1-20250805", "claude-haiku-4-5-20251001",
+    "claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250929", "claude-sonnet-4-5-20250929",
+    "claude-opus-4-1-20250805",   "claude-haiku-4-5-20251001",
 };
 static const char *const codex_models[] = {"gpt-5-codex", "gpt-5-codex", "gpt-5.1-codex", "gpt-5"};
 
@@ -231,19 +221,19 @@ static const char *edit_input(char *out, size_t cap, const char *name, const cha
 		text(b, sizeof(b) - 64, 5);
 	}
 	if (strcmp(name, "Write") == 0)
-		snprintf(out, cap, "{\"file_path\":\"%s/src/new_%u.py\",\"content\":\"%s\\n\"}", cwd,
-			 pick(1000), b);
+		snprintf(out, cap, "{\"file_path\":\"%s/src/new_%u.py\",\"content\":\"%s\\n\"}",
+		         cwd, pick(1000), b);
 	else if (strcmp(name, "MultiEdit") == 0)
 		snprintf(out, cap,
-			 "{\"file_path\":\"%s/src/mod_%u.py\",\"edits\":[{\"old_string\":\"%s\","
-			 "\"new_string\":\"%s\"},{\"old_string\":\"x = 1\",\"new_string\":\"x = "
-			 "2\\ny = 3\"}]}",
-			 cwd, pick(1000), a, b);
+		         "{\"file_path\":\"%s/src/mod_%u.py\",\"edits\":[{\"old_string\":\"%s\","
+		         "\"new_string\":\"%s\"},{\"old_string\":\"x = 1\",\"new_string\":\"x = "
+		         "2\\ny = 3\"}]}",
+		         cwd, pick(1000), a, b);
 	else
 		snprintf(out, cap,
-			 "{\"file_path\":\"%s/src/mod_%u.py\",\"old_string\":\"%s\",\"new_string\":"
-			 "\"%s\"}",
-			 cwd, pick(1000), a, b);
+		         "{\"file_path\":\"%s/src/mod_%u.py\",\"old_string\":\"%s\",\"new_string\":"
+		         "\"%s\"}",
+		         cwd, pick(1000), a, b);
 	return out;
 }
 
@@ -267,7 +257,8 @@ static int64_t claude_request(struct cctx *c, struct csession *s, int64_t t, int
 	base62(tool_id + 8, 22);
 	*ctx_tokens += cw + in + out_final / 2;
 	if (is_edit) {
-		static const char *const edit_tools[] = {"Edit", "Edit", "Edit", "MultiEdit", "Write"};
+		static const char *const edit_tools[] = {"Edit", "Edit", "Edit", "MultiEdit",
+		                                         "Write"};
 
 		tool = edit_tools[pick(5)];
 		is_declined = chance(12);
@@ -292,35 +283,37 @@ static int64_t claude_request(struct cctx *c, struct csession *s, int64_t t, int
 				edit_input(input, sizeof(input), tool, c->cwd);
 			else
 				snprintf(input, sizeof(input), "{\"command\":\"rg -n %s %s\"}",
-					 words[pick(20)], c->cwd);
-			snprintf(block, sizeof(block),
-				 "{\"type\":\"tool_use\",\"id\":\"%s\",\"name\":\"%s\",\"input\":%s}",
-				 tool_id, tool, input);
+				         words[pick(20)], c->cwd);
+			snprintf(
+			    block, sizeof(block),
+			    "{\"type\":\"tool_use\",\"id\":\"%s\",\"name\":\"%s\",\"input\":%s}",
+			    tool_id, tool, input);
 		} else if (b == 0 && n_blocks == 3) {
 			text(body, 1200, (int)between(3, 15));
 			snprintf(block, sizeof(block),
-				 "{\"type\":\"thinking\",\"thinking\":\"%s\",\"signature\":\"EqQBCkYIBxgC%s\"}",
-				 body, msg_id + 6);
+			         "{\"type\":\"thinking\",\"thinking\":\"%s\",\"signature\":"
+			         "\"EqQBCkYIBxgC%s\"}",
+			         body, msg_id + 6);
 		} else {
 			text(body, 1200, (int)between(3, 20));
 			snprintf(block, sizeof(block), "{\"type\":\"text\",\"text\":\"%s\"}", body);
 		}
 		snprintf(usage, sizeof(usage),
-			 "{\"input_tokens\":%" PRId64 ",\"cache_creation_input_tokens\":%" PRId64
-			 ",\"cache_read_input_tokens\":%" PRId64
-			 ",\"cache_creation\":{\"ephemeral_5m_input_tokens\":%" PRId64
-			 ",\"ephemeral_1h_input_tokens\":0},\"output_tokens\":%" PRId64
-			 ",\"service_tier\":\"standard\"}",
-			 in, cw, cr, cw, out);
+		         "{\"input_tokens\":%" PRId64 ",\"cache_creation_input_tokens\":%" PRId64
+		         ",\"cache_read_input_tokens\":%" PRId64
+		         ",\"cache_creation\":{\"ephemeral_5m_input_tokens\":%" PRId64
+		         ",\"ephemeral_1h_input_tokens\":0},\"output_tokens\":%" PRId64
+		         ",\"service_tier\":\"standard\"}",
+		         in, cw, cr, cw, out);
 		snprintf(c->buf, c->cap,
-			 "{\"parentUuid\":\"%s\",\"isSidechain\":%s,\"userType\":\"external\","
-			 "\"cwd\":\"%s\",\"sessionId\":\"%s\",\"version\":\"2.0.55\",\"gitBranch\":"
-			 "\"main\",\"message\":{\"id\":\"%s\",\"type\":\"message\",\"role\":"
-			 "\"assistant\",\"model\":\"%s\",\"content\":[%s],\"stop_reason\":null,"
-			 "\"stop_sequence\":null,\"usage\":%s},\"requestId\":\"%s\",\"type\":"
-			 "\"assistant\",\"uuid\":\"%s\",\"timestamp\":\"%s\"}",
-			 u, c->is_sidechain ? "true" : "false", c->cwd, c->sid, msg_id, c->model,
-			 block, usage, req_id, u, ts);
+		         "{\"parentUuid\":\"%s\",\"isSidechain\":%s,\"userType\":\"external\","
+		         "\"cwd\":\"%s\",\"sessionId\":\"%s\",\"version\":\"2.0.55\",\"gitBranch\":"
+		         "\"main\",\"message\":{\"id\":\"%s\",\"type\":\"message\",\"role\":"
+		         "\"assistant\",\"model\":\"%s\",\"content\":[%s],\"stop_reason\":null,"
+		         "\"stop_sequence\":null,\"usage\":%s},\"requestId\":\"%s\",\"type\":"
+		         "\"assistant\",\"uuid\":\"%s\",\"timestamp\":\"%s\"}",
+		         u, c->is_sidechain ? "true" : "false", c->cwd, c->sid, msg_id, c->model,
+		         block, usage, req_id, u, ts);
 		add_line(s, c->buf);
 	}
 	/* The tool's answer. */
@@ -329,22 +322,23 @@ static int64_t claude_request(struct cctx *c, struct csession *s, int64_t t, int
 	uuid(u);
 	body[0] = '\0';
 	if (is_declined)
-		snprintf(body, sizeof(body),
-			 "The user doesn't want to proceed with this tool use. The tool use was "
-			 "rejected (eg. if it was a file edit, the new_string was NOT written to the "
-			 "file). STOP what you are doing and wait for the user to tell you how to "
-			 "proceed.");
+		snprintf(
+		    body, sizeof(body),
+		    "The user doesn't want to proceed with this tool use. The tool use was "
+		    "rejected (eg. if it was a file edit, the new_string was NOT written to the "
+		    "file). STOP what you are doing and wait for the user to tell you how to "
+		    "proceed.");
 	else
 		text(body, 2000, (int)between(2, 12));
 	snprintf(c->buf, c->cap,
-		 "{\"parentUuid\":\"%s\",\"isSidechain\":%s,\"userType\":\"external\",\"cwd\":"
-		 "\"%s\",\"sessionId\":\"%s\",\"version\":\"2.0.55\",\"gitBranch\":\"main\","
-		 "\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"tool_use_id\":"
-		 "\"%s\",\"type\":\"tool_result\",\"content\":\"%s\",\"is_error\":%s}]},\"uuid\":"
-		 "\"%s\",\"timestamp\":\"%s\",\"toolUseResult\":{\"stdout\":\"%.40s\","
-		 "\"stderr\":\"\",\"interrupted\":false}}",
-		 u, c->is_sidechain ? "true" : "false", c->cwd, c->sid, tool_id, body,
-		 is_declined ? "true" : "false", u, ts, body);
+	         "{\"parentUuid\":\"%s\",\"isSidechain\":%s,\"userType\":\"external\",\"cwd\":"
+	         "\"%s\",\"sessionId\":\"%s\",\"version\":\"2.0.55\",\"gitBranch\":\"main\","
+	         "\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"tool_use_id\":"
+	         "\"%s\",\"type\":\"tool_result\",\"content\":\"%s\",\"is_error\":%s}]},\"uuid\":"
+	         "\"%s\",\"timestamp\":\"%s\",\"toolUseResult\":{\"stdout\":\"%.40s\","
+	         "\"stderr\":\"\",\"interrupted\":false}}",
+	         u, c->is_sidechain ? "true" : "false", c->cwd, c->sid, tool_id, body,
+	         is_declined ? "true" : "false", u, ts, body);
 	add_line(s, c->buf);
 	return t;
 }
@@ -357,11 +351,11 @@ static int64_t claude_prompt(struct cctx *c, struct csession *s, int64_t t)
 	uuid(u);
 	text(body, sizeof(body), (int)between(8, 60));
 	snprintf(c->buf, c->cap,
-		 "{\"parentUuid\":null,\"isSidechain\":%s,\"userType\":\"external\",\"cwd\":\"%s\","
-		 "\"sessionId\":\"%s\",\"version\":\"2.0.55\",\"gitBranch\":\"main\",\"type\":"
-		 "\"user\",\"message\":{\"role\":\"user\",\"content\":\"%s\"},\"uuid\":\"%s\","
-		 "\"timestamp\":\"%s\"}",
-		 c->is_sidechain ? "true" : "false", c->cwd, c->sid, body, u, ts);
+	         "{\"parentUuid\":null,\"isSidechain\":%s,\"userType\":\"external\",\"cwd\":\"%s\","
+	         "\"sessionId\":\"%s\",\"version\":\"2.0.55\",\"gitBranch\":\"main\",\"type\":"
+	         "\"user\",\"message\":{\"role\":\"user\",\"content\":\"%s\"},\"uuid\":\"%s\","
+	         "\"timestamp\":\"%s\"}",
+	         c->is_sidechain ? "true" : "false", c->cwd, c->sid, body, u, ts);
 	add_line(s, c->buf);
 	return t;
 }
@@ -383,7 +377,7 @@ static void resession(char *line, const char *old, const char *new_)
 }
 
 static int64_t claude_session(const struct opts *o, const char *dev, int64_t t, int n_requests,
-			      struct csession *prev, char *prev_sid)
+                              struct csession *prev, char *prev_sid)
 {
 	struct cctx c = {o, dev, projects[pick(6)], NULL, claude_models[pick(5)], "", 0, NULL, 0};
 	struct csession s = {NULL, 0, 0};
@@ -417,8 +411,9 @@ static int64_t claude_session(const struct opts *o, const char *dev, int64_t t, 
 		char body[256] = "";
 
 		text(body, sizeof(body), 6);
-		snprintf(c.buf, c.cap, "{\"type\":\"summary\",\"summary\":\"%s\",\"leafUuid\":\"%s\"}",
-			 body, sid);
+		snprintf(c.buf, c.cap,
+		         "{\"type\":\"summary\",\"summary\":\"%s\",\"leafUuid\":\"%s\"}", body,
+		         sid);
 		add_line(&s, c.buf);
 	}
 	t = claude_prompt(&c, &s, t);
@@ -429,16 +424,17 @@ static int64_t claude_session(const struct opts *o, const char *dev, int64_t t, 
 
 			iso(t, ts);
 			uuid(u);
-			snprintf(c.buf, c.cap,
-				 "{\"parentUuid\":\"%s\",\"isSidechain\":false,\"cwd\":\"%s\","
-				 "\"sessionId\":\"%s\",\"type\":\"assistant\",\"uuid\":\"%s\","
-				 "\"timestamp\":\"%s\",\"message\":{\"id\":\"%s\",\"model\":"
-				 "\"<synthetic>\",\"role\":\"assistant\",\"type\":\"message\","
-				 "\"content\":[{\"type\":\"text\",\"text\":\"API Error: 529 "
-				 "Overloaded\"}],\"usage\":{\"input_tokens\":0,\"output_tokens\":0,"
-				 "\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0}},"
-				 "\"isApiErrorMessage\":true}",
-				 u, c.cwd, sid, u, ts, u);
+			snprintf(
+			    c.buf, c.cap,
+			    "{\"parentUuid\":\"%s\",\"isSidechain\":false,\"cwd\":\"%s\","
+			    "\"sessionId\":\"%s\",\"type\":\"assistant\",\"uuid\":\"%s\","
+			    "\"timestamp\":\"%s\",\"message\":{\"id\":\"%s\",\"model\":"
+			    "\"<synthetic>\",\"role\":\"assistant\",\"type\":\"message\","
+			    "\"content\":[{\"type\":\"text\",\"text\":\"API Error: 529 "
+			    "Overloaded\"}],\"usage\":{\"input_tokens\":0,\"output_tokens\":0,"
+			    "\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0}},"
+			    "\"isApiErrorMessage\":true}",
+			    u, c.cwd, sid, u, ts, u);
 			add_line(&s, c.buf);
 		}
 		if (chance(6)) {
@@ -447,10 +443,10 @@ static int64_t claude_session(const struct opts *o, const char *dev, int64_t t, 
 			iso(t, ts);
 			uuid(u);
 			snprintf(c.buf, c.cap,
-				 "{\"type\":\"file-history-snapshot\",\"messageId\":\"%s\","
-				 "\"snapshot\":{\"messageId\":\"%s\",\"trackedFileBackups\":{},"
-				 "\"timestamp\":\"%s\"},\"isSnapshotUpdate\":false}",
-				 u, u, ts);
+			         "{\"type\":\"file-history-snapshot\",\"messageId\":\"%s\","
+			         "\"snapshot\":{\"messageId\":\"%s\",\"trackedFileBackups\":{},"
+			         "\"timestamp\":\"%s\"},\"isSnapshotUpdate\":false}",
+			         u, u, ts);
 			add_line(&s, c.buf);
 		}
 		/* A subagent: its own file, and each response again inside a
@@ -490,12 +486,14 @@ static int64_t claude_session(const struct opts *o, const char *dev, int64_t t, 
 					continue;
 				iso(t, ts);
 				uuid(u);
-				snprintf(c.buf, c.cap,
-					 "{\"parentUuid\":\"%s\",\"isSidechain\":false,\"cwd\":\"%s\","
-					 "\"sessionId\":\"%s\",\"type\":\"progress\",\"data\":{\"type\":"
-					 "\"agent_progress\",\"agentId\":\"%s\",\"message\":%s},"
-					 "\"toolUseID\":\"toolu_%s\",\"uuid\":\"%s\",\"timestamp\":\"%s\"}",
-					 u, c.cwd, sid, agent, sub.lines[k].text, agent, u, ts);
+				snprintf(
+				    c.buf, c.cap,
+				    "{\"parentUuid\":\"%s\",\"isSidechain\":false,\"cwd\":\"%s\","
+				    "\"sessionId\":\"%s\",\"type\":\"progress\",\"data\":{\"type\":"
+				    "\"agent_progress\",\"agentId\":\"%s\",\"message\":%s},"
+				    "\"toolUseID\":\"toolu_%s\",\"uuid\":\"%s\",\"timestamp\":\"%"
+				    "s\"}",
+				    u, c.cwd, sid, agent, sub.lines[k].text, agent, u, ts);
 				add_line(&s, c.buf);
 			}
 			t = st;
@@ -514,7 +512,7 @@ static int64_t claude_session(const struct opts *o, const char *dev, int64_t t, 
 /* ---- Codex ---- */
 
 static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, int n_requests,
-			     struct csession *prev, char *prev_path)
+                             struct csession *prev, char *prev_path)
 {
 	struct csession s = {NULL, 0, 0};
 	char sid[40], ts[64], dir[4096], name[160], cwd[256], body[2048], *buf;
@@ -537,11 +535,11 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 			*p = '-';
 
 	snprintf(buf, cap,
-		 "{\"timestamp\":\"%s\",\"type\":\"session_meta\",\"payload\":{\"id\":\"%s\","
-		 "\"timestamp\":\"%s\",\"cwd\":\"%s\",\"originator\":\"codex_cli_rs\","
-		 "\"cli_version\":\"0.63.0\",\"instructions\":null,\"source\":\"cli\","
-		 "\"model_provider\":\"openai\"}}",
-		 ts, sid, ts, cwd);
+	         "{\"timestamp\":\"%s\",\"type\":\"session_meta\",\"payload\":{\"id\":\"%s\","
+	         "\"timestamp\":\"%s\",\"cwd\":\"%s\",\"originator\":\"codex_cli_rs\","
+	         "\"cli_version\":\"0.63.0\",\"instructions\":null,\"source\":\"cli\","
+	         "\"model_provider\":\"openai\"}}",
+	         ts, sid, ts, cwd);
 	add_line(&s, buf);
 	/* A fork replays its parent's history, timestamps and counts included. */
 	if (prev && prev->n > 6 && chance(8)) {
@@ -552,11 +550,11 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 		       &total[1], &total[2], &total[3]);
 	}
 	snprintf(buf, cap,
-		 "{\"timestamp\":\"%s\",\"type\":\"event_msg\",\"payload\":{\"type\":"
-		 "\"token_count\",\"info\":null,\"rate_limits\":{\"primary\":{\"used_percent\":"
-		 "%.1f,\"window_minutes\":300,\"resets_in_seconds\":9000},\"secondary\":{"
-		 "\"used_percent\":%.1f,\"window_minutes\":10080,\"resets_in_seconds\":400000}}}}",
-		 ts, used, used / 3);
+	         "{\"timestamp\":\"%s\",\"type\":\"event_msg\",\"payload\":{\"type\":"
+	         "\"token_count\",\"info\":null,\"rate_limits\":{\"primary\":{\"used_percent\":"
+	         "%.1f,\"window_minutes\":300,\"resets_in_seconds\":9000},\"secondary\":{"
+	         "\"used_percent\":%.1f,\"window_minutes\":10080,\"resets_in_seconds\":400000}}}}",
+	         ts, used, used / 3);
 	add_line(&s, buf);
 	for (int r = 0; r < n_requests; r++) {
 		int64_t in = between(2000, 30000), cached = in * between(30, 95) / 100;
@@ -567,20 +565,21 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 			if (r > 0 && chance(10))
 				model = codex_models[pick(4)];
 			iso(t, ts);
-			snprintf(buf, cap,
-				 "{\"timestamp\":\"%s\",\"type\":\"turn_context\",\"payload\":{"
-				 "\"cwd\":\"%s\",\"approval_policy\":\"on-request\","
-				 "\"sandbox_policy\":{\"mode\":\"workspace-write\"},\"model\":\"%s\","
-				 "\"effort\":\"medium\",\"summary\":\"auto\"}}",
-				 ts, cwd, model);
+			snprintf(
+			    buf, cap,
+			    "{\"timestamp\":\"%s\",\"type\":\"turn_context\",\"payload\":{"
+			    "\"cwd\":\"%s\",\"approval_policy\":\"on-request\","
+			    "\"sandbox_policy\":{\"mode\":\"workspace-write\"},\"model\":\"%s\","
+			    "\"effort\":\"medium\",\"summary\":\"auto\"}}",
+			    ts, cwd, model);
 			add_line(&s, buf);
 			body[0] = '\0';
 			text(body, sizeof(body), (int)between(8, 60));
 			snprintf(buf, cap,
-				 "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{"
-				 "\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":"
-				 "\"input_text\",\"text\":\"%s\"}]}}",
-				 ts, body);
+			         "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{"
+			         "\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":"
+			         "\"input_text\",\"text\":\"%s\"}]}}",
+			         ts, body);
 			add_line(&s, buf);
 		}
 		t += between(1500, 30000);
@@ -589,10 +588,12 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 		text(body, sizeof(body), (int)between(3, 12));
 		if (chance(40)) {
 			snprintf(buf, cap,
-			 "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{\"type\":"
-			 "\"reasoning\",\"summary\":[{\"type\":\"summary_text\",\"text\":\"%s\"}],"
-			 "\"content\":null,\"encrypted_content\":\"gAAAAAB%s\"}}",
-			 ts, body, sid);
+			         "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{"
+			         "\"type\":"
+			         "\"reasoning\",\"summary\":[{\"type\":\"summary_text\",\"text\":"
+			         "\"%s\"}],"
+			         "\"content\":null,\"encrypted_content\":\"gAAAAAB%s\"}}",
+			         ts, body, sid);
 			add_line(&s, buf);
 		}
 		if (is_patch) {
@@ -607,20 +608,21 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 				strcat(patch, "\\n+");
 				text(patch, sizeof(patch) - 300, 4);
 			}
-			snprintf(buf, cap,
-				 "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{"
-				 "\"type\":\"custom_tool_call\",\"status\":\"completed\",\"call_id\":"
-				 "\"call_%s\",\"name\":\"apply_patch\",\"input\":\"*** Begin "
-				 "Patch\\n*** Update File: src/mod.py\\n@@ def f():\\n context%s\\n*** "
-				 "End Patch\\n\"}}",
-				 ts, sid + 24, patch);
+			snprintf(
+			    buf, cap,
+			    "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{"
+			    "\"type\":\"custom_tool_call\",\"status\":\"completed\",\"call_id\":"
+			    "\"call_%s\",\"name\":\"apply_patch\",\"input\":\"*** Begin "
+			    "Patch\\n*** Update File: src/mod.py\\n@@ def f():\\n context%s\\n*** "
+			    "End Patch\\n\"}}",
+			    ts, sid + 24, patch);
 		} else if (has_call) {
 			snprintf(buf, cap,
-				 "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{"
-				 "\"type\":\"function_call\",\"name\":\"shell\",\"arguments\":"
-				 "\"{\\\"command\\\":[\\\"bash\\\",\\\"-lc\\\",\\\"rg -n %s\\\"],"
-				 "\\\"workdir\\\":\\\"%s\\\"}\",\"call_id\":\"call_%s\"}}",
-				 ts, words[pick(20)], cwd, sid + 24);
+			         "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{"
+			         "\"type\":\"function_call\",\"name\":\"shell\",\"arguments\":"
+			         "\"{\\\"command\\\":[\\\"bash\\\",\\\"-lc\\\",\\\"rg -n %s\\\"],"
+			         "\\\"workdir\\\":\\\"%s\\\"}\",\"call_id\":\"call_%s\"}}",
+			         ts, words[pick(20)], cwd, sid + 24);
 		}
 		if (is_patch || has_call)
 			add_line(&s, buf);
@@ -632,31 +634,32 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 		if (used > 100)
 			used = 100;
 		for (int k = 0, reps = chance(10) ? 2 : 1; k < reps; k++) {
-			snprintf(buf, cap,
-				 "{\"timestamp\":\"%s\",\"type\":\"event_msg\",\"payload\":{\"type\":"
-				 "\"token_count\",\"info\":{\"total_token_usage\":{\"input_tokens\":"
-				 "%" PRId64 ",\"cached_input_tokens\":%" PRId64 ",\"output_tokens\":"
-				 "%" PRId64 ",\"reasoning_output_tokens\":%" PRId64
-				 ",\"total_tokens\":%" PRId64 "},\"last_token_usage\":{"
-				 "\"input_tokens\":%" PRId64 ",\"cached_input_tokens\":%" PRId64
-				 ",\"output_tokens\":%" PRId64 ",\"reasoning_output_tokens\":%" PRId64
-				 ",\"total_tokens\":%" PRId64 "},\"model_context_window\":272000},"
-				 "\"rate_limits\":{\"primary\":{\"used_percent\":%.1f,"
-				 "\"window_minutes\":300,\"resets_in_seconds\":9000},\"secondary\":{"
-				 "\"used_percent\":%.1f,\"window_minutes\":10080,"
-				 "\"resets_in_seconds\":400000}}}}",
-				 ts, total[0], total[1], total[2], total[3], total[0] + total[2], in,
-				 cached, out, reason, in + out, used, used / 3);
+			snprintf(
+			    buf, cap,
+			    "{\"timestamp\":\"%s\",\"type\":\"event_msg\",\"payload\":{\"type\":"
+			    "\"token_count\",\"info\":{\"total_token_usage\":{\"input_tokens\":"
+			    "%" PRId64 ",\"cached_input_tokens\":%" PRId64 ",\"output_tokens\":"
+			    "%" PRId64 ",\"reasoning_output_tokens\":%" PRId64
+			    ",\"total_tokens\":%" PRId64 "},\"last_token_usage\":{"
+			    "\"input_tokens\":%" PRId64 ",\"cached_input_tokens\":%" PRId64
+			    ",\"output_tokens\":%" PRId64 ",\"reasoning_output_tokens\":%" PRId64
+			    ",\"total_tokens\":%" PRId64 "},\"model_context_window\":272000},"
+			    "\"rate_limits\":{\"primary\":{\"used_percent\":%.1f,"
+			    "\"window_minutes\":300,\"resets_in_seconds\":9000},\"secondary\":{"
+			    "\"used_percent\":%.1f,\"window_minutes\":10080,"
+			    "\"resets_in_seconds\":400000}}}}",
+			    ts, total[0], total[1], total[2], total[3], total[0] + total[2], in,
+			    cached, out, reason, in + out, used, used / 3);
 			add_line(&s, buf);
 		}
 		if (is_patch || has_call) {
 			body[0] = '\0';
 			text(body, sizeof(body), (int)between(2, 12));
 			snprintf(buf, cap,
-				 "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{"
-				 "\"type\":\"function_call_output\",\"call_id\":\"call_%s\","
-				 "\"output\":\"%s\"}}",
-				 ts, sid + 24, body);
+			         "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{"
+			         "\"type\":\"function_call_output\",\"call_id\":\"call_%s\","
+			         "\"output\":\"%s\"}}",
+			         ts, sid + 24, body);
 			add_line(&s, buf);
 		}
 	}
@@ -664,7 +667,7 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 	free_session(prev);
 	*prev = s;
 	snprintf(prev_path, 256, "%" PRId64 " %" PRId64 " %" PRId64 " %" PRId64, total[0], total[1],
-		 total[2], total[3]);
+	         total[2], total[3]);
 	free(buf);
 	return t;
 }
@@ -672,12 +675,13 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 /* ---- native ---- */
 
 static void native_day(const struct opts *o, FILE *fp, const char *dev, int64_t day_ms, int n,
-		       unsigned *seq)
+                       unsigned *seq)
 {
-	static const char *const tasks[] = {"debug", "feature", "refactor", "test", "docs", "review"};
+	static const char *const tasks[] = {"debug", "feature", "refactor",
+	                                    "test",  "docs",    "review"};
 	static const char *const models[] = {"chatgpt-5.5", "codex-5.3-spark"};
 	static const char *const outcomes[] = {"accepted", "accepted", "accepted", "edited",
-					       "rejected"};
+	                                       "rejected"};
 	char ts[64];
 
 	(void)o;
@@ -687,16 +691,18 @@ static void native_day(const struct opts *o, FILE *fp, const char *dev, int64_t 
 		int64_t sug = between(0, 60), acc = sug * between(0, 100) / 100;
 
 		iso(t, ts);
-		fprintf(fp,
-			"{\"ts\":\"%s\",\"developer\":\"%s@example.com\",\"tool\":\"chatgpt\","
-			"\"model\":\"%s\",\"task\":\"%s\",\"input_tokens\":%" PRId64
-			",\"cache_read_tokens\":%" PRId64 ",\"output_tokens\":%" PRId64
-			",\"latency_ms\":%" PRId64 ",\"outcome\":\"%s\",\"lines_suggested\":%" PRId64
-			",\"lines_accepted\":%" PRId64 ",\"session\":\"s-%s-%u\",\"request_id\":"
-			"\"r-%s-%u\",\"project\":\"%s\"}\n",
-			ts, dev, model, tasks[pick(6)], between(300, 6000), between(0, 3000),
-			between(100, 2500), strcmp(model, "codex-5.3-spark") == 0 ? between(300, 2500) : between(900, 9000),
-			outcomes[pick(5)], sug, acc, dev, *seq / 20, dev, *seq, projects[pick(6)]);
+		fprintf(
+		    fp,
+		    "{\"ts\":\"%s\",\"developer\":\"%s@example.com\",\"tool\":\"chatgpt\","
+		    "\"model\":\"%s\",\"task\":\"%s\",\"input_tokens\":%" PRId64
+		    ",\"cache_read_tokens\":%" PRId64 ",\"output_tokens\":%" PRId64
+		    ",\"latency_ms\":%" PRId64 ",\"outcome\":\"%s\",\"lines_suggested\":%" PRId64
+		    ",\"lines_accepted\":%" PRId64 ",\"session\":\"s-%s-%u\",\"request_id\":"
+		    "\"r-%s-%u\",\"project\":\"%s\"}\n",
+		    ts, dev, model, tasks[pick(6)], between(300, 6000), between(0, 3000),
+		    between(100, 2500),
+		    strcmp(model, "codex-5.3-spark") == 0 ? between(300, 2500) : between(900, 9000),
+		    outcomes[pick(5)], sug, acc, dev, *seq / 20, dev, *seq, projects[pick(6)]);
 		(*seq)++;
 	}
 }
@@ -738,8 +744,7 @@ int main(int argc, char **argv)
 		else
 			return usage_exit();
 	}
-	if (o.out == NULL || o.developers < 1 || o.developers > 12 || o.days < 1 ||
-	    o.requests < 1)
+	if (o.out == NULL || o.developers < 1 || o.developers > 12 || o.days < 1 || o.requests < 1)
 		return usage_exit();
 	o.start_ms = days_from_civil(y, (unsigned)m, (unsigned)d) * 86400000;
 

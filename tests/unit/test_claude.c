@@ -21,9 +21,9 @@ static void test_claude_assistant_line_becomes_one_event_with_canonical_tokens(v
 	(void)state;
 	pf_init(&f, &fmt_claude);
 	pf_line(&f, ASSISTANT("msg_1", "req_1", SONNET,
-			      "{\"input_tokens\":12,\"cache_creation_input_tokens\":2048,"
-			      "\"cache_read_input_tokens\":40110,\"output_tokens\":512}",
-			      "{\"type\":\"text\",\"text\":\"hi\"}", "2026-11-20T14:03:11.123Z"));
+	                      "{\"input_tokens\":12,\"cache_creation_input_tokens\":2048,"
+	                      "\"cache_read_input_tokens\":40110,\"output_tokens\":512}",
+	                      "{\"type\":\"text\",\"text\":\"hi\"}", "2026-11-20T14:03:11.123Z"));
 	pf_flush(&f);
 	assert_int_equal(f.out.n_events, 1);
 	assert_int_equal(f.out.events[0].input_tokens, 12);
@@ -47,10 +47,10 @@ static void test_claude_cache_write_is_the_sum_of_5m_and_1h_when_split(void **st
 	(void)state;
 	pf_init(&f, &fmt_claude);
 	pf_line(&f, ASSISTANT("msg_1", "req_1", SONNET,
-			      "{\"input_tokens\":1,\"cache_creation_input_tokens\":999,"
-			      "\"cache_creation\":{\"ephemeral_5m_input_tokens\":100,"
-			      "\"ephemeral_1h_input_tokens\":20},\"output_tokens\":1}",
-			      "", "2026-11-20T14:03:11Z"));
+	                      "{\"input_tokens\":1,\"cache_creation_input_tokens\":999,"
+	                      "\"cache_creation\":{\"ephemeral_5m_input_tokens\":100,"
+	                      "\"ephemeral_1h_input_tokens\":20},\"output_tokens\":1}",
+	                      "", "2026-11-20T14:03:11Z"));
 	assert_int_equal(f.out.events[0].cache_write_tokens, 120);
 	pf_free(&f);
 }
@@ -63,10 +63,12 @@ static void test_claude_blocks_of_one_response_count_once_with_the_largest_outpu
 	char a[1024], b[1024];
 
 	(void)state;
-	snprintf(a, sizeof(a), ASSISTANT("msg_A", "req_A", SONNET, "%s", "", "2026-11-20T10:00:05Z"),
-		 usage_partial);
-	snprintf(b, sizeof(b), ASSISTANT("msg_A", "req_A", SONNET, "%s", "", "2026-11-20T10:00:06Z"),
-		 usage_final);
+	snprintf(a, sizeof(a),
+	         ASSISTANT("msg_A", "req_A", SONNET, "%s", "", "2026-11-20T10:00:05Z"),
+	         usage_partial);
+	snprintf(b, sizeof(b),
+	         ASSISTANT("msg_A", "req_A", SONNET, "%s", "", "2026-11-20T10:00:06Z"),
+	         usage_final);
 	pf_init(&f, &fmt_claude);
 	pf_line(&f, a);
 	pf_line(&f, b);
@@ -88,10 +90,10 @@ static void test_claude_replay_under_new_request_id_has_the_same_identity(void *
 	(void)state;
 	pf_init(&f, &fmt_claude);
 	pf_line(&f, ASSISTANT("msg_D", "req_D", SONNET, "{\"input_tokens\":1,\"output_tokens\":2}",
-			      "", "2026-11-20T10:00:05Z"));
+	                      "", "2026-11-20T10:00:05Z"));
 	pf_flush(&f);
 	pf_line(&f, ASSISTANT("msg_D", "req_D2", SONNET, "{\"input_tokens\":1,\"output_tokens\":2}",
-			      "", "2026-11-20T10:00:05Z"));
+	                      "", "2026-11-20T10:00:05Z"));
 	pf_flush(&f);
 	assert_int_equal(f.out.n_events, 2);
 	assert_int_equal(f.out.events[0].id, f.out.events[1].id);
@@ -105,10 +107,10 @@ static void test_claude_synthetic_and_api_error_messages_are_not_requests(void *
 	(void)state;
 	pf_init(&f, &fmt_claude);
 	pf_line(&f, ASSISTANT("e1", "r1", "<synthetic>", "{\"input_tokens\":0,\"output_tokens\":0}",
-			      "", "2026-11-20T10:00:05Z"));
+	                      "", "2026-11-20T10:00:05Z"));
 	pf_line(&f, "{\"type\":\"assistant\",\"isApiErrorMessage\":true,\"timestamp\":"
-		    "\"2026-11-20T10:00:05Z\",\"message\":{\"id\":\"e2\",\"model\":\"x\","
-		    "\"usage\":{\"input_tokens\":0,\"output_tokens\":0}}}");
+	            "\"2026-11-20T10:00:05Z\",\"message\":{\"id\":\"e2\",\"model\":\"x\","
+	            "\"usage\":{\"input_tokens\":0,\"output_tokens\":0}}}");
 	assert_int_equal(f.out.n_events, 0);
 	assert_int_equal(f.out.n_rejects, 0);
 	pf_free(&f);
@@ -120,11 +122,13 @@ static void test_claude_progress_line_carries_a_subagent_response(void **state)
 
 	(void)state;
 	pf_init(&f, &fmt_claude);
-	pf_line(&f, "{\"type\":\"progress\",\"sessionId\":\"s1\",\"timestamp\":\"2026-11-21T00:31:01Z\","
-		    "\"data\":{\"type\":\"agent_progress\",\"message\":" ASSISTANT(
-			    "msg_D", "req_D", "claude-haiku-4-5",
-			    "{\"input_tokens\":1,\"cache_read_input_tokens\":10,\"output_tokens\":2}",
-			    "", "2026-11-21T00:31:00Z") "}}");
+	pf_line(
+	    &f,
+	    "{\"type\":\"progress\",\"sessionId\":\"s1\",\"timestamp\":\"2026-11-21T00:31:01Z\","
+	    "\"data\":{\"type\":\"agent_progress\",\"message\":" ASSISTANT(
+	        "msg_D", "req_D", "claude-haiku-4-5",
+	        "{\"input_tokens\":1,\"cache_read_input_tokens\":10,\"output_tokens\":2}", "",
+	        "2026-11-21T00:31:00Z") "}}");
 	assert_int_equal(f.out.n_events, 1);
 	assert_int_equal(f.out.events[0].id, hash64_str("msg_D", 0xc1));
 	assert_int_equal(f.out.events[0].cache_read_tokens, 10);
@@ -138,16 +142,17 @@ static void test_claude_edit_multiedit_and_write_lines_are_counted(void **state)
 
 	(void)state;
 	pf_init(&f, &fmt_claude);
-	pf_line(&f, ASSISTANT("m1", "r1", SONNET, "{\"input_tokens\":1,\"output_tokens\":1}",
-			      "{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"Edit\",\"input\":{"
-			      "\"old_string\":\"a\\nb\",\"new_string\":\"a\\nb\\nc\\n\"}},"
-			      "{\"type\":\"tool_use\",\"id\":\"t2\",\"name\":\"MultiEdit\",\"input\":{"
-			      "\"edits\":[{\"old_string\":\"x\",\"new_string\":\"y\\nz\"},"
-			      "{\"old_string\":\"p\",\"new_string\":\"q\"}]}},"
-			      "{\"type\":\"tool_use\",\"id\":\"t3\",\"name\":\"Write\",\"input\":{"
-			      "\"content\":\"1\\n2\\n3\\n4\"}},"
-			      "{\"type\":\"tool_use\",\"id\":\"t4\",\"name\":\"Bash\",\"input\":{}}",
-			      "2026-11-20T10:00:05Z"));
+	pf_line(&f,
+	        ASSISTANT("m1", "r1", SONNET, "{\"input_tokens\":1,\"output_tokens\":1}",
+	                  "{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"Edit\",\"input\":{"
+	                  "\"old_string\":\"a\\nb\",\"new_string\":\"a\\nb\\nc\\n\"}},"
+	                  "{\"type\":\"tool_use\",\"id\":\"t2\",\"name\":\"MultiEdit\",\"input\":{"
+	                  "\"edits\":[{\"old_string\":\"x\",\"new_string\":\"y\\nz\"},"
+	                  "{\"old_string\":\"p\",\"new_string\":\"q\"}]}},"
+	                  "{\"type\":\"tool_use\",\"id\":\"t3\",\"name\":\"Write\",\"input\":{"
+	                  "\"content\":\"1\\n2\\n3\\n4\"}},"
+	                  "{\"type\":\"tool_use\",\"id\":\"t4\",\"name\":\"Bash\",\"input\":{}}",
+	                  "2026-11-20T10:00:05Z"));
 	assert_int_equal(f.out.n_edits, 3);
 	assert_int_equal(f.out.edits[0].lines_added, 3);
 	assert_int_equal(f.out.edits[0].lines_removed, 2);
@@ -166,15 +171,17 @@ static void test_claude_declined_edit_is_recorded_and_errors_are_not_declines(vo
 
 	(void)state;
 	pf_init(&f, &fmt_claude);
+	pf_line(&f,
+	        "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":"
+	        "\"tool_result\",\"tool_use_id\":\"t1\",\"is_error\":true,\"content\":\"The user "
+	        "doesn't want to proceed with this tool use. The tool use was rejected.\"}]}}");
 	pf_line(&f, "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":"
-		    "\"tool_result\",\"tool_use_id\":\"t1\",\"is_error\":true,\"content\":\"The user "
-		    "doesn't want to proceed with this tool use. The tool use was rejected.\"}]}}");
-	pf_line(&f, "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":"
-		    "\"tool_result\",\"tool_use_id\":\"t2\",\"is_error\":true,\"content\":"
-		    "\"File has not been read yet.\"}]}}");
-	pf_line(&f, "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":"
-		    "\"tool_result\",\"tool_use_id\":\"t3\",\"is_error\":true,\"content\":[{\"type\":"
-		    "\"text\",\"text\":\"The user doesn't want to proceed with this tool use.\"}]}]}}");
+	            "\"tool_result\",\"tool_use_id\":\"t2\",\"is_error\":true,\"content\":"
+	            "\"File has not been read yet.\"}]}}");
+	pf_line(&f,
+	        "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":"
+	        "\"tool_result\",\"tool_use_id\":\"t3\",\"is_error\":true,\"content\":[{\"type\":"
+	        "\"text\",\"text\":\"The user doesn't want to proceed with this tool use.\"}]}]}}");
 	assert_int_equal(f.out.n_decisions, 2);
 	assert_int_equal(f.out.decisions[0].edit_id, hash64_str("t1", 0x7e));
 	assert_int_equal(f.out.decisions[1].edit_id, hash64_str("t3", 0x7e));
@@ -190,19 +197,24 @@ static void test_claude_malformed_lines_are_rejected_with_a_reason(void **state)
 	pf_init(&f, &fmt_claude);
 	pf_line(&f, "{\"type\":\"assistant\",\"message\":{\"id\":\"m\",\"model\":\"x\"}}");
 	pf_line(&f, ASSISTANT("m2", "r2", SONNET, "{\"input_tokens\":-1,\"output_tokens\":1}", "",
-			      "2026-11-20T10:00:05Z"));
-	pf_line(&f, ASSISTANT("m3", "r3", SONNET, "{\"input_tokens\":\"12\",\"output_tokens\":1}", "",
-			      "2026-11-20T10:00:05Z"));
+	                      "2026-11-20T10:00:05Z"));
+	pf_line(&f, ASSISTANT("m3", "r3", SONNET, "{\"input_tokens\":\"12\",\"output_tokens\":1}",
+	                      "", "2026-11-20T10:00:05Z"));
 	pf_line(&f, ASSISTANT("m4", "r4", SONNET, "{\"input_tokens\":1,\"output_tokens\":1}", "",
-			      "2026-02-30T10:00:05Z"));
-	pf_line(&f, "{\"type\":\"assistant\",\"message\":{\"id\":\"m5\",\"model\":\"x\",\"usage\":{}}}");
+	                      "2026-02-30T10:00:05Z"));
+	pf_line(
+	    &f,
+	    "{\"type\":\"assistant\",\"message\":{\"id\":\"m5\",\"model\":\"x\",\"usage\":{}}}");
 	pf_line(&f, "{\"type\":\"assistant\",\"message\":{\"id\":\"m6\"");
 	assert_int_equal(f.out.n_events, 0);
 	assert_int_equal(f.out.n_rejects, 6);
 	assert_string_equal(f.out.rejects[0].reason, "assistant message without usage");
-	assert_string_equal(f.out.rejects[1].reason, "usage token counts must be non-negative integers");
-	assert_string_equal(f.out.rejects[2].reason, "usage token counts must be non-negative integers");
-	assert_string_equal(f.out.rejects[3].reason, "impossible timestamp: '2026-02-30T10:00:05Z'");
+	assert_string_equal(f.out.rejects[1].reason,
+	                    "usage token counts must be non-negative integers");
+	assert_string_equal(f.out.rejects[2].reason,
+	                    "usage token counts must be non-negative integers");
+	assert_string_equal(f.out.rejects[3].reason,
+	                    "impossible timestamp: '2026-02-30T10:00:05Z'");
 	assert_string_equal(f.out.rejects[4].reason, "missing timestamp");
 	assert_string_equal(f.out.rejects[5].reason, "truncated JSON");
 	assert_int_equal(f.out.rejects[5].line_no, 6);
@@ -227,16 +239,16 @@ static void test_claude_lines_without_usage_interest_are_skipped_quietly(void **
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_claude_assistant_line_becomes_one_event_with_canonical_tokens),
-		cmocka_unit_test(test_claude_cache_write_is_the_sum_of_5m_and_1h_when_split),
-		cmocka_unit_test(test_claude_blocks_of_one_response_count_once_with_the_largest_output),
-		cmocka_unit_test(test_claude_replay_under_new_request_id_has_the_same_identity),
-		cmocka_unit_test(test_claude_synthetic_and_api_error_messages_are_not_requests),
-		cmocka_unit_test(test_claude_progress_line_carries_a_subagent_response),
-		cmocka_unit_test(test_claude_edit_multiedit_and_write_lines_are_counted),
-		cmocka_unit_test(test_claude_declined_edit_is_recorded_and_errors_are_not_declines),
-		cmocka_unit_test(test_claude_malformed_lines_are_rejected_with_a_reason),
-		cmocka_unit_test(test_claude_lines_without_usage_interest_are_skipped_quietly),
+	    cmocka_unit_test(test_claude_assistant_line_becomes_one_event_with_canonical_tokens),
+	    cmocka_unit_test(test_claude_cache_write_is_the_sum_of_5m_and_1h_when_split),
+	    cmocka_unit_test(test_claude_blocks_of_one_response_count_once_with_the_largest_output),
+	    cmocka_unit_test(test_claude_replay_under_new_request_id_has_the_same_identity),
+	    cmocka_unit_test(test_claude_synthetic_and_api_error_messages_are_not_requests),
+	    cmocka_unit_test(test_claude_progress_line_carries_a_subagent_response),
+	    cmocka_unit_test(test_claude_edit_multiedit_and_write_lines_are_counted),
+	    cmocka_unit_test(test_claude_declined_edit_is_recorded_and_errors_are_not_declines),
+	    cmocka_unit_test(test_claude_malformed_lines_are_rejected_with_a_reason),
+	    cmocka_unit_test(test_claude_lines_without_usage_interest_are_skipped_quietly),
 	};
 
 	return cmocka_run_group_tests_name("claude", tests, NULL, NULL);

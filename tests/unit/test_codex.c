@@ -7,10 +7,18 @@
 
 #include "parse_helper.h"
 
-#define TC(ts, info) "{\"timestamp\":\"" ts "\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":" info "}}"
-#define USAGE(i, c, o, r) "{\"input_tokens\":" #i ",\"cached_input_tokens\":" #c ",\"output_tokens\":" #o ",\"reasoning_output_tokens\":" #r "}"
-#define META "{\"timestamp\":\"2026-11-20T09:00:00Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"sess-1\",\"cwd\":\"/home/ana/src/infra\"}}"
-#define TURN(model) "{\"timestamp\":\"2026-11-20T09:00:01Z\",\"type\":\"turn_context\",\"payload\":{\"cwd\":\"/home/ana/src/infra\",\"model\":\"" model "\"}}"
+#define TC(ts, info)                                                                               \
+	"{\"timestamp\":\"" ts                                                                     \
+	"\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":" info "}}"
+#define USAGE(i, c, o, r)                                                                          \
+	"{\"input_tokens\":" #i ",\"cached_input_tokens\":" #c ",\"output_tokens\":" #o            \
+	",\"reasoning_output_tokens\":" #r "}"
+#define META                                                                                       \
+	"{\"timestamp\":\"2026-11-20T09:00:00Z\",\"type\":\"session_meta\",\"payload\":{\"id\":"   \
+	"\"sess-1\",\"cwd\":\"/home/ana/src/infra\"}}"
+#define TURN(model)                                                                                \
+	"{\"timestamp\":\"2026-11-20T09:00:01Z\",\"type\":\"turn_context\",\"payload\":{\"cwd\":"  \
+	"\"/home/ana/src/infra\",\"model\":\"" model "\"}}"
 
 static void test_codex_cached_tokens_are_not_double_counted(void **state)
 {
@@ -20,7 +28,10 @@ static void test_codex_cached_tokens_are_not_double_counted(void **state)
 	pf_init(&f, &fmt_codex);
 	pf_line(&f, META);
 	pf_line(&f, TURN("gpt-5-codex"));
-	pf_line(&f, TC("2026-11-20T09:00:06Z", "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) ",\"last_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	pf_line(&f,
+	        TC("2026-11-20T09:00:06Z",
+	           "{\"total_token_usage\":" USAGE(
+	               1000, 600, 200, 50) ",\"last_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
 	assert_int_equal(f.out.n_events, 1);
 	assert_int_equal(f.out.events[0].input_tokens, 400);
 	assert_int_equal(f.out.events[0].cache_read_tokens, 600);
@@ -40,8 +51,14 @@ static void test_codex_repeated_token_count_with_unchanged_totals_is_not_a_reque
 
 	(void)state;
 	pf_init(&f, &fmt_codex);
-	pf_line(&f, TC("2026-11-20T09:00:06Z", "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) ",\"last_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
-	pf_line(&f, TC("2026-11-20T09:00:07Z", "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) ",\"last_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	pf_line(&f,
+	        TC("2026-11-20T09:00:06Z",
+	           "{\"total_token_usage\":" USAGE(
+	               1000, 600, 200, 50) ",\"last_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	pf_line(&f,
+	        TC("2026-11-20T09:00:07Z",
+	           "{\"total_token_usage\":" USAGE(
+	               1000, 600, 200, 50) ",\"last_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
 	pf_line(&f, TC("2026-11-20T09:00:00Z", "null"));
 	assert_int_equal(f.out.n_events, 1);
 	assert_int_equal(f.out.n_rejects, 0);
@@ -54,8 +71,10 @@ static void test_codex_total_only_events_use_the_difference_from_the_previous_to
 
 	(void)state;
 	pf_init(&f, &fmt_codex);
-	pf_line(&f, TC("2026-11-20T09:00:06Z", "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
-	pf_line(&f, TC("2026-11-20T09:01:00Z", "{\"total_token_usage\":" USAGE(4000, 2000, 500, 100) "}"));
+	pf_line(&f, TC("2026-11-20T09:00:06Z",
+	               "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	pf_line(&f, TC("2026-11-20T09:01:00Z",
+	               "{\"total_token_usage\":" USAGE(4000, 2000, 500, 100) "}"));
 	assert_int_equal(f.out.n_events, 2);
 	assert_int_equal(f.out.events[1].input_tokens, 3000 - 1400);
 	assert_int_equal(f.out.events[1].cache_read_tokens, 1400);
@@ -74,7 +93,9 @@ static void test_codex_model_comes_from_turn_context_or_the_event_itself(void **
 	pf_init(&f, &fmt_codex);
 	pf_line(&f, TURN("gpt-5.1-codex"));
 	pf_line(&f, TC("2026-11-20T09:00:06Z", "{\"last_token_usage\":" USAGE(10, 0, 1, 0) "}"));
-	pf_line(&f, TC("2026-11-20T09:00:07Z", "{\"model\":\"gpt-5-mini\",\"last_token_usage\":" USAGE(100, 200, 10, 0) "}"));
+	pf_line(&f,
+	        TC("2026-11-20T09:00:07Z",
+	           "{\"model\":\"gpt-5-mini\",\"last_token_usage\":" USAGE(100, 200, 10, 0) "}"));
 	assert_int_equal(f.out.n_events, 2);
 	assert_string_equal(f.out.events[0].model, "gpt-5.1-codex");
 	assert_string_equal(f.out.events[1].model, "gpt-5-mini");
@@ -90,8 +111,15 @@ static void test_codex_apply_patch_lines_belong_to_the_next_request(void **state
 
 	(void)state;
 	pf_init(&f, &fmt_codex);
-	pf_line(&f, "{\"timestamp\":\"2026-11-20T09:00:05Z\",\"type\":\"response_item\",\"payload\":{\"type\":\"custom_tool_call\",\"name\":\"apply_patch\",\"input\":\"*** Begin Patch\\n*** Update File: a.py\\n@@\\n-x = 1\\n+x = 2\\n+y = 3\\n*** End Patch\\n\"}}");
-	pf_line(&f, "{\"timestamp\":\"2026-11-20T09:00:05Z\",\"type\":\"response_item\",\"payload\":{\"type\":\"function_call\",\"name\":\"shell\",\"arguments\":\"{\\\"command\\\":[\\\"apply_patch\\\",\\\"*** Begin Patch\\\\n*** Add File: b.py\\\\n+one\\\\n+two\\\\n*** End Patch\\\"]}\"}}");
+	pf_line(
+	    &f,
+	    "{\"timestamp\":\"2026-11-20T09:00:05Z\",\"type\":\"response_item\",\"payload\":{"
+	    "\"type\":\"custom_tool_call\",\"name\":\"apply_patch\",\"input\":\"*** Begin "
+	    "Patch\\n*** Update File: a.py\\n@@\\n-x = 1\\n+x = 2\\n+y = 3\\n*** End Patch\\n\"}}");
+	pf_line(&f, "{\"timestamp\":\"2026-11-20T09:00:05Z\",\"type\":\"response_item\","
+	            "\"payload\":{\"type\":\"function_call\",\"name\":\"shell\",\"arguments\":\"{"
+	            "\\\"command\\\":[\\\"apply_patch\\\",\\\"*** Begin Patch\\\\n*** Add File: "
+	            "b.py\\\\n+one\\\\n+two\\\\n*** End Patch\\\"]}\"}}");
 	pf_line(&f, TC("2026-11-20T09:00:06Z", "{\"last_token_usage\":" USAGE(10, 0, 1, 0) "}"));
 	pf_line(&f, TC("2026-11-20T09:00:07Z", "{\"last_token_usage\":" USAGE(11, 0, 1, 0) "}"));
 	assert_int_equal(f.out.n_events, 2);
@@ -107,7 +135,10 @@ static void test_codex_rate_limit_percent_is_the_highest_window(void **state)
 
 	(void)state;
 	pf_init(&f, &fmt_codex);
-	pf_line(&f, "{\"timestamp\":\"2026-11-20T09:00:06Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":" USAGE(1, 0, 1, 0) "},\"rate_limits\":{\"primary\":{\"used_percent\":51.9},\"secondary\":{\"used_percent\":80.5}}}}");
+	pf_line(&f, "{\"timestamp\":\"2026-11-20T09:00:06Z\",\"type\":\"event_msg\",\"payload\":{"
+	            "\"type\":\"token_count\",\"info\":{\"last_token_usage\":" USAGE(
+	                1, 0, 1, 0) "},\"rate_limits\":{\"primary\":{\"used_percent\":51.9},"
+	                            "\"secondary\":{\"used_percent\":80.5}}}}");
 	assert_int_equal(f.out.n_events, 1);
 	assert_true(f.out.events[0].plan_used_pct > 80.4 && f.out.events[0].plan_used_pct < 80.6);
 	pf_free(&f);
@@ -121,17 +152,30 @@ static void test_codex_identity_is_stable_across_copies_and_forks(void **state)
 	pf_init(&a, &fmt_codex);
 	pf_line(&a, META);
 	pf_line(&a, TURN("gpt-5-codex"));
-	pf_line(&a, TC("2026-11-20T09:00:06Z", "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) ",\"last_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	pf_line(&a,
+	        TC("2026-11-20T09:00:06Z",
+	           "{\"total_token_usage\":" USAGE(
+	               1000, 600, 200, 50) ",\"last_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
 	pf_free(&a);
 	pf_init(&b, &fmt_codex);
-	pf_line(&b, "{\"timestamp\":\"2026-11-21T09:00:00Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"fork\"}}");
+	pf_line(&b, "{\"timestamp\":\"2026-11-21T09:00:00Z\",\"type\":\"session_meta\",\"payload\":"
+	            "{\"id\":\"fork\"}}");
 	pf_line(&b, TURN("gpt-5-codex"));
-	pf_line(&b, TC("2026-11-20T09:00:06Z", "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) ",\"last_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
-	pf_line(&b, TC("2026-11-20T09:00:07Z", "{\"total_token_usage\":" USAGE(2000, 600, 300, 50) ",\"last_token_usage\":" USAGE(1000, 0, 100, 0) "}"));
+	pf_line(&b,
+	        TC("2026-11-20T09:00:06Z",
+	           "{\"total_token_usage\":" USAGE(
+	               1000, 600, 200, 50) ",\"last_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	pf_line(&b,
+	        TC("2026-11-20T09:00:07Z",
+	           "{\"total_token_usage\":" USAGE(
+	               2000, 600, 300, 50) ",\"last_token_usage\":" USAGE(1000, 0, 100, 0) "}"));
 	assert_int_equal(b.out.n_events, 2);
 	pf_init(&a, &fmt_codex);
 	pf_line(&a, TURN("gpt-5-codex"));
-	pf_line(&a, TC("2026-11-20T09:00:06Z", "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) ",\"last_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	pf_line(&a,
+	        TC("2026-11-20T09:00:06Z",
+	           "{\"total_token_usage\":" USAGE(
+	               1000, 600, 200, 50) ",\"last_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
 	assert_int_equal(a.out.events[0].id, b.out.events[0].id);
 	assert_true(b.out.events[0].id != b.out.events[1].id);
 	pf_free(&a);
@@ -147,13 +191,16 @@ static void test_codex_state_survives_save_and_load(void **state)
 	pf_init(&f, &fmt_codex);
 	pf_line(&f, META);
 	pf_line(&f, TURN("gpt-5.1-codex"));
-	pf_line(&f, TC("2026-11-20T09:00:06Z", "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	pf_line(&f, TC("2026-11-20T09:00:06Z",
+	               "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
 	fmt_codex.save(f.state, &text);
 	memset(f.state, 0xff, fmt_codex.state_size);
 	fmt_codex.load(f.state, text.data);
 	/* Same totals again: still recognised as a repeat after the reload. */
-	pf_line(&f, TC("2026-11-20T09:00:07Z", "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
-	pf_line(&f, TC("2026-11-20T09:01:00Z", "{\"total_token_usage\":" USAGE(1500, 600, 300, 50) "}"));
+	pf_line(&f, TC("2026-11-20T09:00:07Z",
+	               "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	pf_line(&f, TC("2026-11-20T09:01:00Z",
+	               "{\"total_token_usage\":" USAGE(1500, 600, 300, 50) "}"));
 	assert_int_equal(f.out.n_events, 2);
 	assert_int_equal(f.out.events[1].input_tokens, 500);
 	assert_string_equal(f.out.events[1].model, "gpt-5.1-codex");
@@ -168,17 +215,22 @@ static void test_codex_malformed_lines_are_rejected_with_a_reason(void **state)
 
 	(void)state;
 	pf_init(&f, &fmt_codex);
-	pf_line(&f, TC("2026-11-20T09:00:06Z", "{\"total_token_usage\":{\"input_tokens\":\"many\"}}"));
+	pf_line(&f,
+	        TC("2026-11-20T09:00:06Z", "{\"total_token_usage\":{\"input_tokens\":\"many\"}}"));
 	pf_line(&f, TC("2026-11-20T25:00:06Z", "{\"last_token_usage\":" USAGE(1, 0, 1, 0) "}"));
-	pf_line(&f, "{\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{\"last_token_usage\":" USAGE(1, 0, 1, 0) "}}}");
+	pf_line(&f, "{\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\",\"info\":{"
+	            "\"last_token_usage\":" USAGE(1, 0, 1, 0) "}}}");
 	pf_line(&f, TC("2026-11-20T09:00:06Z", "{\"rate_limits\":{}}"));
-	pf_line(&f, "{\"timestamp\":\"2026-11-20T09:00:06Z\",\"type\":\"turn_context\",\"payload\":\"oops\"}");
+	pf_line(&f, "{\"timestamp\":\"2026-11-20T09:00:06Z\",\"type\":\"turn_context\",\"payload\":"
+	            "\"oops\"}");
 	assert_int_equal(f.out.n_events, 0);
 	assert_int_equal(f.out.n_rejects, 5);
 	assert_string_equal(f.out.rejects[0].reason, "token counts must be non-negative integers");
-	assert_string_equal(f.out.rejects[1].reason, "impossible timestamp: '2026-11-20T25:00:06Z'");
+	assert_string_equal(f.out.rejects[1].reason,
+	                    "impossible timestamp: '2026-11-20T25:00:06Z'");
 	assert_string_equal(f.out.rejects[2].reason, "missing timestamp");
-	assert_string_equal(f.out.rejects[3].reason, "token_count without total_token_usage or last_token_usage");
+	assert_string_equal(f.out.rejects[3].reason,
+	                    "token_count without total_token_usage or last_token_usage");
 	assert_string_equal(f.out.rejects[4].reason, "missing object 'payload'");
 	pf_free(&f);
 }
@@ -186,15 +238,17 @@ static void test_codex_malformed_lines_are_rejected_with_a_reason(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_codex_cached_tokens_are_not_double_counted),
-		cmocka_unit_test(test_codex_repeated_token_count_with_unchanged_totals_is_not_a_request),
-		cmocka_unit_test(test_codex_total_only_events_use_the_difference_from_the_previous_total),
-		cmocka_unit_test(test_codex_model_comes_from_turn_context_or_the_event_itself),
-		cmocka_unit_test(test_codex_apply_patch_lines_belong_to_the_next_request),
-		cmocka_unit_test(test_codex_rate_limit_percent_is_the_highest_window),
-		cmocka_unit_test(test_codex_identity_is_stable_across_copies_and_forks),
-		cmocka_unit_test(test_codex_state_survives_save_and_load),
-		cmocka_unit_test(test_codex_malformed_lines_are_rejected_with_a_reason),
+	    cmocka_unit_test(test_codex_cached_tokens_are_not_double_counted),
+	    cmocka_unit_test(
+	        test_codex_repeated_token_count_with_unchanged_totals_is_not_a_request),
+	    cmocka_unit_test(
+	        test_codex_total_only_events_use_the_difference_from_the_previous_total),
+	    cmocka_unit_test(test_codex_model_comes_from_turn_context_or_the_event_itself),
+	    cmocka_unit_test(test_codex_apply_patch_lines_belong_to_the_next_request),
+	    cmocka_unit_test(test_codex_rate_limit_percent_is_the_highest_window),
+	    cmocka_unit_test(test_codex_identity_is_stable_across_copies_and_forks),
+	    cmocka_unit_test(test_codex_state_survives_save_and_load),
+	    cmocka_unit_test(test_codex_malformed_lines_are_rejected_with_a_reason),
 	};
 
 	return cmocka_run_group_tests_name("codex", tests, NULL, NULL);

@@ -40,11 +40,13 @@ static void test_config_reads_storage_timezone_and_sources(void **state)
 	struct config c;
 
 	(void)state;
-	assert_int_equal(load(&c, "storage:\n  path: data/p.db\ntimezone: Europe/Lisbon\n"
-				  "sources:\n"
-				  "  - path: /srv/logs\n    format: auto\n    developer: \"/srv/logs/{developer}/...\"\n"
-				  "  - {path: codex, format: codex, developer: ana, tool: codex-cli}\n"),
-			 0);
+	assert_int_equal(
+	    load(&c, "storage:\n  path: data/p.db\ntimezone: Europe/Lisbon\n"
+	             "sources:\n"
+	             "  - path: /srv/logs\n    format: auto\n    developer: "
+	             "\"/srv/logs/{developer}/...\"\n"
+	             "  - {path: codex, format: codex, developer: ana, tool: codex-cli}\n"),
+	    0);
 	assert_string_equal(c.storage_path, "/etc/payback/data/p.db");
 	assert_string_equal(c.timezone, "Europe/Lisbon");
 	assert_int_equal(c.n_sources, 2);
@@ -62,16 +64,19 @@ static void test_config_unknown_key_names_its_position_and_a_suggestion(void **s
 
 	(void)state;
 	assert_int_equal(load(&c, "storage:\n  path: p.db\ntimezon: UTC\n"), -1);
-	assert_string_equal(err, "/etc/payback/payback.yaml:3:1: unknown key 'timezon' (did you mean "
-				 "'timezone'?)");
+	assert_string_equal(err,
+	                    "/etc/payback/payback.yaml:3:1: unknown key 'timezon' (did you mean "
+	                    "'timezone'?)");
 	config_free(&c);
 	assert_int_equal(load(&c, "storage:\n  paht: p.db\n"), -1);
-	assert_string_equal(err, "/etc/payback/payback.yaml:2:3: unknown key 'paht' in storage (did "
-				 "you mean 'path'?)");
+	assert_string_equal(err,
+	                    "/etc/payback/payback.yaml:2:3: unknown key 'paht' in storage (did "
+	                    "you mean 'path'?)");
 	config_free(&c);
 	assert_int_equal(load(&c, "sources:\n  - path: /x\n    formt: auto\n"), -1);
-	assert_string_equal(err, "/etc/payback/payback.yaml:3:5: unknown key 'formt' in a source (did "
-				 "you mean 'format'?)");
+	assert_string_equal(err,
+	                    "/etc/payback/payback.yaml:3:5: unknown key 'formt' in a source (did "
+	                    "you mean 'format'?)");
 	config_free(&c);
 	assert_int_equal(load(&c, "zzzzzz: 1\n"), -1);
 	assert_string_equal(err, "/etc/payback/payback.yaml:1:1: unknown key 'zzzzzz'");
@@ -85,7 +90,7 @@ static void test_config_wrong_types_and_values_are_errors_with_positions(void **
 	(void)state;
 	assert_int_equal(load(&c, "timezone: Mars/Olympus\n"), -1);
 	assert_string_equal(err, "/etc/payback/payback.yaml:1:11: unknown time zone 'Mars/Olympus' "
-				 "(expected an IANA name such as Europe/Lisbon)");
+	                         "(expected an IANA name such as Europe/Lisbon)");
 	config_free(&c);
 	assert_int_equal(load(&c, "sources: /var/log\n"), -1);
 	assert_string_equal(err, "/etc/payback/payback.yaml:1:10: sources must be a list");
@@ -95,7 +100,7 @@ static void test_config_wrong_types_and_values_are_errors_with_positions(void **
 	config_free(&c);
 	assert_int_equal(load(&c, "sources:\n  - {path: /x, format: jsonl}\n"), -1);
 	assert_string_equal(err, "/etc/payback/payback.yaml:2:24: unknown format 'jsonl' (expected "
-				 "auto, native, claude-code or codex)");
+	                         "auto, native, claude-code or codex)");
 	config_free(&c);
 	assert_int_equal(load(&c, "storage:\n  path: [a, b]\n"), -1);
 	assert_string_equal(err, "/etc/payback/payback.yaml:2:9: storage.path must be a value");
@@ -123,13 +128,15 @@ static void test_config_yaml_syntax_errors_and_duplicates_have_positions(void **
 	assert_non_null(strstr(err, "quoted scalar"));
 	config_free(&c);
 	assert_int_equal(load(&c, "timezone: UTC\ntimezone: Europe/Lisbon\n"), -1);
-	assert_string_equal(err, "/etc/payback/payback.yaml:2:1: duplicate key 'timezone' (first at "
-				 "line 1)");
+	assert_string_equal(err,
+	                    "/etc/payback/payback.yaml:2:1: duplicate key 'timezone' (first at "
+	                    "line 1)");
 	config_free(&c);
 	assert_int_equal(load(&c, "a: &x 1\nb: *x\n"), -1);
 	config_free(&c);
 	assert_int_equal(load(&c, "- 1\n- 2\n"), -1);
-	assert_string_equal(err, "/etc/payback/payback.yaml:1:1: the configuration must be a mapping");
+	assert_string_equal(err,
+	                    "/etc/payback/payback.yaml:1:1: the configuration must be a mapping");
 	config_free(&c);
 }
 
@@ -148,13 +155,13 @@ static void test_config_empty_file_is_all_defaults(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_config_without_a_file_uses_built_in_defaults),
-		cmocka_unit_test(test_config_reads_storage_timezone_and_sources),
-		cmocka_unit_test(test_config_unknown_key_names_its_position_and_a_suggestion),
-		cmocka_unit_test(test_config_wrong_types_and_values_are_errors_with_positions),
-		cmocka_unit_test(test_config_reports_every_problem_not_only_the_first),
-		cmocka_unit_test(test_config_yaml_syntax_errors_and_duplicates_have_positions),
-		cmocka_unit_test(test_config_empty_file_is_all_defaults),
+	    cmocka_unit_test(test_config_without_a_file_uses_built_in_defaults),
+	    cmocka_unit_test(test_config_reads_storage_timezone_and_sources),
+	    cmocka_unit_test(test_config_unknown_key_names_its_position_and_a_suggestion),
+	    cmocka_unit_test(test_config_wrong_types_and_values_are_errors_with_positions),
+	    cmocka_unit_test(test_config_reports_every_problem_not_only_the_first),
+	    cmocka_unit_test(test_config_yaml_syntax_errors_and_duplicates_have_positions),
+	    cmocka_unit_test(test_config_empty_file_is_all_defaults),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

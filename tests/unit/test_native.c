@@ -14,7 +14,12 @@ static void test_native_line_keeps_every_documented_field(void **state)
 
 	(void)state;
 	pf_init(&f, &fmt_native);
-	pf_line(&f, "{\"ts\":\"2026-11-20T14:03:11.123Z\",\"developer\":\"ana@example.com\",\"tool\":\"chatgpt\",\"model\":\"codex-5.3-spark\",\"task\":\"debug\",\"input_tokens\":1200,\"cache_read_tokens\":300,\"output_tokens\":450,\"latency_ms\":820,\"outcome\":\"accepted\",\"lines_suggested\":24,\"lines_accepted\":20,\"session\":\"s-123\",\"request_id\":\"r-456\",\"project\":\"billing-api\",\"cost_usd\":0.5,\"extra\":[1,2]}");
+	pf_line(&f, "{\"ts\":\"2026-11-20T14:03:11.123Z\",\"developer\":\"ana@example.com\","
+	            "\"tool\":\"chatgpt\",\"model\":\"codex-5.3-spark\",\"task\":\"debug\",\"input_"
+	            "tokens\":1200,\"cache_read_tokens\":300,\"output_tokens\":450,\"latency_ms\":"
+	            "820,\"outcome\":\"accepted\",\"lines_suggested\":24,\"lines_accepted\":20,"
+	            "\"session\":\"s-123\",\"request_id\":\"r-456\",\"project\":\"billing-api\","
+	            "\"cost_usd\":0.5,\"extra\":[1,2]}");
 	assert_int_equal(f.out.n_events, 1);
 	e = &f.out.events[0];
 	assert_string_equal(e->developer, "ana@example.com");
@@ -41,8 +46,10 @@ static void test_native_request_id_makes_resends_one_event_and_offsets_are_kept(
 
 	(void)state;
 	pf_init(&f, &fmt_native);
-	pf_line(&f, "{\"ts\":\"2026-11-20T14:05:00+02:00\",\"developer\":\"b\",\"model\":\"m\",\"request_id\":\"r1\"}");
-	pf_line(&f, "{\"ts\":\"2026-11-20T14:05:00+02:00\",\"developer\":\"b\",\"model\":\"m\",\"request_id\":\"r1\",\"output_tokens\":3}");
+	pf_line(&f, "{\"ts\":\"2026-11-20T14:05:00+02:00\",\"developer\":\"b\",\"model\":\"m\","
+	            "\"request_id\":\"r1\"}");
+	pf_line(&f, "{\"ts\":\"2026-11-20T14:05:00+02:00\",\"developer\":\"b\",\"model\":\"m\","
+	            "\"request_id\":\"r1\",\"output_tokens\":3}");
 	pf_line(&f, "{\"ts\":\"2026-11-20T14:05:00Z\",\"developer\":\"b\",\"model\":\"m\"}");
 	pf_line(&f, "{\"ts\":\"2026-11-20T14:05:00Z\",\"developer\":\"b\",\"model\":\"m\"}");
 	assert_int_equal(f.out.n_events, 4);
@@ -66,13 +73,17 @@ static void test_native_missing_or_wrong_typed_fields_are_rejected_with_a_reason
 	pf_line(&f, "{\"developer\":\"a\",\"model\":\"m\"}");
 	pf_line(&f, "{\"ts\":\"2026-11-20T15:00:00Z\",\"model\":\"m\"}");
 	pf_line(&f, "{\"ts\":\"2026-11-20T15:00:00Z\",\"developer\":\"a\"}");
-	pf_line(&f, "{\"ts\":\"2026-11-20T15:00:00Z\",\"developer\":\"a\",\"model\":\"m\",\"input_tokens\":\"5\"}");
-	pf_line(&f, "{\"ts\":\"2026-11-20T15:00:00Z\",\"developer\":\"a\",\"model\":\"m\",\"output_tokens\":1.5}");
-	pf_line(&f, "{\"ts\":\"2026-11-20T15:00:00Z\",\"developer\":\"a\",\"model\":\"m\",\"outcome\":\"maybe\"}");
+	pf_line(&f, "{\"ts\":\"2026-11-20T15:00:00Z\",\"developer\":\"a\",\"model\":\"m\",\"input_"
+	            "tokens\":\"5\"}");
+	pf_line(&f, "{\"ts\":\"2026-11-20T15:00:00Z\",\"developer\":\"a\",\"model\":\"m\",\"output_"
+	            "tokens\":1.5}");
+	pf_line(&f, "{\"ts\":\"2026-11-20T15:00:00Z\",\"developer\":\"a\",\"model\":\"m\","
+	            "\"outcome\":\"maybe\"}");
 	pf_line(&f, "{\"ts\":\"2026-13-01T15:00:00Z\",\"developer\":\"a\",\"model\":\"m\"}");
 	pf_line(&f, "{\"ts\":\"yesterday\",\"developer\":\"a\",\"model\":\"m\"}");
 	pf_line(&f, "{\"ts\":\"2026-11-20T15:00:00Z\",\"developer\":7,\"model\":\"m\"}");
-	pf_line(&f, "{\"ts\":\"2026-11-20T15:00:00Z\",\"developer\":\"a\",\"model\":\"m\",\"output_tokens\":1,\"reasoning_tokens\":2}");
+	pf_line(&f, "{\"ts\":\"2026-11-20T15:00:00Z\",\"developer\":\"a\",\"model\":\"m\",\"output_"
+	            "tokens\":1,\"reasoning_tokens\":2}");
 	pf_line(&f, "[1,2,3]");
 	pf_line(&f, "{\"ts\":\"2026-11-20T15:00:00\",\"developer\":\"a\",\"model\":\"m\"}");
 	assert_int_equal(f.out.n_events, 0);
@@ -80,24 +91,32 @@ static void test_native_missing_or_wrong_typed_fields_are_rejected_with_a_reason
 	assert_string_equal(f.out.rejects[0].reason, "missing required field 'ts'");
 	assert_string_equal(f.out.rejects[1].reason, "missing required field 'developer'");
 	assert_string_equal(f.out.rejects[2].reason, "missing required field 'model'");
-	assert_string_equal(f.out.rejects[3].reason, "field 'input_tokens' must be a non-negative integer");
-	assert_string_equal(f.out.rejects[4].reason, "field 'output_tokens' must be a non-negative integer");
-	assert_string_equal(f.out.rejects[5].reason, "field 'outcome' must be accepted, rejected or edited");
-	assert_string_equal(f.out.rejects[6].reason, "impossible timestamp: '2026-13-01T15:00:00Z'");
-	assert_string_equal(f.out.rejects[7].reason, "timestamp is not ISO 8601 (YYYY-MM-DDThh:mm:ssZ): 'yesterday'");
+	assert_string_equal(f.out.rejects[3].reason,
+	                    "field 'input_tokens' must be a non-negative integer");
+	assert_string_equal(f.out.rejects[4].reason,
+	                    "field 'output_tokens' must be a non-negative integer");
+	assert_string_equal(f.out.rejects[5].reason,
+	                    "field 'outcome' must be accepted, rejected or edited");
+	assert_string_equal(f.out.rejects[6].reason,
+	                    "impossible timestamp: '2026-13-01T15:00:00Z'");
+	assert_string_equal(f.out.rejects[7].reason,
+	                    "timestamp is not ISO 8601 (YYYY-MM-DDThh:mm:ssZ): 'yesterday'");
 	assert_string_equal(f.out.rejects[8].reason, "field 'developer' must be a string");
-	assert_string_equal(f.out.rejects[9].reason, "reasoning_tokens exceeds output_tokens (reasoning is part of output)");
+	assert_string_equal(f.out.rejects[9].reason,
+	                    "reasoning_tokens exceeds output_tokens (reasoning is part of output)");
 	assert_string_equal(f.out.rejects[10].reason, "line is not a JSON object");
-	assert_string_equal(f.out.rejects[11].reason, "timestamp has no time zone (expected Z or +hh:mm): '2026-11-20T15:00:00'");
+	assert_string_equal(
+	    f.out.rejects[11].reason,
+	    "timestamp has no time zone (expected Z or +hh:mm): '2026-11-20T15:00:00'");
 	pf_free(&f);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_native_line_keeps_every_documented_field),
-		cmocka_unit_test(test_native_request_id_makes_resends_one_event_and_offsets_are_kept),
-		cmocka_unit_test(test_native_missing_or_wrong_typed_fields_are_rejected_with_a_reason),
+	    cmocka_unit_test(test_native_line_keeps_every_documented_field),
+	    cmocka_unit_test(test_native_request_id_makes_resends_one_event_and_offsets_are_kept),
+	    cmocka_unit_test(test_native_missing_or_wrong_typed_fields_are_rejected_with_a_reason),
 	};
 
 	return cmocka_run_group_tests_name("native", tests, NULL, NULL);

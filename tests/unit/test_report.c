@@ -62,7 +62,7 @@ static void test_days_and_months_are_local_to_the_configured_zone(void **state)
 }
 
 static void put(struct batch *b, uint64_t id, const char *ts, const char *dev, const char *model,
-		int64_t in, int64_t out)
+                int64_t in, int64_t out)
 {
 	struct event *e = batch_add_event(b);
 
@@ -148,12 +148,14 @@ static void test_renderers_agree_and_escape_names_from_logs(void **state)
 	r.n_rows = 1;
 	r.totals[M_REQUESTS] = 1234567;
 	render_csv_usage(&r, &out);
-	assert_string_equal(out.data, "developer,requests,input_tokens,cache_read_tokens,"
-				      "cache_write_tokens,output_tokens,reasoning_tokens\r\n"
-				      "\"'=HYPERLINK(\"\"http://x\"\",\"\"a,b\"\")\",1234567,0,0,0,0,0\r\n");
+	assert_string_equal(out.data,
+	                    "developer,requests,input_tokens,cache_read_tokens,"
+	                    "cache_write_tokens,output_tokens,reasoning_tokens\r\n"
+	                    "\"'=HYPERLINK(\"\"http://x\"\",\"\"a,b\"\")\",1234567,0,0,0,0,0\r\n");
 	buf_reset(&out);
 	render_json_usage(&r, &out);
-	assert_non_null(strstr(out.data, "\"developer\": \"=HYPERLINK(\\\"http://x\\\",\\\"a,b\\\")\""));
+	assert_non_null(
+	    strstr(out.data, "\"developer\": \"=HYPERLINK(\\\"http://x\\\",\\\"a,b\\\")\""));
 	assert_non_null(strstr(out.data, "\"requests\": 1234567"));
 	buf_reset(&out);
 	render_text_usage(&r, &out);
@@ -165,10 +167,10 @@ static void test_renderers_agree_and_escape_names_from_logs(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_iso_weeks_follow_iso_8601_at_year_ends),
-		cmocka_unit_test(test_days_and_months_are_local_to_the_configured_zone),
-		cmocka_unit_test(test_usage_report_groups_by_keys_within_local_day_bounds),
-		cmocka_unit_test(test_renderers_agree_and_escape_names_from_logs),
+	    cmocka_unit_test(test_iso_weeks_follow_iso_8601_at_year_ends),
+	    cmocka_unit_test(test_days_and_months_are_local_to_the_configured_zone),
+	    cmocka_unit_test(test_usage_report_groups_by_keys_within_local_day_bounds),
+	    cmocka_unit_test(test_renderers_agree_and_escape_names_from_logs),
 	};
 
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);

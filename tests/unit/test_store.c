@@ -51,7 +51,8 @@ static void test_store_migrations_set_the_schema_version(void **state)
 
 	(void)state;
 	assert_true(store_schema_version(st) >= 1);
-	assert_int_equal(query_int(st, "SELECT count(*) FROM sqlite_master WHERE name = 'event'"), 1);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM sqlite_master WHERE name = 'event'"),
+	                 1);
 	store_close(st);
 }
 
@@ -196,11 +197,11 @@ static void test_store_rolled_back_batch_leaves_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_store_migrations_set_the_schema_version),
-		cmocka_unit_test(test_store_counts_an_event_once_and_keeps_the_largest_copy),
-		cmocka_unit_test(test_store_edits_count_once_and_a_decline_takes_them_back),
-		cmocka_unit_test(test_store_file_state_round_trips_and_rejects_are_kept_once),
-		cmocka_unit_test(test_store_rolled_back_batch_leaves_nothing),
+	    cmocka_unit_test(test_store_migrations_set_the_schema_version),
+	    cmocka_unit_test(test_store_counts_an_event_once_and_keeps_the_largest_copy),
+	    cmocka_unit_test(test_store_edits_count_once_and_a_decline_takes_them_back),
+	    cmocka_unit_test(test_store_file_state_round_trips_and_rejects_are_kept_once),
+	    cmocka_unit_test(test_store_rolled_back_batch_leaves_nothing),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);

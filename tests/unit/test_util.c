@@ -69,8 +69,10 @@ static void test_json_check_accepts_json_and_names_what_is_wrong(void **state)
 	const char *why;
 
 	(void)state;
-	assert_int_equal(check("{\"a\":[1,-2.5e3,true,false,null,\"\\u00e9\\n\"],\"b\":{}}", &at, &why), 0);
-	assert_int_equal(check("  {\"caf\xc3\xa9\":\"\xe2\x80\xa8\xf0\x9f\x98\x80\"}  ", &at, &why), 0);
+	assert_int_equal(
+	    check("{\"a\":[1,-2.5e3,true,false,null,\"\\u00e9\\n\"],\"b\":{}}", &at, &why), 0);
+	assert_int_equal(check("  {\"caf\xc3\xa9\":\"\xe2\x80\xa8\xf0\x9f\x98\x80\"}  ", &at, &why),
+	                 0);
 	assert_int_equal(check("{\"a\":1", &at, &why), -1);
 	assert_string_equal(why, "truncated JSON");
 	assert_int_equal(check("{\"a\":\"abc", &at, &why), -1);
@@ -78,7 +80,7 @@ static void test_json_check_accepts_json_and_names_what_is_wrong(void **state)
 	assert_int_equal(check("{\"a\":\"\xff\"}", &at, &why), -1);
 	assert_string_equal(why, "invalid UTF-8");
 	assert_int_equal(at, 6);
-	assert_int_equal(check("{\"a\":\"\xc0\xaf\"}", &at, &why), -1); /* overlong */
+	assert_int_equal(check("{\"a\":\"\xc0\xaf\"}", &at, &why), -1);     /* overlong */
 	assert_int_equal(check("{\"a\":\"\xed\xa0\x80\"}", &at, &why), -1); /* surrogate */
 	assert_int_equal(check("{\"a\":\"x\ty\"}", &at, &why), -1);
 	assert_string_equal(why, "control character in string");
@@ -147,14 +149,14 @@ static void test_edit_distance_for_suggestions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_iso8601_accepts_fractions_and_offsets),
-		cmocka_unit_test(test_iso8601_refuses_impossible_and_malformed_values),
-		cmocka_unit_test(test_civil_days_round_trip),
-		cmocka_unit_test(test_json_check_accepts_json_and_names_what_is_wrong),
-		cmocka_unit_test(test_json_check_limits_nesting_depth),
-		cmocka_unit_test(test_buf_escapes_for_csv_json_and_html),
-		cmocka_unit_test(test_buf_refuses_to_grow_past_its_limit),
-		cmocka_unit_test(test_edit_distance_for_suggestions),
+	    cmocka_unit_test(test_iso8601_accepts_fractions_and_offsets),
+	    cmocka_unit_test(test_iso8601_refuses_impossible_and_malformed_values),
+	    cmocka_unit_test(test_civil_days_round_trip),
+	    cmocka_unit_test(test_json_check_accepts_json_and_names_what_is_wrong),
+	    cmocka_unit_test(test_json_check_limits_nesting_depth),
+	    cmocka_unit_test(test_buf_escapes_for_csv_json_and_html),
+	    cmocka_unit_test(test_buf_refuses_to_grow_past_its_limit),
+	    cmocka_unit_test(test_edit_distance_for_suggestions),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
