@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -426,6 +427,9 @@ static void *worker(void *arg)
 	struct reader r;
 	char *buf = malloc(READ_BUF);
 
+	/* The writer is the one thread every batch must pass through: parsers
+	 * yield the CPU to it whenever it has work. */
+	setpriority(PRIO_PROCESS, (id_t)gettid(), 10);
 	memset(&r, 0, sizeof(r));
 	r.pool = p;
 	r.scratch.block_size = (size_t)256 * 1024;
@@ -763,8 +767,10 @@ int ingest_run(struct store *st, const struct ingest_source *src, size_t n_src,
 	for (; started < n_threads; started++)
 		if (pthread_create(&threads[started], NULL, worker, &pool) != 0)
 			break;
+	/* Workers may already have finished: only take away those never started. */
 	pthread_mutex_lock(&pool.lock);
-	pool.workers_left = started;
+	pool.workers_left -= n_threads - started;
+	pthread_cond_broadcast(&pool.can_get);
 	pthread_mutex_unlock(&pool.lock);
 	rc = write_all(st, &pool, stats);
 	if (rc < 0) {
