@@ -392,6 +392,39 @@ int json_check(const char *p, size_t n, size_t *err_at, const char **why)
 	return -1;
 }
 
+int text_is_clean(const char *p, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)p, *end = s + n;
+	const uint64_t high = 0x8080808080808080ULL, ones = 0x0101010101010101ULL;
+
+	while (s < end) {
+		uint64_t w;
+
+		/* Eight ASCII bytes, none below 0x20, in a few instructions. */
+		if (end - s >= 8) {
+			memcpy(&w, s, 8);
+			if (((w | ((w - ones * 0x20) & ~w)) & high) == 0) {
+				s += 8;
+				continue;
+			}
+		}
+		if (*s < 0x20)
+			return 0;
+		if (*s < 0x80) {
+			s++;
+			continue;
+		}
+		{
+			struct jscan j = {s, end, s, NULL, 0};
+
+			if (utf8_seq(&j) < 0)
+				return 0;
+			s = j.p;
+		}
+	}
+	return 1;
+}
+
 unsigned edit_distance(const char *a, const char *b)
 {
 	unsigned row[64], la = (unsigned)strlen(a), lb = (unsigned)strlen(b);

@@ -31,6 +31,14 @@ int parse_date(const char *s, int *y, unsigned *m, unsigned *d);
  */
 int json_check(const char *p, size_t n, size_t *err_at, const char **why);
 
+/*
+ * Returns 1 if [p, p+n) is valid UTF-8 without control characters: what a
+ * compact JSON line always is. Much cheaper than json_check, it lets lines
+ * that cJSON will parse anyway skip the full check (cJSON does not check
+ * UTF-8). 0 means "ask json_check for the details".
+ */
+int text_is_clean(const char *p, size_t n);
+
 /* Levenshtein distance, capped: used for did-you-mean suggestions. */
 unsigned edit_distance(const char *a, const char *b);
 

@@ -239,18 +239,19 @@ static void read_user(struct parse_ctx *ctx, const cJSON *line)
 	}
 }
 
+/* Most bytes of a session log are prompts, tool output and file snapshots
+ * that hold no usage: only lines that can matter are parsed into a tree. */
+static int claude_wants(const char *line, size_t len)
+{
+	return HAS(line, len, "\"assistant\"") || HAS(line, len, "agent_progress") ||
+	       HAS(line, len, "\"is_error\":true") || HAS(line, len, "\"is_error\": true");
+}
+
 static void claude_line(struct parse_ctx *ctx, const char *line, size_t len)
 {
 	const char *type;
-	cJSON *root;
+	cJSON *root = parse_json(ctx, line, len);
 
-	/* Most bytes of a session log are prompts, tool output and file
-	 * snapshots that hold no usage: only lines that can matter are parsed
-	 * into a tree (every line was already checked to be valid JSON). */
-	if (!memmem(line, len, "\"assistant\"", 11) && !memmem(line, len, "agent_progress", 14) &&
-	    !(memmem(line, len, "tool_result", 11) && memmem(line, len, "is_error", 8)))
-		return;
-	root = parse_json(ctx, line, len);
 	if (root == NULL)
 		return;
 	type = json_str(root, "type");
@@ -292,5 +293,8 @@ static void claude_load(void *state, const char *text)
 }
 
 const struct format fmt_claude = {
-    "claude-code", sizeof(struct claude_state), claude_line, claude_flush, claude_save, claude_load,
+    "claude-code", sizeof(struct claude_state),
+    claude_wants,  claude_line,
+    claude_flush,  claude_save,
+    claude_load,
 };

@@ -223,19 +223,55 @@ static void read_token_count(struct parse_ctx *ctx, const cJSON *root, const cJS
 	e->id = hash64_str(key, 0xc0de);
 }
 
+/* The value of the first "type" key within [p, p+n), or NULL. */
+static const char *type_value(const char *p, size_t n)
+{
+	const char *t = memmem(p, n, "\"type\":\"", 8);
+
+	return t ? t + 8 : NULL;
+}
+
+static int starts(const char *s, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+
+	return (size_t)(end - s) > n && memcmp(s, word, n) == 0 && s[n] == '"';
+}
+
+/*
+ * Messages, reasoning and tool output make up most of a rollout and carry
+ * nothing counted: only lines that can matter become a tree. The client
+ * writes "timestamp" first and "type" right after, and a payload's own type
+ * first in the payload, so a look at the head of the line usually decides.
+ */
+static int codex_wants(const char *line, size_t len)
+{
+	const char *end = line + len, *t = type_value(line, len < 96 ? len : 96), *pt;
+
+	if (t && (starts(t, end, "session_meta") || starts(t, end, "turn_context")))
+		return 1;
+	pt = t ? type_value(t, (size_t)(end - t) < 64 ? (size_t)(end - t) : 64) : NULL;
+	if (t && pt && starts(t, end, "event_msg"))
+		return starts(pt, end, "token_count");
+	if (t && pt && starts(t, end, "response_item"))
+		return (starts(pt, end, "custom_tool_call") || starts(pt, end, "function_call") ||
+		        starts(pt, end, "local_shell_call")) &&
+		       HAS(line, len, "*** Begin Patch");
+	if (t && (starts(t, end, "event_msg") || starts(t, end, "response_item") ||
+	          starts(t, end, "compacted")))
+		return 0;
+	/* Keys in another order: search the whole line. */
+	return HAS(line, len, "token_count") || HAS(line, len, "turn_context") ||
+	       HAS(line, len, "session_meta") || HAS(line, len, "*** Begin Patch");
+}
+
 static void codex_line(struct parse_ctx *ctx, const char *line, size_t len)
 {
 	struct codex_state *st = ctx->state;
 	const cJSON *payload;
 	const char *type, *ptype;
-	cJSON *root;
+	cJSON *root = parse_json(ctx, line, len);
 
-	/* Messages, reasoning and tool output make up most of a rollout and
-	 * carry nothing counted: only lines that can matter become a tree. */
-	if (!memmem(line, len, "token_count", 11) && !memmem(line, len, "turn_context", 12) &&
-	    !memmem(line, len, "session_meta", 12) && !memmem(line, len, "*** Begin Patch", 15))
-		return;
-	root = parse_json(ctx, line, len);
 	if (root == NULL)
 		return;
 	type = json_str(root, "type");
@@ -347,5 +383,6 @@ static void codex_load(void *state, const char *text)
 }
 
 const struct format fmt_codex = {
-    "codex", sizeof(struct codex_state), codex_line, codex_flush, codex_save, codex_load,
+    "codex",    sizeof(struct codex_state), codex_wants, codex_line, codex_flush, codex_save,
+    codex_load,
 };

@@ -260,6 +260,13 @@ static void handle_line(struct reader *r, char *line, size_t len)
 		line++, len--;
 	if (len == 0)
 		return;
+	/* A line the parser will read is checked for UTF-8 here and for syntax
+	 * by cJSON; any other line gets the full check, so garbage is rejected
+	 * wherever it is. */
+	if (r->format && r->format->wants(line, len) && text_is_clean(line, len)) {
+		line[len] = '\0';
+		goto parse;
+	}
 	if (json_check(line, len, &err_at, &why) < 0) {
 		snprintf(msg, sizeof(msg), "%s at column %zu", why, err_at + 1);
 		reject_line(r, msg, line, len);
@@ -276,6 +283,9 @@ static void handle_line(struct reader *r, char *line, size_t len)
 		if (set_format(r, f) < 0)
 			return;
 	}
+	if (!r->format->wants(line, len))
+		return;
+parse:
 	before = r->chunk->batch.n_rejects;
 	r->ctx.out = &r->chunk->batch;
 	r->ctx.line_no = r->line_no + 1;

@@ -1,6 +1,8 @@
 /* parser.c - format lookup, detection and helpers shared by the parsers. */
 #include "parser.h"
 
+#include "../util.h"
+
 #include <cjson/cJSON.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -73,8 +75,18 @@ struct cJSON *parse_json(struct parse_ctx *ctx, const char *line, size_t len)
 
 	arena_reset(ctx->scratch);
 	root = cJSON_ParseWithLength(line, len);
-	if (root == NULL || !cJSON_IsObject(root)) {
-		parse_reject(ctx, root ? "line is not a JSON object" : "invalid JSON");
+	if (root == NULL) {
+		size_t at;
+		const char *why;
+
+		if (json_check(line, len, &at, &why) < 0)
+			parse_rejectf(ctx, "%s at column %zu", why, at + 1);
+		else
+			parse_reject(ctx, "invalid JSON");
+		return NULL;
+	}
+	if (!cJSON_IsObject(root)) {
+		parse_reject(ctx, "line is not a JSON object");
 		return NULL;
 	}
 	return root;

@@ -31,7 +31,10 @@ struct parse_ctx {
 struct format {
 	const char *name;
 	size_t state_size;
-	/* Called with a NUL-terminated line of len bytes. */
+	/* Whether a line can hold anything this format counts, from its bytes
+	 * alone: other lines are only checked, never parsed into a tree. */
+	int (*wants)(const char *line, size_t len);
+	/* Called with a NUL-terminated line of len bytes that wants() took. */
 	void (*line)(struct parse_ctx *ctx, const char *line, size_t len);
 	/* Called before the batch is handed on, so nothing stays buffered. */
 	void (*flush)(struct parse_ctx *ctx);
@@ -47,6 +50,9 @@ int native_outcome(const char *s, enum outcome *out);
 const struct format *format_by_name(const char *name);
 /* Guesses the format from one line; NULL when it looks like none of them. */
 const struct format *format_detect(const char *line, size_t len);
+
+/* Whether a string literal occurs in [line, line+len). */
+#define HAS(line, len, lit) (memmem((line), (len), (lit), sizeof(lit) - 1) != NULL)
 
 /* Helpers shared by the parsers. */
 void parse_reject(struct parse_ctx *ctx, const char *reason);

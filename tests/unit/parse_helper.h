@@ -43,7 +43,7 @@ static inline void pf_line(struct parse_fixture *f, const char *line)
 	f->ctx.offset = f->line_no * 1000;
 	if (json_check(copy, len, &at, &why) < 0)
 		parse_reject(&f->ctx, why);
-	else
+	else if (f->format->wants(copy, len))
 		f->format->line(&f->ctx, copy, len);
 	free(copy);
 }

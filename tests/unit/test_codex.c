@@ -209,6 +209,25 @@ static void test_codex_state_survives_save_and_load(void **state)
 	pf_free(&f);
 }
 
+#define WANTS(s) fmt_codex.wants(s, strlen(s))
+
+static void test_codex_only_lines_that_can_count_are_parsed(void **state)
+{
+	(void)state;
+	assert_true(WANTS(META));
+	assert_true(WANTS(TURN("m")));
+	assert_false(
+	    WANTS("{\"timestamp\":\"t\",\"type\":\"response_item\",\"payload\":{\"type\":"
+	          "\"message\",\"content\":\"token_count turn_context *** Begin Patch\"}}"));
+	assert_false(WANTS("{\"timestamp\":\"t\",\"type\":\"event_msg\",\"payload\":{\"type\":"
+	                   "\"agent_message\",\"message\":\"token_count\"}}"));
+	assert_true(WANTS("{\"timestamp\":\"t\",\"type\":\"response_item\",\"payload\":{\"type\":"
+	                  "\"custom_tool_call\",\"input\":\"*** Begin Patch\"}}"));
+	/* Keys in another order: the full search decides. */
+	assert_true(WANTS("{\"payload\":{\"info\":null,\"type\":\"token_count\"},\"timestamp\":"
+	                  "\"t\",\"type\":\"event_msg\"}"));
+}
+
 static void test_codex_malformed_lines_are_rejected_with_a_reason(void **state)
 {
 	struct parse_fixture f;
@@ -248,6 +267,7 @@ int main(void)
 	    cmocka_unit_test(test_codex_rate_limit_percent_is_the_highest_window),
 	    cmocka_unit_test(test_codex_identity_is_stable_across_copies_and_forks),
 	    cmocka_unit_test(test_codex_state_survives_save_and_load),
+	    cmocka_unit_test(test_codex_only_lines_that_can_count_are_parsed),
 	    cmocka_unit_test(test_codex_malformed_lines_are_rejected_with_a_reason),
 	};
 

@@ -93,6 +93,20 @@ static void test_json_check_accepts_json_and_names_what_is_wrong(void **state)
 	assert_string_equal(why, "expected a key string");
 }
 
+static void test_text_is_clean_accepts_utf8_and_refuses_controls(void **state)
+{
+	(void)state;
+#define CLEAN(s) text_is_clean(s, strlen(s))
+	assert_true(CLEAN("{\"a\":\"plain ascii text, long enough for words\"}"));
+	assert_true(CLEAN("caf\xc3\xa9 \xe2\x80\xa8 \xf0\x9f\x98\x80 and more ascii"));
+	assert_false(CLEAN("tab\there and more text"));
+	assert_false(CLEAN("eight ok\x01"));
+	assert_false(CLEAN("bad \xff byte in the middle"));
+	assert_false(CLEAN("cut \xe2\x80"));
+	assert_false(text_is_clean("nul \0 inside the line here", 26));
+#undef CLEAN
+}
+
 static void test_json_check_limits_nesting_depth(void **state)
 {
 	char deep[2100];
@@ -153,6 +167,7 @@ int main(void)
 	    cmocka_unit_test(test_iso8601_refuses_impossible_and_malformed_values),
 	    cmocka_unit_test(test_civil_days_round_trip),
 	    cmocka_unit_test(test_json_check_accepts_json_and_names_what_is_wrong),
+	    cmocka_unit_test(test_text_is_clean_accepts_utf8_and_refuses_controls),
 	    cmocka_unit_test(test_json_check_limits_nesting_depth),
 	    cmocka_unit_test(test_buf_escapes_for_csv_json_and_html),
 	    cmocka_unit_test(test_buf_refuses_to_grow_past_its_limit),
