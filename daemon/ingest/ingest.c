@@ -566,6 +566,7 @@ struct known {
 	size_t n, cap;
 	size_t *slots;
 	size_t n_slots;
+	struct arena strings; /* paths, formats and states of files[] */
 };
 
 static int known_add(const struct store_file *f, void *arg)
@@ -584,10 +585,10 @@ static int known_add(const struct store_file *f, void *arg)
 	}
 	c = &k->files[k->n];
 	*c = *f;
-	c->path = strdup(f->path);
-	c->format = f->format ? strdup(f->format) : NULL;
+	c->path = arena_strdup(&k->strings, f->path);
+	c->format = f->format ? arena_strdup(&k->strings, f->format) : NULL;
 	c->developer = NULL;
-	c->state = strdup(f->state ? f->state : "");
+	c->state = arena_strdup(&k->strings, f->state ? f->state : "");
 	if (!c->path || !c->state)
 		return -1;
 	k->n++;
@@ -626,11 +627,7 @@ static struct store_file *known_find(struct known *k, const char *path)
 
 static void known_free(struct known *k)
 {
-	for (size_t i = 0; i < k->n; i++) {
-		free(k->files[i].path);
-		free(k->files[i].format);
-		free(k->files[i].state);
-	}
+	arena_free(&k->strings);
 	free(k->files);
 	free(k->slots);
 }

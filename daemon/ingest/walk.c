@@ -41,7 +41,7 @@ static int push(struct walk_list *l, const char *path, const struct stat *sb, si
 		l->cap = cap;
 	}
 	f = &l->files[l->n];
-	f->path = strdup(path);
+	f->path = arena_strdup(&l->paths, path);
 	if (f->path == NULL)
 		return -1;
 	f->sb = *sb;
@@ -127,7 +127,6 @@ int walk_paths(struct walk_list *l, const char *const *paths, size_t n)
 	qsort(l->files, l->n, sizeof(*l->files), by_path);
 	for (size_t i = 1; i < l->n;) {
 		if (strcmp(l->files[i].path, l->files[i - 1].path) == 0) {
-			free(l->files[i].path);
 			memmove(&l->files[i], &l->files[i + 1], (l->n - i - 1) * sizeof(*l->files));
 			l->n--;
 		} else {
@@ -139,8 +138,7 @@ int walk_paths(struct walk_list *l, const char *const *paths, size_t n)
 
 void walk_free(struct walk_list *l)
 {
-	for (size_t i = 0; i < l->n; i++)
-		free(l->files[i].path);
+	arena_free(&l->paths);
 	free(l->files);
 	memset(l, 0, sizeof(*l));
 }

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
+#include "../arena.h"
+
 struct walk_file {
 	char *path; /* absolute, symbolic links resolved */
 	struct stat sb;
@@ -15,6 +17,7 @@ struct walk_list {
 	struct walk_file *files;
 	size_t n, cap;
 	size_t n_missing; /* paths that could not be opened */
+	struct arena paths; /* the strings of files[].path */
 };
 
 /*
