@@ -81,7 +81,7 @@ run: deps-build build/paybackd
 	@rm -f build/demo.db build/demo.db-wal build/demo.db-shm
 	./build/paybackd -c config/demo/payback.yaml --db build/demo.db ingest
 	./build/paybackd -c config/demo/payback.yaml --db build/demo.db report --by developer,tool,model
-	./build/paybackd -c config/demo/payback.yaml --db build/demo.db report --by week
+	./build/paybackd -c config/demo/payback.yaml --db build/demo.db report --by team,week
 
 demo-data: build/loggen
 	rm -rf config/demo/logs

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fnmatch.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -187,6 +188,223 @@ static void load_sources(struct cctx *c, struct config *cfg, const struct ynode 
 	}
 }
 
+/* A non-negative number (a price); -1 (reported) otherwise. */
+static int take_number(struct cctx *c, const struct ynode *n, const char *what, double *out)
+{
+	char *end;
+	double v;
+
+	if (want_type(c, n, YNODE_SCALAR, what) < 0)
+		return -1;
+	errno = 0;
+	v = strtod(n->scalar, &end);
+	if (errno || end == n->scalar || *end != '\0' || !(v >= 0 && v < 1e12)) {
+		cerr(c, n, "%s must be a number of 0 or more, not '%s'", what, n->scalar);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* A date (YYYY-MM-DD) as days since 1970-01-01. */
+static int take_day(struct cctx *c, const struct ynode *n, const char *what, int64_t *out)
+{
+	int y;
+	unsigned m, d;
+
+	if (want_type(c, n, YNODE_SCALAR, what) < 0)
+		return -1;
+	if (parse_date(n->scalar, &y, &m, &d) < 0) {
+		cerr(c, n, "%s must be a date (YYYY-MM-DD), not '%s'", what, n->scalar);
+		return -1;
+	}
+	*out = days_from_civil(y, m, d);
+	return 0;
+}
+
+/* A list of names, or one name on its own. */
+static int take_list(struct cctx *c, const struct ynode *n, const char *what, char ***out,
+                     size_t *count)
+{
+	size_t items = n->type == YNODE_SEQ ? n->n : 1;
+
+	*out = calloc(items, sizeof(**out));
+	*count = 0;
+	if (*out == NULL)
+		return -1;
+	if (n->type == YNODE_MAP) {
+		cerr(c, n, "%s must be a list of names", what);
+		return -1;
+	}
+	for (size_t i = 0; i < items; i++) {
+		const struct ynode *v = n->type == YNODE_SEQ ? n->items[i] : n;
+
+		if (take_string(c, v, what, &(*out)[*count]) == 0)
+			(*count)++;
+	}
+	return 0;
+}
+
+static void load_plans(struct cctx *c, struct config *cfg, const struct ynode *list)
+{
+	static const char *const keys[] = {"id", "vendor", "monthly_usd", "covers", NULL};
+
+	if (want_type(c, list, YNODE_SEQ, "plans") < 0)
+		return;
+	cfg->plans = calloc(list->n ? list->n : 1, sizeof(*cfg->plans));
+	if (cfg->plans == NULL)
+		return;
+	for (size_t i = 0; i < list->n; i++) {
+		const struct ynode *p = list->items[i], *v;
+		struct plan *plan = &cfg->plans[cfg->n_plans];
+
+		if (want_type(c, p, YNODE_MAP, "a plan") < 0)
+			continue;
+		check_keys(c, p, " in a plan", keys);
+		cfg->n_plans++;
+		if ((v = ydoc_get(p, "id")) == NULL)
+			cerr(c, p, "a plan needs an 'id'");
+		else if (take_string(c, v, "id", &plan->id) == 0)
+			for (size_t k = 0; k + 1 < cfg->n_plans; k++)
+				if (cfg->plans[k].id && strcmp(cfg->plans[k].id, plan->id) == 0)
+					cerr(c, v, "plan '%s' is defined twice", plan->id);
+		if ((v = ydoc_get(p, "vendor")) != NULL)
+			take_string(c, v, "vendor", &plan->vendor);
+		if ((v = ydoc_get(p, "monthly_usd")) == NULL)
+			cerr(c, p, "a plan needs 'monthly_usd'");
+		else
+			take_number(c, v, "monthly_usd", &plan->monthly_usd);
+		if ((v = ydoc_get(p, "covers")) == NULL)
+			cerr(c, p, "a plan needs 'covers' (the model name patterns it pays for)");
+		else
+			take_list(c, v, "covers", &plan->covers, &plan->n_covers);
+	}
+}
+
+static void load_models(struct cctx *c, struct config *cfg, const struct ynode *list)
+{
+	static const char *const keys[] = {"match",       "input",  "cache_read",
+	                                   "cache_write", "output", NULL};
+	static const char *const prices[] = {"input", "cache_read", "cache_write", "output"};
+
+	if (want_type(c, list, YNODE_SEQ, "models") < 0)
+		return;
+	cfg->models = calloc(list->n ? list->n : 1, sizeof(*cfg->models));
+	if (cfg->models == NULL)
+		return;
+	for (size_t i = 0; i < list->n; i++) {
+		const struct ynode *m = list->items[i], *v;
+		struct model_price *mp = &cfg->models[cfg->n_models];
+		double *fields[] = {&mp->input, &mp->cache_read, &mp->cache_write, &mp->output};
+
+		if (want_type(c, m, YNODE_MAP, "a model") < 0)
+			continue;
+		check_keys(c, m, " in a model", keys);
+		cfg->n_models++;
+		if ((v = ydoc_get(m, "match")) == NULL)
+			cerr(c, m, "a model needs 'match' (a model name pattern)");
+		else
+			take_string(c, v, "match", &mp->match);
+		for (size_t k = 0; k < ARRAY_LEN(prices); k++) {
+			if ((v = ydoc_get(m, prices[k])) == NULL)
+				cerr(c, m, "a model needs '%s' (USD per million tokens)",
+				     prices[k]);
+			else
+				take_number(c, v, prices[k], fields[k]);
+		}
+	}
+}
+
+static void load_seats(struct cctx *c, const struct config *cfg, struct person *who,
+                       const struct ynode *list)
+{
+	static const char *const keys[] = {"plan", "since", "until", NULL};
+
+	if (want_type(c, list, YNODE_SEQ, "seats") < 0)
+		return;
+	who->seats = calloc(list->n ? list->n : 1, sizeof(*who->seats));
+	if (who->seats == NULL)
+		return;
+	for (size_t i = 0; i < list->n; i++) {
+		const struct ynode *s = list->items[i], *v;
+		struct seat *seat = &who->seats[who->n_seats];
+
+		if (want_type(c, s, YNODE_MAP, "a seat") < 0)
+			continue;
+		check_keys(c, s, " in a seat", keys);
+		who->n_seats++;
+		seat->until = INT64_MAX;
+		if ((v = ydoc_get(s, "plan")) == NULL)
+			cerr(c, s, "a seat needs a 'plan'");
+		else if (take_string(c, v, "plan", &seat->plan) == 0 &&
+		         config_plan(cfg, seat->plan) == NULL)
+			cerr(c, v, "unknown plan '%s' (plans: define it under 'plans')",
+			     seat->plan);
+		if ((v = ydoc_get(s, "since")) == NULL)
+			cerr(c, s, "a seat needs 'since' (the first day it is held)");
+		else
+			take_day(c, v, "since", &seat->since);
+		if ((v = ydoc_get(s, "until")) != NULL && !ydoc_is_null(v) &&
+		    take_day(c, v, "until", &seat->until) == 0 && seat->until < seat->since)
+			cerr(c, v, "'until' is before 'since'");
+	}
+}
+
+/* Reports a name (id or alias) that already belongs to someone else. */
+static void check_name_free(struct cctx *c, const struct config *cfg, size_t upto,
+                            const struct ynode *at, const char *name)
+{
+	for (size_t k = 0; k < upto; k++) {
+		const struct person *p = &cfg->people[k];
+		int is_taken = p->id && strcmp(p->id, name) == 0;
+
+		for (size_t a = 0; a < p->n_aliases && !is_taken; a++)
+			is_taken = strcmp(p->aliases[a], name) == 0;
+		if (is_taken) {
+			cerr(c, at, "'%s' already names '%s'", name, p->id);
+			return;
+		}
+	}
+}
+
+static void load_people(struct cctx *c, struct config *cfg, const struct ynode *list)
+{
+	static const char *const keys[] = {"id", "name", "team", "aliases", "seats", NULL};
+
+	if (want_type(c, list, YNODE_SEQ, "people") < 0)
+		return;
+	cfg->people = calloc(list->n ? list->n : 1, sizeof(*cfg->people));
+	if (cfg->people == NULL)
+		return;
+	for (size_t i = 0; i < list->n; i++) {
+		const struct ynode *p = list->items[i], *v;
+		struct person *who = &cfg->people[cfg->n_people];
+
+		if (want_type(c, p, YNODE_MAP, "a person") < 0)
+			continue;
+		check_keys(c, p, " in a person", keys);
+		cfg->n_people++;
+		if ((v = ydoc_get(p, "id")) == NULL)
+			cerr(c, p, "a person needs an 'id' (the name logs use, e.g. an e-mail)");
+		else if (take_string(c, v, "id", &who->id) == 0)
+			check_name_free(c, cfg, cfg->n_people - 1, v, who->id);
+		if ((v = ydoc_get(p, "name")) != NULL)
+			take_string(c, v, "name", &who->name);
+		if ((v = ydoc_get(p, "team")) != NULL)
+			take_string(c, v, "team", &who->team);
+		if ((v = ydoc_get(p, "aliases")) != NULL &&
+		    take_list(c, v, "aliases", &who->aliases, &who->n_aliases) == 0)
+			for (size_t a = 0; a < who->n_aliases; a++)
+				check_name_free(c, cfg, cfg->n_people - 1,
+				                v->type == YNODE_SEQ ? v->items[a] : v,
+				                who->aliases[a]);
+		if ((v = ydoc_get(p, "seats")) != NULL && !ydoc_is_null(v))
+			load_seats(c, cfg, who, v);
+		if (who->id == NULL)
+			who->id = strdup("?");
+	}
+}
+
 static char *default_storage_path(void)
 {
 	const char *state = getenv("STATE_DIRECTORY"), *home = getenv("HOME");
@@ -223,7 +441,8 @@ static char *default_developer(void)
 
 static int load(struct config *cfg, const char *path, const char *text, char *err, size_t errlen)
 {
-	static const char *const top[] = {"storage", "timezone", "developer", "sources", NULL};
+	static const char *const top[] = {"storage", "timezone", "developer", "sources",
+	                                  "people",  "plans",    "models",    NULL};
 	static const char *const storage_keys[] = {"path", NULL};
 	struct cctx c = {path, BUF_INIT, 0};
 	struct ynode *root = NULL, *v;
@@ -258,6 +477,13 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 		take_string(&c, v, "developer", &cfg->developer);
 	if ((v = ydoc_get(root, "sources")) != NULL && !ydoc_is_null(v))
 		load_sources(&c, cfg, v);
+	/* Plans before people: seats name plans. */
+	if ((v = ydoc_get(root, "plans")) != NULL && !ydoc_is_null(v))
+		load_plans(&c, cfg, v);
+	if ((v = ydoc_get(root, "models")) != NULL && !ydoc_is_null(v))
+		load_models(&c, cfg, v);
+	if ((v = ydoc_get(root, "people")) != NULL && !ydoc_is_null(v))
+		load_people(&c, cfg, v);
 done:
 	ydoc_free(root);
 	if (c.n_errors) {
@@ -294,11 +520,66 @@ void config_free(struct config *cfg)
 		free((char *)cfg->sources[i].tool);
 	}
 	free(cfg->sources);
+	for (size_t i = 0; i < cfg->n_people; i++) {
+		struct person *p = &cfg->people[i];
+
+		free(p->id);
+		free(p->name);
+		free(p->team);
+		for (size_t a = 0; a < p->n_aliases; a++)
+			free(p->aliases[a]);
+		free(p->aliases);
+		for (size_t s = 0; s < p->n_seats; s++)
+			free(p->seats[s].plan);
+		free(p->seats);
+	}
+	free(cfg->people);
+	for (size_t i = 0; i < cfg->n_plans; i++) {
+		free(cfg->plans[i].id);
+		free(cfg->plans[i].vendor);
+		for (size_t k = 0; k < cfg->plans[i].n_covers; k++)
+			free(cfg->plans[i].covers[k]);
+		free(cfg->plans[i].covers);
+	}
+	free(cfg->plans);
+	for (size_t i = 0; i < cfg->n_models; i++)
+		free(cfg->models[i].match);
+	free(cfg->models);
 	free(cfg->file);
 	free(cfg->storage_path);
 	free(cfg->timezone);
 	free(cfg->developer);
 	memset(cfg, 0, sizeof(*cfg));
+}
+
+const struct person *config_person(const struct config *cfg, const char *developer)
+{
+	for (size_t i = 0; i < cfg->n_people; i++) {
+		const struct person *p = &cfg->people[i];
+
+		if (strcmp(p->id, developer) == 0)
+			return p;
+		for (size_t a = 0; a < p->n_aliases; a++)
+			if (strcmp(p->aliases[a], developer) == 0)
+				return p;
+	}
+	return NULL;
+}
+
+const struct model_price *config_model_price(const struct config *cfg, const char *model)
+{
+	for (size_t i = 0; i < cfg->n_models; i++)
+		if (cfg->models[i].match && fnmatch(cfg->models[i].match, model, 0) == 0)
+			return &cfg->models[i];
+	return NULL;
+}
+
+const struct plan *config_plan(const struct config *cfg, const char *id)
+{
+	for (size_t i = 0; i < cfg->n_plans; i++)
+		if (cfg->plans[i].id && strcmp(cfg->plans[i].id, id) == 0)
+			return &cfg->plans[i];
+	return NULL;
 }
 
 int config_apply_timezone(const struct config *cfg)

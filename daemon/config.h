@@ -3,8 +3,38 @@
 #define PAYBACK_CONFIG_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ingest/ingest.h"
+
+/* A seat held from since to until, both local days (days since 1970-01-01). */
+struct seat {
+	char *plan;
+	int64_t since, until; /* until is INT64_MAX while the seat is held */
+};
+
+/* Someone whose usage is reported: logs may name them by id or any alias. */
+struct person {
+	char *id, *name, *team;
+	char **aliases;
+	size_t n_aliases;
+	struct seat *seats;
+	size_t n_seats;
+};
+
+/* A subscription: a monthly price covering the models matching covers[]. */
+struct plan {
+	char *id, *vendor;
+	double monthly_usd;
+	char **covers; /* shell patterns on model names */
+	size_t n_covers;
+};
+
+/* API list prices in USD per million tokens, for models matching a pattern. */
+struct model_price {
+	char *match;
+	double input, cache_read, cache_write, output;
+};
 
 struct config {
 	char *file;         /* the file loaded, or NULL for the built-in defaults */
@@ -13,6 +43,12 @@ struct config {
 	char *developer;    /* who local tool logs belong to when nothing says */
 	struct ingest_source *sources;
 	size_t n_sources;
+	struct person *people;
+	size_t n_people;
+	struct plan *plans;
+	size_t n_plans;
+	struct model_price *models; /* first match wins */
+	size_t n_models;
 };
 
 /*
@@ -24,6 +60,13 @@ int config_load(struct config *cfg, const char *path, char *err, size_t errlen);
 int config_load_text(struct config *cfg, const char *path, const char *text, char *err,
                      size_t errlen);
 void config_free(struct config *cfg);
+/* The person a developer name (an id or an alias, compared exactly) belongs to, or NULL. */
+const struct person *config_person(const struct config *cfg, const char *developer);
+/* The prices of the first models[] entry matching model, or NULL. */
+const struct model_price *config_model_price(const struct config *cfg, const char *model);
+/* The plan with this id, or NULL. */
+const struct plan *config_plan(const struct config *cfg, const char *id);
+
 /* Makes cfg->timezone the zone of localtime(); returns -1 if it is unknown. */
 int config_apply_timezone(const struct config *cfg);
 /* Fills the default sources: the local Claude Code and Codex log folders. */

@@ -124,7 +124,7 @@ static int open_store(struct globals *g, struct store **st)
 		log_err("%s", err);
 		return -1;
 	}
-	if (report_register_functions(store_db(*st)) < 0) {
+	if (report_register_functions(store_db(*st), &g->cfg) < 0) {
 		log_err("%s: cannot register report functions", path);
 		store_close(*st);
 		return -1;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../daemon/config.h"
 #include "../daemon/util.h"
 
 const char *const report_key_names[KEY_COUNT] = {
@@ -22,9 +23,9 @@ const char *const report_metric_names[M_COUNT] = {
 
 /* SQL for each key: fixed text, never built from user input. */
 static const char *const key_sql[KEY_COUNT] = {
-    "developer",  "pb_team(developer)",    "tool",
-    "model",      "coalesce(project, '')", "coalesce(task, '')",
-    "pb_day(ts)", "pb_week(ts)",           "pb_month(ts)",
+    "pb_person(developer)",  "pb_team(developer)", "tool",       "model",
+    "coalesce(project, '')", "coalesce(task, '')", "pb_day(ts)", "pb_week(ts)",
+    "pb_month(ts)",
 };
 
 int report_parse_keys(struct report_query *q, const char *list, char *err, size_t errlen)
@@ -144,22 +145,41 @@ static void fn_month(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
 }
 
-/* Teams come from people in the configuration; without them nobody has one. */
-static void fn_team(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* A developer as logged (an id or an alias) becomes the person's id. */
+static void fn_person(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
+	const struct config *cfg = sqlite3_user_data(ctx);
+	const char *dev = (const char *)sqlite3_value_text(argv[0]);
+	const struct person *p = dev ? config_person(cfg, dev) : NULL;
+
 	(void)argc;
-	(void)argv;
-	sqlite3_result_text(ctx, "(no team)", -1, SQLITE_STATIC);
+	if (p)
+		sqlite3_result_text(ctx, p->id, -1, SQLITE_STATIC);
+	else
+		sqlite3_result_value(ctx, argv[0]);
 }
 
-int report_register_functions(sqlite3 *db)
+/* Teams come from people in the configuration. */
+static void fn_team(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const struct config *cfg = sqlite3_user_data(ctx);
+	const char *dev = (const char *)sqlite3_value_text(argv[0]);
+	const struct person *p = dev ? config_person(cfg, dev) : NULL;
+
+	(void)argc;
+	sqlite3_result_text(ctx, p && p->team ? p->team : "(no team)", -1, SQLITE_STATIC);
+}
+
+int report_register_functions(sqlite3 *db, const struct config *cfg)
 {
 	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+	void *people = (void *)(uintptr_t)cfg;
 
 	if (sqlite3_create_function(db, "pb_day", 1, flags, NULL, fn_day, NULL, NULL) ||
 	    sqlite3_create_function(db, "pb_week", 1, flags, NULL, fn_week, NULL, NULL) ||
 	    sqlite3_create_function(db, "pb_month", 1, flags, NULL, fn_month, NULL, NULL) ||
-	    sqlite3_create_function(db, "pb_team", 1, flags, NULL, fn_team, NULL, NULL))
+	    sqlite3_create_function(db, "pb_person", 1, flags, people, fn_person, NULL, NULL) ||
+	    sqlite3_create_function(db, "pb_team", 1, flags, people, fn_team, NULL, NULL))
 		return -1;
 	return 0;
 }

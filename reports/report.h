@@ -61,8 +61,13 @@ extern const char *const report_metric_names[M_COUNT];
 
 /* Parses "developer,model" into q; returns -1 with a message in err for a bad key. */
 int report_parse_keys(struct report_query *q, const char *list, char *err, size_t errlen);
-/* Adds the pb_day(), pb_week(), pb_month() and pb_team() SQL functions to db. */
-int report_register_functions(sqlite3 *db);
+struct config;
+
+/*
+ * Adds the pb_day(), pb_week(), pb_month(), pb_person() and pb_team() SQL
+ * functions to db; the last two read cfg's people, which must outlive db.
+ */
+int report_register_functions(sqlite3 *db, const struct config *cfg);
 /* Runs q; returns 0 or -1 with err filled. */
 int report_usage(sqlite3 *db, const struct report_query *q, struct report *r, char *err,
                  size_t errlen);

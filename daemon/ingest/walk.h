@@ -16,7 +16,7 @@ struct walk_file {
 struct walk_list {
 	struct walk_file *files;
 	size_t n, cap;
-	size_t n_missing; /* paths that could not be opened */
+	size_t n_missing;   /* paths that could not be opened */
 	struct arena paths; /* the strings of files[].path */
 };
 

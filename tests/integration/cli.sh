@@ -45,3 +45,11 @@ assert r["totals"]["requests"] == 12, r["totals"]
 echo "ok: JSON report"
 pb report --by month | grep -q "^TOTAL" || fail "text report has a total line"
 echo "ok: text report"
+
+# People fold aliases into one developer and give reports their teams.
+printf 'people:\n  - {id: ana@example.com, team: payments, aliases: [ana]}\n' > "$TMP/people.yaml"
+"$PAYBACKD" --db "$TMP/ppl.db" ingest --developer ana "$FIXTURES" > /dev/null
+"$PAYBACKD" -c "$TMP/people.yaml" --db "$TMP/ppl.db" report --by developer,team --format csv | tr -d '\r' | cut -d, -f1,2,3 > "$TMP/got"
+printf 'developer,team,requests\nana@example.com,payments,10\nbruno@example.com,(no team),1\nchen,(no team),1\n' > "$TMP/want"
+diff "$TMP/want" "$TMP/got" || fail "people and teams"
+echo "ok: aliases and teams"

@@ -152,6 +152,90 @@ static void test_config_empty_file_is_all_defaults(void **state)
 	config_free(&c);
 }
 
+static const char roi_example[] =
+    "people:\n"
+    "  - id: ana@example.com\n"
+    "    name: Ana Lima\n"
+    "    team: payments\n"
+    "    aliases: [ana, alima]\n"
+    "    seats:\n"
+    "      - {plan: chatgpt-pro, since: 2026-09-01}\n"
+    "plans:\n"
+    "  - {id: chatgpt-pro, vendor: openai, monthly_usd: 200, covers: [\"chatgpt-5.5*\", "
+    "\"codex-5.3-spark*\"]}\n"
+    "models:\n"
+    "  - {match: \"codex-5.3-spark*\", input: 1.25, cache_read: 0.125, cache_write: 0, output: "
+    "10}\n";
+
+static void test_config_people_plans_and_models_load_as_documented(void **state)
+{
+	struct config c;
+	const struct person *p;
+	const struct model_price *m;
+
+	(void)state;
+	assert_int_equal(load(&c, roi_example), 0);
+	assert_int_equal(c.n_people, 1);
+	p = config_person(&c, "alima");
+	assert_non_null(p);
+	assert_ptr_equal(p, config_person(&c, "ana@example.com"));
+	assert_null(config_person(&c, "Ana"));
+	assert_string_equal(p->name, "Ana Lima");
+	assert_string_equal(p->team, "payments");
+	assert_int_equal(p->n_seats, 1);
+	assert_string_equal(p->seats[0].plan, "chatgpt-pro");
+	assert_int_equal(p->seats[0].since, 20697); /* 2026-09-01 */
+	assert_true(p->seats[0].until == INT64_MAX);
+	assert_true(config_plan(&c, "chatgpt-pro")->monthly_usd == 200);
+	assert_int_equal(config_plan(&c, "chatgpt-pro")->n_covers, 2);
+	m = config_model_price(&c, "codex-5.3-spark-2026-10");
+	assert_non_null(m);
+	assert_true(m->input == 1.25 && m->cache_read == 0.125 && m->output == 10);
+	assert_null(config_model_price(&c, "chatgpt-5.5"));
+	config_free(&c);
+}
+
+static void test_config_people_errors_name_their_position(void **state)
+{
+	struct config c;
+
+	(void)state;
+	assert_int_equal(load(&c,
+	                      "plans:\n  - {id: pro, monthly_usd: 20, covers: x}\npeople:\n"
+	                      "  - id: ana\n    seats:\n      - {plan: max, since: 2026-09-01}\n"),
+	                 -1);
+	assert_string_equal(err,
+	                    "/etc/payback/payback.yaml:6:16: unknown plan 'max' (plans: define "
+	                    "it under 'plans')");
+	config_free(&c);
+	assert_int_equal(load(&c, "plans:\n  - {id: pro, monthly_usd: 20, covers: x}\npeople:\n"
+	                          "  - id: ana\n    seats:\n      - {plan: pro, since: 2026-09-10, "
+	                          "until: 2026-09-01}\n"),
+	                 -1);
+	assert_non_null(strstr(err, ":6:47: 'until' is before 'since'"));
+	config_free(&c);
+	assert_int_equal(load(&c, "people:\n  - {id: ana@example.com, aliases: [ana]}\n"
+	                          "  - {id: bruno, aliases: [ana]}\n"),
+	                 -1);
+	assert_string_equal(err, "/etc/payback/payback.yaml:3:27: 'ana' already names "
+	                         "'ana@example.com'");
+	config_free(&c);
+	assert_int_equal(load(&c,
+	                      "models:\n  - {match: x, input: -1, cache_read: 0, cache_write: 0, "
+	                      "output: 1}\n"),
+	                 -1);
+	assert_string_equal(err, "/etc/payback/payback.yaml:2:23: input must be a number of 0 or "
+	                         "more, not '-1'");
+	config_free(&c);
+	assert_int_equal(load(&c, "models:\n  - {match: x, input: 1, output: 1}\n"), -1);
+	assert_non_null(strstr(err, ":2:5: a model needs 'cache_read' (USD per million tokens)"));
+	config_free(&c);
+	assert_int_equal(load(&c, "plans:\n  - {id: pro, monthly_usd: twenty}\n"), -1);
+	assert_non_null(strstr(err, "monthly_usd must be a number of 0 or more, not 'twenty'"));
+	assert_non_null(strstr(err, "a plan needs 'covers'"));
+	config_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -162,6 +246,8 @@ int main(void)
 	    cmocka_unit_test(test_config_reports_every_problem_not_only_the_first),
 	    cmocka_unit_test(test_config_yaml_syntax_errors_and_duplicates_have_positions),
 	    cmocka_unit_test(test_config_empty_file_is_all_defaults),
+	    cmocka_unit_test(test_config_people_plans_and_models_load_as_documented),
+	    cmocka_unit_test(test_config_people_errors_name_their_position),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "../../daemon/config.h"
 #include "../../daemon/store.h"
 #include "../../daemon/util.h"
 #include "../../reports/report.h"
@@ -85,12 +86,18 @@ static void test_usage_report_groups_by_keys_within_local_day_bounds(void **stat
 	struct store_counts c = {0, 0, 0};
 	struct report_query q;
 	struct report r;
+	struct config cfg;
 	char err[256];
 
 	(void)state;
 	set_tz("Europe/Lisbon");
+	assert_int_equal(config_load_text(&cfg, "p.yaml",
+	                                  "people:\n  - {id: ana@example.com, team: payments, "
+	                                  "aliases: [ana]}\n",
+	                                  err, sizeof(err)),
+	                 0);
 	assert_int_equal(store_open(&st, ":memory:", err, sizeof(err)), 0);
-	assert_int_equal(report_register_functions(store_db(st)), 0);
+	assert_int_equal(report_register_functions(store_db(st), &cfg), 0);
 	memset(&b, 0, sizeof(b));
 	put(&b, 1, "2026-10-31T23:30:00Z", "ana", "gpt-5", 10, 2);   /* Oct 31 in Lisbon (WET) */
 	put(&b, 2, "2026-11-01T00:30:00Z", "ana", "gpt-5", 20, 4);   /* Nov 1 */
@@ -106,7 +113,7 @@ static void test_usage_report_groups_by_keys_within_local_day_bounds(void **stat
 	q.to = "2026-11-01";
 	assert_int_equal(report_usage(store_db(st), &q, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.n_rows, 2);
-	assert_string_equal(r.rows[0].keys[0], "ana");
+	assert_string_equal(r.rows[0].keys[0], "ana@example.com");
 	assert_string_equal(r.rows[0].keys[1], "2026-11-01");
 	assert_int_equal(r.rows[0].metrics[M_REQUESTS], 1);
 	assert_int_equal(r.rows[0].metrics[M_INPUT], 20);
@@ -124,10 +131,20 @@ static void test_usage_report_groups_by_keys_within_local_day_bounds(void **stat
 	assert_int_equal(r.rows[1].metrics[M_REQUESTS], 2);
 	assert_string_equal(r.rows[2].keys[1], "o3");
 	report_free(&r);
+	/* Aliases fold into one person; people without a team are "(no team)". */
+	assert_int_equal(report_parse_keys(&q, "team", err, sizeof(err)), 0);
+	assert_int_equal(report_usage(store_db(st), &q, &r, err, sizeof(err)), 0);
+	assert_int_equal(r.n_rows, 2);
+	assert_string_equal(r.rows[0].keys[0], "(no team)");
+	assert_int_equal(r.rows[0].metrics[M_REQUESTS], 1);
+	assert_string_equal(r.rows[1].keys[0], "payments");
+	assert_int_equal(r.rows[1].metrics[M_REQUESTS], 3);
+	report_free(&r);
 	assert_int_equal(report_parse_keys(&q, "developer,colour", err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "unknown key 'colour'"));
 	batch_free(&b);
 	store_close(st);
+	config_free(&cfg);
 	set_tz("UTC");
 }
 
