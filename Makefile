@@ -53,11 +53,18 @@ build/gen/schema_sql.h: $(SCHEMA) Makefile
 	     printf '\t},\n'; \
 	   done; echo '};'; } > $@.tmp && mv $@.tmp $@
 
-build/rel/%.o: %.c build/gen/schema_sql.h
+build/gen/pricing_yaml.h: config/pricing.yaml Makefile
+	@mkdir -p $(@D)
+	@{ echo '/* Generated from config/pricing.yaml by the Makefile: do not edit. */'; \
+	   echo 'static const char pricing_yaml[] ='; \
+	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/\t"/' -e 's/$$/\\n"/' $<; \
+	   echo ';'; } > $@.tmp && mv $@.tmp $@
+
+build/rel/%.o: %.c build/gen/schema_sql.h build/gen/pricing_yaml.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(RELFLAGS) $(PKG_CFLAGS) -Ibuild/gen -MMD -MP -c $< -o $@
 
-build/san/%.o: %.c build/gen/schema_sql.h
+build/san/%.o: %.c build/gen/schema_sql.h build/gen/pricing_yaml.h
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) $(SANFLAGS) $(PKG_CFLAGS) -Ibuild/gen -MMD -MP -c $< -o $@
 
@@ -97,7 +104,7 @@ unit-and-integration: $(UNIT_BIN) build/san/paybackd build/paybackd build/loggen
 bench: deps-bench build/paybackd build/loggen
 	@python3 tests/bench.py
 
-lint: build/gen/schema_sql.h
+lint: build/gen/schema_sql.h build/gen/pricing_yaml.h
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --inline-suppr --std=c11 -D_GNU_SOURCE -Ibuild/gen $(LIB_SRC) $(MAIN_SRC)
 	@clang-tidy --quiet $(LIB_SRC) $(MAIN_SRC) -- $(CSTD) $(PKG_CFLAGS) -Ibuild/gen \

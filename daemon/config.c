@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "ingest/parser.h"
 #include "util.h"
+#include "pricing_yaml.h"
 #include "yamldoc.h"
 
 struct cctx {
@@ -405,6 +406,43 @@ static void load_people(struct cctx *c, struct config *cfg, const struct ynode *
 	}
 }
 
+/*
+ * Appends the built-in list prices (config/pricing.yaml, compiled in) after
+ * the configuration's own models, so that a configured price always wins.
+ */
+static int load_builtin_pricing(struct config *cfg)
+{
+	struct cctx c = {"(built-in pricing)", BUF_INIT, 0};
+	struct config builtin;
+	struct model_price *all;
+	struct ynode *root;
+	char err[512];
+
+	root = ydoc_load(c.path, pricing_yaml, err, sizeof(err));
+	if (root == NULL)
+		return -1;
+	memset(&builtin, 0, sizeof(builtin));
+	if (ydoc_get(root, "models"))
+		load_models(&c, &builtin, ydoc_get(root, "models"));
+	ydoc_free(root);
+	buf_free(&c.errors);
+	if (c.n_errors || builtin.models == NULL)
+		goto fail;
+	all = realloc(cfg->models, (cfg->n_models + builtin.n_models + 1) * sizeof(*all));
+	if (all == NULL)
+		goto fail;
+	memcpy(all + cfg->n_models, builtin.models, builtin.n_models * sizeof(*all));
+	cfg->models = all;
+	cfg->n_models += builtin.n_models;
+	free(builtin.models);
+	return 0;
+fail:
+	for (size_t i = 0; i < builtin.n_models; i++)
+		free(builtin.models[i].match);
+	free(builtin.models);
+	return -1;
+}
+
 static char *default_storage_path(void)
 {
 	const char *state = getenv("STATE_DIRECTORY"), *home = getenv("HOME");
@@ -453,7 +491,10 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 	cfg->timezone = strdup("UTC");
 	cfg->developer = default_developer();
 	if (path == NULL)
-		return cfg->storage_path && cfg->timezone && cfg->developer ? 0 : -1;
+		return cfg->storage_path && cfg->timezone && cfg->developer &&
+		               load_builtin_pricing(cfg) == 0
+		           ? 0
+		           : -1;
 	cfg->file = strdup(path);
 	root = ydoc_load(path, text, err, errlen);
 	if (root == NULL)
@@ -497,6 +538,10 @@ done:
 		return -1;
 	}
 	buf_free(&c.errors);
+	if (load_builtin_pricing(cfg) < 0) {
+		snprintf(err, errlen, "(built-in pricing): cannot be read");
+		return -1;
+	}
 	return 0;
 }
 

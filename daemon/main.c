@@ -319,7 +319,7 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 		return usage_error("report: --from is after --to (%s)", q.from);
 	if (open_store(g, &st) < 0)
 		return 1;
-	if (report_usage(store_db(st), &q, &r, err, sizeof(err)) < 0) {
+	if (report_usage(store_db(st), &g->cfg, &q, &r, err, sizeof(err)) < 0) {
 		log_err("%s", err);
 		store_close(st);
 		return 1;

@@ -3,10 +3,11 @@
 
 #include "report.h"
 
-static void metrics(struct buf *out, const int64_t *v)
+static void metrics(struct buf *out, const int64_t *v, double api_usd)
 {
 	for (int m = 0; m < M_COUNT; m++)
 		buf_printf(out, "%s\"%s\": %" PRId64, m ? ", " : "", report_metric_names[m], v[m]);
+	buf_printf(out, ", \"api_equivalent_usd\": %.4f", api_usd);
 }
 
 int render_json_usage(const struct report *r, struct buf *out)
@@ -35,11 +36,16 @@ int render_json_usage(const struct report *r, struct buf *out)
 			buf_append_json(out, r->rows[i].keys[k]);
 			buf_puts(out, ", ");
 		}
-		metrics(out, r->rows[i].metrics);
+		metrics(out, r->rows[i].metrics, r->rows[i].api_usd);
 		buf_putc(out, '}');
 	}
 	buf_puts(out, r->n_rows ? "\n ],\n \"totals\": {" : "],\n \"totals\": {");
-	metrics(out, r->totals);
-	buf_puts(out, "}}\n");
+	metrics(out, r->totals, r->total_api_usd);
+	buf_puts(out, "},\n \"unpriced_models\": [");
+	for (size_t i = 0; i < r->n_unpriced; i++) {
+		buf_puts(out, i ? ", " : "");
+		buf_append_json(out, r->unpriced[i]);
+	}
+	buf_puts(out, "]}\n");
 	return 0;
 }

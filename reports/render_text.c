@@ -57,65 +57,86 @@ static void clean(const char *s, char *out, size_t n)
 	out[i] = '\0';
 }
 
+/* Dollars with thousands separators and cents: 1234.5 -> "1,234.50". */
+static void dollars(double v, char *out, size_t n)
+{
+	int64_t cents = (int64_t)(v * 100 + (v < 0 ? -0.5 : 0.5));
+	char whole[32];
+
+	thousands(cents / 100, whole, sizeof(whole));
+	snprintf(out, n, "%s.%02d", whole, (int)((cents < 0 ? -cents : cents) % 100));
+}
+
+#define TEXT_COLS (REPORT_MAX_KEYS + M_COUNT + 1)
+#define CELL      96
+
+/* The cells of row i (i == n_rows: the TOTAL row), keys first. */
+static void row_cells(const struct report *r, size_t i, char cells[TEXT_COLS][CELL])
+{
+	const int64_t *metrics = i < r->n_rows ? r->rows[i].metrics : r->totals;
+	size_t nk = r->n_keys;
+
+	for (size_t k = 0; k < nk; k++) {
+		if (i < r->n_rows)
+			clean(r->rows[i].keys[k][0] ? r->rows[i].keys[k] : "-", cells[k], CELL);
+		else
+			snprintf(cells[k], CELL, "%s", k == 0 ? "TOTAL" : "");
+	}
+	for (int m = 0; m < M_COUNT; m++)
+		thousands(metrics[m], cells[nk + (size_t)m], CELL);
+	dollars(i < r->n_rows ? r->rows[i].api_usd : r->total_api_usd, cells[nk + M_COUNT], CELL);
+}
+
+static void print_row(struct buf *out, char cells[TEXT_COLS][CELL], const size_t *w, size_t nk,
+                      size_t n_cols)
+{
+	for (size_t c = 0; c < n_cols; c++) {
+		pad(out, cells[c], w[c], c >= nk);
+		buf_puts(out, c + 1 < n_cols ? "  " : "\n");
+	}
+}
+
 int render_text_usage(const struct report *r, struct buf *out)
 {
-	size_t w[REPORT_MAX_KEYS + M_COUNT];
-	size_t nk = r->n_keys;
-	char cell[256];
+	size_t nk = r->n_keys, n_cols = nk + M_COUNT + 1, w[TEXT_COLS], line = 0;
+	char cells[TEXT_COLS][CELL];
 
 	for (size_t k = 0; k < nk; k++)
-		w[k] = strlen(report_key_names[r->keys[k]]);
+		snprintf(cells[k], CELL, "%s", report_key_names[r->keys[k]]);
+	for (int m = 0; m < M_COUNT; m++)
+		snprintf(cells[nk + (size_t)m], CELL, "%s", report_metric_names[m]);
+	snprintf(cells[nk + M_COUNT], CELL, "api_equivalent_usd");
+	for (size_t c = 0; c < n_cols; c++)
+		w[c] = width(cells[c]);
 	if (nk && w[0] < 5)
 		w[0] = 5; /* "TOTAL" */
-	for (int m = 0; m < M_COUNT; m++)
-		w[nk + (size_t)m] = strlen(report_metric_names[m]);
 	for (size_t i = 0; i <= r->n_rows; i++) {
-		for (size_t k = 0; k < nk && i < r->n_rows; k++) {
-			clean(r->rows[i].keys[k][0] ? r->rows[i].keys[k] : "-", cell, sizeof(cell));
-			if (width(cell) > w[k])
-				w[k] = width(cell);
-		}
-		for (int m = 0; m < M_COUNT; m++) {
-			thousands(i < r->n_rows ? r->rows[i].metrics[m] : r->totals[m], cell,
-			          sizeof(cell));
-			if (strlen(cell) > w[nk + (size_t)m])
-				w[nk + (size_t)m] = strlen(cell);
-		}
-	}
-	for (size_t k = 0; k < nk; k++) {
-		pad(out, report_key_names[r->keys[k]], w[k], 0);
-		buf_puts(out, "  ");
-	}
-	for (int m = 0; m < M_COUNT; m++) {
-		pad(out, report_metric_names[m], w[nk + (size_t)m], 1);
-		buf_puts(out, m + 1 < M_COUNT ? "  " : "\n");
-	}
-	for (size_t i = 0; i <= r->n_rows; i++) {
-		const int64_t *metrics = i < r->n_rows ? r->rows[i].metrics : r->totals;
+		char row[TEXT_COLS][CELL];
 
+		row_cells(r, i, row);
+		for (size_t c = 0; c < n_cols; c++)
+			if (width(row[c]) > w[c])
+				w[c] = width(row[c]);
+	}
+	print_row(out, cells, w, nk, n_cols);
+	for (size_t c = 0; c < n_cols; c++)
+		line += w[c] + (c + 1 < n_cols ? 2 : 0);
+	for (size_t i = 0; i <= r->n_rows; i++) {
 		if (i == r->n_rows) {
-			size_t total = 0;
-
-			for (size_t k = 0; k < nk + M_COUNT; k++)
-				total += w[k] + (k + 1 < nk + M_COUNT ? 2 : 0);
-			for (size_t k = 0; k < total; k++)
+			for (size_t k = 0; k < line; k++)
 				buf_putc(out, '-');
 			buf_putc(out, '\n');
 		}
-		for (size_t k = 0; k < nk; k++) {
-			if (i < r->n_rows)
-				clean(r->rows[i].keys[k][0] ? r->rows[i].keys[k] : "-", cell,
-				      sizeof(cell));
-			else
-				snprintf(cell, sizeof(cell), "%s", k == 0 ? "TOTAL" : "");
-			pad(out, cell, w[k], 0);
-			buf_puts(out, "  ");
+		row_cells(r, i, cells);
+		print_row(out, cells, w, nk, n_cols);
+	}
+	if (r->n_unpriced) {
+		buf_puts(out, "no price for:");
+		for (size_t i = 0; i < r->n_unpriced; i++) {
+			clean(r->unpriced[i], cells[0], CELL);
+			buf_printf(out, " %s%s", cells[0], i + 1 < r->n_unpriced ? "," : "");
 		}
-		for (int m = 0; m < M_COUNT; m++) {
-			thousands(metrics[m], cell, sizeof(cell));
-			pad(out, cell, w[nk + (size_t)m], 1);
-			buf_puts(out, m + 1 < M_COUNT ? "  " : "\n");
-		}
+		buf_puts(out, " (add them under 'models' in payback.yaml)\n");
 	}
 	return 0;
 }

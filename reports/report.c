@@ -199,8 +199,40 @@ static int day_bound(const char *s, int next, int64_t *ms, char *err, size_t err
 	return 0;
 }
 
-int report_usage(sqlite3 *db, const struct report_query *q, struct report *r, char *err,
-                 size_t errlen)
+static int same_keys(const struct report_row *row, sqlite3_stmt *s, size_t n_keys)
+{
+	for (size_t i = 0; i < n_keys; i++) {
+		const char *v = (const char *)sqlite3_column_text(s, (int)i);
+
+		if (strcmp(row->keys[i], v ? v : "") != 0)
+			return 0;
+	}
+	return 1;
+}
+
+static void note_unpriced(struct report *r, const char *model)
+{
+	char **p;
+
+	for (size_t i = 0; i < r->n_unpriced; i++)
+		if (strcmp(r->unpriced[i], model) == 0)
+			return;
+	p = realloc(r->unpriced, (r->n_unpriced + 1) * sizeof(*p));
+	if (p == NULL)
+		return;
+	r->unpriced = p;
+	r->unpriced[r->n_unpriced] = strdup(model);
+	if (r->unpriced[r->n_unpriced])
+		r->n_unpriced++;
+}
+
+/*
+ * Rows come grouped by the keys and then by model, so that each model's
+ * token sums are priced once with that model's prices; consecutive rows
+ * with the same keys then fold into one report row.
+ */
+int report_usage(sqlite3 *db, const struct config *cfg, const struct report_query *q,
+                 struct report *r, char *err, size_t errlen)
 {
 	struct buf sql = BUF_INIT;
 	sqlite3_stmt *s = NULL;
@@ -225,13 +257,14 @@ int report_usage(sqlite3 *db, const struct report_query *q, struct report *r, ch
 	for (size_t i = 0; i < q->n_keys; i++)
 		buf_printf(&sql, "%s AS k%zu, ", key_sql[q->keys[i]], i);
 	buf_puts(&sql, "count(*), sum(input_tokens), sum(cache_read_tokens), "
-	               "sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens) "
-	               "FROM event_named WHERE ts >= ?1 AND ts < ?2 GROUP BY ");
+	               "sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens), "
+	               "model AS km FROM event_named WHERE ts >= ?1 AND ts < ?2 GROUP BY ");
 	for (size_t i = 0; i < q->n_keys; i++)
-		buf_printf(&sql, "%sk%zu", i ? ", " : "", i);
-	buf_puts(&sql, " ORDER BY ");
+		buf_printf(&sql, "k%zu, ", i);
+	buf_puts(&sql, "km ORDER BY ");
 	for (size_t i = 0; i < q->n_keys; i++)
-		buf_printf(&sql, "%sk%zu", i ? ", " : "", i);
+		buf_printf(&sql, "k%zu, ", i);
+	buf_puts(&sql, "km");
 	if (sqlite3_prepare_v2(db, sql.data, -1, &s, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "report query: %s", sqlite3_errmsg(db));
 		buf_free(&sql);
@@ -241,8 +274,26 @@ int report_usage(sqlite3 *db, const struct report_query *q, struct report *r, ch
 	sqlite3_bind_int64(s, 1, lo);
 	sqlite3_bind_int64(s, 2, hi);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *model = (const char *)sqlite3_column_text(s, (int)q->n_keys + M_COUNT);
+		const struct model_price *price = config_model_price(cfg, model ? model : "");
+		int64_t v[M_COUNT];
 		struct report_row *row;
+		double usd = 0;
 
+		for (int m = 0; m < M_COUNT; m++)
+			v[m] = sqlite3_column_int64(s, (int)q->n_keys + m);
+		if (price)
+			usd = ((double)v[M_INPUT] * price->input +
+			       (double)v[M_CACHE_READ] * price->cache_read +
+			       (double)v[M_CACHE_WRITE] * price->cache_write +
+			       (double)v[M_OUTPUT] * price->output) /
+			      1e6;
+		else
+			note_unpriced(r, model ? model : "");
+		if (r->n_rows > 0 && same_keys(&r->rows[r->n_rows - 1], s, q->n_keys)) {
+			row = &r->rows[r->n_rows - 1];
+			goto add;
+		}
 		if (r->n_rows == cap) {
 			size_t c = cap ? cap * 2 : 64;
 			struct report_row *p = realloc(r->rows, c * sizeof(*p));
@@ -255,14 +306,17 @@ int report_usage(sqlite3 *db, const struct report_query *q, struct report *r, ch
 		row = &r->rows[r->n_rows++];
 		memset(row, 0, sizeof(*row));
 		for (size_t i = 0; i < q->n_keys; i++) {
-			const char *v = (const char *)sqlite3_column_text(s, (int)i);
+			const char *key = (const char *)sqlite3_column_text(s, (int)i);
 
-			row->keys[i] = strdup(v ? v : "");
+			row->keys[i] = strdup(key ? key : "");
 		}
+	add:
 		for (int m = 0; m < M_COUNT; m++) {
-			row->metrics[m] = sqlite3_column_int64(s, (int)q->n_keys + m);
-			r->totals[m] += row->metrics[m];
+			row->metrics[m] += v[m];
+			r->totals[m] += v[m];
 		}
+		row->api_usd += usd;
+		r->total_api_usd += usd;
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
@@ -279,5 +333,8 @@ void report_free(struct report *r)
 		for (size_t k = 0; k < r->n_keys; k++)
 			free(r->rows[i].keys[k]);
 	free(r->rows);
+	for (size_t i = 0; i < r->n_unpriced; i++)
+		free(r->unpriced[i]);
+	free(r->unpriced);
 	memset(r, 0, sizeof(*r));
 }

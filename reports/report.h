@@ -39,6 +39,7 @@ enum report_metric {
 struct report_row {
 	char *keys[REPORT_MAX_KEYS];
 	int64_t metrics[M_COUNT];
+	double api_usd; /* the same tokens at API list prices */
 };
 
 struct report {
@@ -48,6 +49,9 @@ struct report {
 	struct report_row *rows;
 	size_t n_rows;
 	int64_t totals[M_COUNT];
+	double total_api_usd;
+	char **unpriced; /* models with no price: their tokens add nothing to api_usd */
+	size_t n_unpriced;
 };
 
 struct report_query {
@@ -56,21 +60,21 @@ struct report_query {
 	size_t n_keys;
 };
 
+struct config;
+
 extern const char *const report_key_names[KEY_COUNT];
 extern const char *const report_metric_names[M_COUNT];
 
 /* Parses "developer,model" into q; returns -1 with a message in err for a bad key. */
 int report_parse_keys(struct report_query *q, const char *list, char *err, size_t errlen);
-struct config;
-
 /*
  * Adds the pb_day(), pb_week(), pb_month(), pb_person() and pb_team() SQL
  * functions to db; the last two read cfg's people, which must outlive db.
  */
 int report_register_functions(sqlite3 *db, const struct config *cfg);
-/* Runs q; returns 0 or -1 with err filled. */
-int report_usage(sqlite3 *db, const struct report_query *q, struct report *r, char *err,
-                 size_t errlen);
+/* Runs q, pricing tokens with cfg's models; returns 0 or -1 with err filled. */
+int report_usage(sqlite3 *db, const struct config *cfg, const struct report_query *q,
+                 struct report *r, char *err, size_t errlen);
 void report_free(struct report *r);
 
 /* Local-day arithmetic in the zone of localtime(). */

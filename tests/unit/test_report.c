@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <time.h>
 #include <cmocka.h>
 
@@ -91,11 +92,13 @@ static void test_usage_report_groups_by_keys_within_local_day_bounds(void **stat
 
 	(void)state;
 	set_tz("Europe/Lisbon");
-	assert_int_equal(config_load_text(&cfg, "p.yaml",
-	                                  "people:\n  - {id: ana@example.com, team: payments, "
-	                                  "aliases: [ana]}\n",
-	                                  err, sizeof(err)),
-	                 0);
+	assert_int_equal(
+	    config_load_text(&cfg, "p.yaml",
+	                     "people:\n  - {id: ana@example.com, team: payments, "
+	                     "aliases: [ana]}\nmodels:\n  - {match: \"gpt-5*\", input: 1, "
+	                     "cache_read: 0.5, cache_write: 2, output: 4}\n",
+	                     err, sizeof(err)),
+	    0);
 	assert_int_equal(store_open(&st, ":memory:", err, sizeof(err)), 0);
 	assert_int_equal(report_register_functions(store_db(st), &cfg), 0);
 	memset(&b, 0, sizeof(b));
@@ -111,7 +114,7 @@ static void test_usage_report_groups_by_keys_within_local_day_bounds(void **stat
 	assert_int_equal(report_parse_keys(&q, "developer,day", err, sizeof(err)), 0);
 	q.from = "2026-11-01";
 	q.to = "2026-11-01";
-	assert_int_equal(report_usage(store_db(st), &q, &r, err, sizeof(err)), 0);
+	assert_int_equal(report_usage(store_db(st), &cfg, &q, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.n_rows, 2);
 	assert_string_equal(r.rows[0].keys[0], "ana@example.com");
 	assert_string_equal(r.rows[0].keys[1], "2026-11-01");
@@ -124,16 +127,24 @@ static void test_usage_report_groups_by_keys_within_local_day_bounds(void **stat
 
 	assert_int_equal(report_parse_keys(&q, "month,model", err, sizeof(err)), 0);
 	q.from = q.to = NULL;
-	assert_int_equal(report_usage(store_db(st), &q, &r, err, sizeof(err)), 0);
+	assert_int_equal(report_usage(store_db(st), &cfg, &q, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.n_rows, 3);
 	assert_string_equal(r.rows[0].keys[0], "2026-10");
 	assert_string_equal(r.rows[1].keys[1], "gpt-5");
 	assert_int_equal(r.rows[1].metrics[M_REQUESTS], 2);
 	assert_string_equal(r.rows[2].keys[1], "o3");
+	/* gpt-5 at the configured prices (input 1, output 4 per million), not the
+	 * built-in ones; o3 has no price and is named. */
+	assert_true(fabs(r.rows[0].api_usd - (10 * 1 + 2 * 4) / 1e6) < 1e-15);
+	assert_true(fabs(r.rows[1].api_usd - (50 * 1 + 10 * 4) / 1e6) < 1e-15);
+	assert_true(r.rows[2].api_usd == 0);
+	assert_true(fabs(r.total_api_usd - 108 / 1e6) < 1e-15);
+	assert_int_equal(r.n_unpriced, 1);
+	assert_string_equal(r.unpriced[0], "o3");
 	report_free(&r);
 	/* Aliases fold into one person; people without a team are "(no team)". */
 	assert_int_equal(report_parse_keys(&q, "team", err, sizeof(err)), 0);
-	assert_int_equal(report_usage(store_db(st), &q, &r, err, sizeof(err)), 0);
+	assert_int_equal(report_usage(store_db(st), &cfg, &q, &r, err, sizeof(err)), 0);
 	assert_int_equal(r.n_rows, 2);
 	assert_string_equal(r.rows[0].keys[0], "(no team)");
 	assert_int_equal(r.rows[0].metrics[M_REQUESTS], 1);
@@ -164,19 +175,24 @@ static void test_renderers_agree_and_escape_names_from_logs(void **state)
 	r.rows = &row;
 	r.n_rows = 1;
 	r.totals[M_REQUESTS] = 1234567;
+	row.api_usd = 1234.5;
+	r.total_api_usd = 1234.5;
 	render_csv_usage(&r, &out);
-	assert_string_equal(out.data,
-	                    "developer,requests,input_tokens,cache_read_tokens,"
-	                    "cache_write_tokens,output_tokens,reasoning_tokens\r\n"
-	                    "\"'=HYPERLINK(\"\"http://x\"\",\"\"a,b\"\")\",1234567,0,0,0,0,0\r\n");
+	assert_string_equal(
+	    out.data, "developer,requests,input_tokens,cache_read_tokens,"
+	              "cache_write_tokens,output_tokens,reasoning_tokens,api_equivalent_usd\r\n"
+	              "\"'=HYPERLINK(\"\"http://x\"\",\"\"a,b\"\")\",1234567,0,0,0,0,0,"
+	              "1234.5000\r\n");
 	buf_reset(&out);
 	render_json_usage(&r, &out);
 	assert_non_null(
 	    strstr(out.data, "\"developer\": \"=HYPERLINK(\\\"http://x\\\",\\\"a,b\\\")\""));
 	assert_non_null(strstr(out.data, "\"requests\": 1234567"));
+	assert_non_null(strstr(out.data, "\"api_equivalent_usd\": 1234.5000"));
 	buf_reset(&out);
 	render_text_usage(&r, &out);
 	assert_non_null(strstr(out.data, "1,234,567"));
+	assert_non_null(strstr(out.data, "1,234.50"));
 	assert_non_null(strstr(out.data, "TOTAL"));
 	buf_free(&out);
 }
