@@ -437,7 +437,7 @@ static int load_builtin_pricing(struct config *cfg)
 	free(builtin.models);
 	return 0;
 fail:
-	for (size_t i = 0; i < builtin.n_models; i++)
+	for (size_t i = 0; builtin.models && i < builtin.n_models; i++)
 		free(builtin.models[i].match);
 	free(builtin.models);
 	return -1;
