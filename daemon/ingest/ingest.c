@@ -420,8 +420,14 @@ static void read_file(struct reader *r, char *buf)
 			r->line_no++;
 		}
 	}
-	if (r->format == NULL && r->undetected > 0)
+	/* A file in no format paybackd knows is not a log full of bad lines:
+	 * it is skipped whole, with one warning, and read again if it changes. */
+	if (r->format == NULL && (r->undetected > 0 || r->chunk->batch.n_rejects > 0)) {
 		log_warn("%s: not a format paybackd knows (use --format); skipped", j->path);
+		r->chunk->batch.n_rejects = 0;
+		r->offset = j->start_offset;
+		r->line_no = j->start_line;
+	}
 	send_chunk(r, &sb, fp, fp_len);
 done:
 	chunk_free(r->chunk);
@@ -595,6 +601,24 @@ static int known_add(const struct store_file *f, void *arg)
 	return 0;
 }
 
+struct known_load {
+	struct store *st;
+	struct known *known;
+	int rc;
+};
+
+static int known_index(struct known *k);
+
+static void *known_loader(void *arg)
+{
+	struct known_load *kl = arg;
+
+	kl->rc = store_files_each(kl->st, known_add, kl->known) < 0 || known_index(kl->known) < 0
+	             ? -1
+	             : 0;
+	return NULL;
+}
+
 static int known_index(struct known *k)
 {
 	k->n_slots = 16;
@@ -730,10 +754,23 @@ int ingest_run(struct store *st, const struct ingest_source *src, size_t n_src,
 		goto out;
 	for (size_t i = 0; i < n_src; i++)
 		paths[i] = src[i].path;
-	if (walk_paths(&files, paths, n_src) < 0)
-		goto out;
-	if (store_files_each(st, known_add, &known) < 0 || known_index(&known) < 0)
-		goto out;
+	/* What the store knows is read while the tree is walked. */
+	{
+		struct known_load kl = {st, &known, 0};
+		pthread_t loader;
+		int is_threaded = pthread_create(&loader, NULL, known_loader, &kl) == 0;
+
+		if (!is_threaded)
+			known_loader(&kl);
+		rc = walk_paths(&files, paths, n_src);
+		if (is_threaded)
+			pthread_join(loader, NULL);
+		if (rc < 0 || kl.rc < 0) {
+			rc = -1;
+			goto out;
+		}
+		rc = -1;
+	}
 	jobs = calloc(files.n ? files.n : 1, sizeof(*jobs));
 	names = calloc(files.n ? files.n : 1, sizeof(*names));
 	if (jobs == NULL || names == NULL)

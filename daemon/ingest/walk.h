@@ -21,8 +21,8 @@ struct walk_list {
 };
 
 /*
- * Adds every regular file named in paths, and every *.jsonl, *.ndjson and
- * *.json file below the directories among them, sorted by path with
+ * Adds every regular file named in paths, and every *.jsonl and *.ndjson
+ * file below the directories among them, sorted by path with
  * duplicates removed. Returns -1 only when out of memory.
  */
 int walk_paths(struct walk_list *l, const char *const *paths, size_t n);

@@ -449,9 +449,10 @@ static int64_t claude_session(const struct opts *o, const char *dev, int64_t t, 
 			         u, u, ts);
 			add_line(&s, c.buf);
 		}
-		/* A subagent: its own file, and each response again inside a
-		 * progress line of the parent. */
-		if (chance(3)) {
+		/* A subagent (a Task call, about one in 150 requests): its own
+		 * file, and each response again inside a progress line of the
+		 * parent. */
+		if (pick(1000) < 7) {
 			struct csession sub = {NULL, 0, 0};
 			struct cctx sc = c;
 			char agent[16], subdir[4300], subname[64];
@@ -717,7 +718,7 @@ static int usage_exit(void)
 
 int main(int argc, char **argv)
 {
-	struct opts o = {NULL, 8, 30, 0, 1, 0, 280000, 0};
+	struct opts o = {NULL, 8, 30, 0, 1, 0, 305000, 0};
 	int y = 2026, m = 10, d = 25;
 
 	for (int i = 1; i < argc; i++) {

@@ -53,3 +53,10 @@ printf 'people:\n  - {id: ana@example.com, team: payments, aliases: [ana]}\n' > 
 printf 'developer,team,requests\nana@example.com,payments,10\nbruno@example.com,(no team),1\nchen,(no team),1\n' > "$TMP/want"
 diff "$TMP/want" "$TMP/got" || fail "people and teams"
 echo "ok: aliases and teams"
+
+# A file in no known format is skipped with one warning, not rejected line by line.
+mkdir -p "$TMP/other"
+printf '{\n  "theme": "dark"\n}\n' > "$TMP/other/settings.jsonl"
+expect_status "unknown format is not an error" 0 "$PAYBACKD" --db "$TMP/o.db" ingest "$TMP/other"
+grep -q "settings.jsonl: not a format paybackd knows" "$TMP/err" || fail "warning for an unknown format"
+expect_eq "no rejects for it" 0 "$(summary_field "$TMP/out" rejected)"
