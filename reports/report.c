@@ -11,6 +11,7 @@
 
 #include "../daemon/config.h"
 #include "../daemon/util.h"
+#include "estimate.h"
 
 const char *const report_key_names[KEY_COUNT] = {
     "developer", "team", "tool", "model", "project", "task", "day", "week", "month",
@@ -282,14 +283,14 @@ int report_usage(sqlite3 *db, const struct config *cfg, const struct report_quer
 
 		for (int m = 0; m < M_COUNT; m++)
 			v[m] = sqlite3_column_int64(s, (int)q->n_keys + m);
-		if (price)
-			usd = ((double)v[M_INPUT] * price->input +
-			       (double)v[M_CACHE_READ] * price->cache_read +
-			       (double)v[M_CACHE_WRITE] * price->cache_write +
-			       (double)v[M_OUTPUT] * price->output) /
-			      1e6;
-		else
+		if (price) {
+			struct token_sums t = {v[M_INPUT], v[M_CACHE_READ], v[M_CACHE_WRITE],
+			                       v[M_OUTPUT]};
+
+			usd = estimate_api_cost(price, &t);
+		} else {
 			note_unpriced(r, model ? model : "");
+		}
 		if (r->n_rows > 0 && same_keys(&r->rows[r->n_rows - 1], s, q->n_keys)) {
 			row = &r->rows[r->n_rows - 1];
 			goto add;

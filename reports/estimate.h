@@ -1,0 +1,47 @@
+/*
+ * estimate.h - the money formulas of the ROI engine, as pure functions of the
+ * configuration and usage sums, so every figure can be checked by hand.
+ */
+#ifndef PAYBACK_ESTIMATE_H
+#define PAYBACK_ESTIMATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../daemon/config.h"
+
+struct token_sums {
+	int64_t input, cache_read, cache_write, output;
+};
+
+/* Days in the month of a day (days since 1970-01-01). */
+unsigned estimate_month_days(int64_t day);
+
+/*
+ * What a seat costs over the local days [from, to] (inclusive): each day it
+ * is held costs monthly_usd divided by the number of days of that calendar
+ * month, so a month held whole costs exactly monthly_usd.
+ */
+double estimate_seat_cost(const struct plan *plan, const struct seat *seat, int64_t from,
+                          int64_t to);
+
+/* The tokens at API list prices. */
+double estimate_api_cost(const struct model_price *price, const struct token_sums *t);
+
+/*
+ * Splits cost over n parts in proportion to weights (API-equivalent cost, or
+ * requests); with no weight at all, in equal parts. out[] sums to cost.
+ */
+void estimate_allocate(double cost, const double *weights, size_t n, double *out);
+
+/* Whether plan covers model (one of its patterns matches). */
+int estimate_plan_covers(const struct plan *plan, const char *model);
+
+/*
+ * The seat of who that covers model on day, or NULL when that usage is
+ * pay-as-you-go. With several, the first listed wins.
+ */
+const struct seat *estimate_covering_seat(const struct config *cfg, const struct person *who,
+                                          const char *model, int64_t day);
+
+#endif
