@@ -354,6 +354,13 @@ static void read_file(struct reader *r, char *buf)
 		    pread(fd, &next, 1, r->offset) == 1 && next == '\n')
 			r->offset++;
 	}
+	/* A UTF-8 byte order mark, written by some Windows tools, is not data. */
+	if (r->offset == 0) {
+		unsigned char bom[3];
+
+		if (pread(fd, bom, 3, 0) == 3 && bom[0] == 0xef && bom[1] == 0xbb && bom[2] == 0xbf)
+			r->offset = 3;
+	}
 	if (lseek(fd, r->offset, SEEK_SET) < 0)
 		goto done;
 	chunk_start = r->offset;

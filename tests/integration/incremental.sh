@@ -91,3 +91,11 @@ expect_eq "long line and garbage rejected" 2 "$(summary_field "$TMP/sum" rejecte
 grep -q "c.ndjson:2: line longer than 1 MiB" "$TMP/rej" || { cat "$TMP/rej"; fail "long line"; }
 grep -q "c.ndjson:4: " "$TMP/rej" || { cat "$TMP/rej"; fail "garbage line"; }
 echo "ok: long line and garbage"
+
+# CRLF line ends and a UTF-8 byte order mark, as Windows tools write them.
+W="$TMP/win"
+mkdir -p "$W"
+printf '\357\273\277{"ts":"2026-11-20T10:00:00Z","developer":"ana","model":"m","output_tokens":1}\r\n{"ts":"2026-11-20T10:00:01Z","developer":"ana","model":"m","output_tokens":2}\r\n' > "$W/w.ndjson"
+"$PAYBACKD" --db "$TMP/w.db" ingest "$W" > "$TMP/sum"
+expect_eq "BOM and CRLF lines" 2 "$(summary_field "$TMP/sum" "events added")"
+expect_eq "nothing rejected" 0 "$(summary_field "$TMP/sum" rejected)"
