@@ -443,6 +443,124 @@ fail:
 	return -1;
 }
 
+/* Any finite number, negative too (a scenario may lose time). */
+static int take_signed(struct cctx *c, const struct ynode *n, const char *what, double *out)
+{
+	char *end;
+	double v;
+
+	if (want_type(c, n, YNODE_SCALAR, what) < 0)
+		return -1;
+	errno = 0;
+	v = strtod(n->scalar, &end);
+	if (errno || end == n->scalar || *end != '\0' || !(v > -1e9 && v < 1e9)) {
+		cerr(c, n, "%s must be a number, not '%s'", what, n->scalar);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* {low, likely, high}, or one number for all three. */
+static void take_scenario(struct cctx *c, const struct ynode *n, const char *what,
+                          struct scenario *out)
+{
+	static const char *const keys[] = {"low", "likely", "high", NULL};
+	double *fields[] = {&out->low, &out->likely, &out->high};
+
+	if (n->type == YNODE_SCALAR) {
+		double v;
+
+		if (take_signed(c, n, what, &v) == 0)
+			out->low = out->likely = out->high = v;
+		return;
+	}
+	if (want_type(c, n, YNODE_MAP, what) < 0)
+		return;
+	check_keys(c, n, " in a scenario", keys);
+	for (int i = 0; i < 3; i++) {
+		const struct ynode *v = ydoc_get(n, keys[i]);
+
+		if (v == NULL)
+			cerr(c, n, "%s needs '%s'", what, keys[i]);
+		else
+			take_signed(c, v, keys[i], fields[i]);
+	}
+}
+
+/*
+ * The defaults, explained with their sources in docs/roi.md: a request
+ * saves about a minute and a half on the likely path (DX 2026: 3.9 hours a
+ * week), up to four minutes for accepted output on the high path (GitHub
+ * 2022: 55 % faster), and can cost time on the low path (METR 2025: 19 %
+ * slower for experienced developers).
+ */
+static void estimate_defaults(struct estimate_model *m)
+{
+	static const struct scenario per_request[OUTCOME_KINDS] = {
+	    {-0.5, 1.5, 3.0}, /* outcome unknown */
+	    {0.5, 2.5, 4.0},  /* accepted */
+	    {-1.0, 0.0, 0.5}, /* rejected */
+	    {-0.5, 1.5, 3.0}, /* edited */
+	};
+
+	m->hourly_cost_usd = 95;
+	memcpy(m->minutes_per_request, per_request, sizeof(per_request));
+	m->minutes_per_line = (struct scenario){0.0, 0.1, 0.3};
+	m->review_per_rejection = (struct scenario){3.0, 1.5, 0.5};
+	m->waiting_share = (struct scenario){1.0, 0.5, 0.25};
+}
+
+static void load_estimate(struct cctx *c, struct estimate_model *m, const struct ynode *n)
+{
+	static const char *const keys[] = {
+	    "hourly_cost_usd",      "currency",      "minutes_per_request", "minutes_per_line",
+	    "review_per_rejection", "waiting_share", "task_factor",         NULL};
+	static const char *const outcomes[] = {"unknown", "accepted", "rejected", "edited", NULL};
+	const struct ynode *v;
+
+	if (want_type(c, n, YNODE_MAP, "estimate") < 0)
+		return;
+	check_keys(c, n, " in estimate", keys);
+	if ((v = ydoc_get(n, "hourly_cost_usd")) != NULL)
+		take_number(c, v, "hourly_cost_usd", &m->hourly_cost_usd);
+	if ((v = ydoc_get(n, "currency")) != NULL)
+		take_string(c, v, "currency", &m->currency);
+	if ((v = ydoc_get(n, "minutes_per_request")) != NULL &&
+	    want_type(c, v, YNODE_MAP, "minutes_per_request") == 0) {
+		check_keys(c, v, " in minutes_per_request", outcomes);
+		for (int o = 0; o < OUTCOME_KINDS; o++)
+			if (ydoc_get(v, outcomes[o]))
+				take_scenario(c, ydoc_get(v, outcomes[o]), outcomes[o],
+				              &m->minutes_per_request[o]);
+	}
+	if ((v = ydoc_get(n, "minutes_per_line")) != NULL)
+		take_scenario(c, v, "minutes_per_line", &m->minutes_per_line);
+	if ((v = ydoc_get(n, "review_per_rejection")) != NULL)
+		take_scenario(c, v, "review_per_rejection", &m->review_per_rejection);
+	if ((v = ydoc_get(n, "waiting_share")) != NULL) {
+		struct scenario *w = &m->waiting_share;
+
+		take_scenario(c, v, "waiting_share", w);
+		if (w->low < 0 || w->low > 1 || w->likely < 0 || w->likely > 1 || w->high < 0 ||
+		    w->high > 1)
+			cerr(c, v, "waiting_share must be between 0 and 1");
+	}
+	if ((v = ydoc_get(n, "task_factor")) != NULL &&
+	    want_type(c, v, YNODE_MAP, "task_factor") == 0) {
+		m->tasks = calloc(v->n ? v->n : 1, sizeof(*m->tasks));
+		for (size_t i = 0; m->tasks && i < v->n; i++) {
+			struct task_factor *t = &m->tasks[m->n_tasks];
+
+			if (take_number(c, v->items[i], v->keys[i]->scalar, &t->factor) == 0) {
+				t->task = strdup(v->keys[i]->scalar);
+				if (t->task)
+					m->n_tasks++;
+			}
+		}
+	}
+}
+
 static char *default_storage_path(void)
 {
 	const char *state = getenv("STATE_DIRECTORY"), *home = getenv("HOME");
@@ -479,8 +597,8 @@ static char *default_developer(void)
 
 static int load(struct config *cfg, const char *path, const char *text, char *err, size_t errlen)
 {
-	static const char *const top[] = {"storage", "timezone", "developer", "sources",
-	                                  "people",  "plans",    "models",    NULL};
+	static const char *const top[] = {"storage", "timezone", "developer", "sources", "people",
+	                                  "plans",   "models",   "estimate",  NULL};
 	static const char *const storage_keys[] = {"path", NULL};
 	struct cctx c = {path, BUF_INIT, 0};
 	struct ynode *root = NULL, *v;
@@ -490,6 +608,8 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 	cfg->storage_path = default_storage_path();
 	cfg->timezone = strdup("UTC");
 	cfg->developer = default_developer();
+	estimate_defaults(&cfg->estimate);
+	cfg->estimate.currency = strdup("USD");
 	if (path == NULL)
 		return cfg->storage_path && cfg->timezone && cfg->developer &&
 		               load_builtin_pricing(cfg) == 0
@@ -525,6 +645,8 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 		load_models(&c, cfg, v);
 	if ((v = ydoc_get(root, "people")) != NULL && !ydoc_is_null(v))
 		load_people(&c, cfg, v);
+	if ((v = ydoc_get(root, "estimate")) != NULL && !ydoc_is_null(v))
+		load_estimate(&c, &cfg->estimate, v);
 done:
 	ydoc_free(root);
 	if (c.n_errors) {
@@ -590,6 +712,10 @@ void config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->n_models; i++)
 		free(cfg->models[i].match);
 	free(cfg->models);
+	for (size_t i = 0; i < cfg->estimate.n_tasks; i++)
+		free(cfg->estimate.tasks[i].task);
+	free(cfg->estimate.tasks);
+	free(cfg->estimate.currency);
 	free(cfg->file);
 	free(cfg->storage_path);
 	free(cfg->timezone);

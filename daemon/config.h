@@ -36,6 +36,30 @@ struct model_price {
 	double input, cache_read, cache_write, output;
 };
 
+/* Three scenarios of one quantity: time saved is never one precise number. */
+struct scenario {
+	double low, likely, high;
+};
+
+enum { OUTCOME_KINDS = 4 }; /* unknown, accepted, rejected, edited: enum outcome's order */
+
+struct task_factor {
+	char *task;
+	double factor;
+};
+
+/* The time-saved model (docs/roi.md explains each default and its source). */
+struct estimate_model {
+	double hourly_cost_usd;
+	char *currency;
+	struct scenario minutes_per_request[OUTCOME_KINDS];
+	struct scenario minutes_per_line;     /* per line an agent wrote or was accepted */
+	struct scenario review_per_rejection; /* minutes lost reading rejected output */
+	struct scenario waiting_share;        /* share of model latency spent waiting */
+	struct task_factor *tasks;            /* multiplies a task's per-request minutes */
+	size_t n_tasks;
+};
+
 struct config {
 	char *file;         /* the file loaded, or NULL for the built-in defaults */
 	char *storage_path; /* storage.path */
@@ -49,6 +73,7 @@ struct config {
 	size_t n_plans;
 	struct model_price *models; /* first match wins */
 	size_t n_models;
+	struct estimate_model estimate;
 };
 
 /*

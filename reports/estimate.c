@@ -2,6 +2,7 @@
 #include "estimate.h"
 
 #include <fnmatch.h>
+#include <string.h>
 
 #include "../daemon/util.h"
 
@@ -77,4 +78,57 @@ const struct seat *estimate_covering_seat(const struct config *cfg, const struct
 			return s;
 	}
 	return NULL;
+}
+
+static double task_factor(const struct estimate_model *m, const char *task)
+{
+	for (size_t i = 0; task && i < m->n_tasks; i++)
+		if (strcmp(m->tasks[i].task, task) == 0)
+			return m->tasks[i].factor;
+	return 1.0;
+}
+
+/* One scenario of the model, picked by the offset of its field. */
+static double pick(const struct scenario *s, size_t which)
+{
+	return which == 0 ? s->low : which == 1 ? s->likely : s->high;
+}
+
+struct scenario estimate_minutes_saved(const struct estimate_model *m, const char *task,
+                                       const struct time_usage *u)
+{
+	double out[3], factor = task_factor(m, task), waited = (double)u->latency_ms / 60000.0;
+	struct scenario s;
+
+	for (size_t k = 0; k < 3; k++) {
+		double per_request = 0;
+
+		for (int o = 0; o < OUTCOME_KINDS; o++)
+			per_request += (double)u->requests[o] * pick(&m->minutes_per_request[o], k);
+		out[k] = factor * per_request + (double)u->lines * pick(&m->minutes_per_line, k) -
+		         (double)u->requests[OUTCOME_REJECTED] * pick(&m->review_per_rejection, k) -
+		         waited * pick(&m->waiting_share, k);
+	}
+	s.low = out[0];
+	s.likely = out[1];
+	s.high = out[2];
+	return s;
+}
+
+void estimate_roi(const struct estimate_model *m, struct scenario minutes, double cost_usd,
+                  struct roi *out)
+{
+	const double *mins[3] = {&minutes.low, &minutes.likely, &minutes.high};
+	double *hours[3] = {&out->hours.low, &out->hours.likely, &out->hours.high};
+	double *value[3] = {&out->value_usd.low, &out->value_usd.likely, &out->value_usd.high};
+	double *net[3] = {&out->net_usd.low, &out->net_usd.likely, &out->net_usd.high};
+	double *roi[3] = {&out->roi.low, &out->roi.likely, &out->roi.high};
+
+	for (int k = 0; k < 3; k++) {
+		*hours[k] = *mins[k] / 60.0;
+		*value[k] = *hours[k] * m->hourly_cost_usd;
+		*net[k] = *value[k] - cost_usd;
+		*roi[k] = cost_usd > 0 ? *value[k] / cost_usd : 0;
+	}
+	out->break_even_hours = m->hourly_cost_usd > 0 ? cost_usd / m->hourly_cost_usd : 0;
 }

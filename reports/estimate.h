@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "../daemon/config.h"
+#include "../daemon/ingest/event.h"
 
 struct token_sums {
 	int64_t input, cache_read, cache_write, output;
@@ -43,5 +44,31 @@ int estimate_plan_covers(const struct plan *plan, const char *model);
  */
 const struct seat *estimate_covering_seat(const struct config *cfg, const struct person *who,
                                           const char *model, int64_t day);
+
+/* What the time-saved model reads of some usage. */
+struct time_usage {
+	int64_t requests[OUTCOME_KINDS]; /* by outcome, in enum outcome's order */
+	int64_t lines;                   /* lines agents wrote and kept, or accepted */
+	int64_t latency_ms;              /* summed over the requests whose latency is known */
+};
+
+/*
+ * Minutes saved in each scenario by usage of one task (NULL: none):
+ *   task factor x sum over outcomes of requests x minutes per request
+ *   + lines x minutes per line
+ *   - rejected requests x review minutes
+ *   - latency minutes x waiting share
+ */
+struct scenario estimate_minutes_saved(const struct estimate_model *m, const char *task,
+                                       const struct time_usage *u);
+
+struct roi {
+	struct scenario hours, value_usd, net_usd, roi; /* roi: value / cost, 0 with no cost */
+	double break_even_hours;                        /* hours that pay for cost */
+};
+
+/* Value, net, ROI and break-even of minutes saved against a cost. */
+void estimate_roi(const struct estimate_model *m, struct scenario minutes, double cost_usd,
+                  struct roi *out);
 
 #endif

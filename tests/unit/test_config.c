@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "../../daemon/config.h"
+#include "../../daemon/ingest/event.h"
 
 static char err[4096];
 
@@ -165,7 +166,9 @@ static const char roi_example[] =
     "\"codex-5.3-spark*\"]}\n"
     "models:\n"
     "  - {match: \"codex-5.3-spark*\", input: 1.25, cache_read: 0.125, cache_write: 0, output: "
-    "10}\n";
+    "10}\n"
+    "estimate:\n"
+    "  hourly_cost_usd: 95\n";
 
 static void test_config_people_plans_and_models_load_as_documented(void **state)
 {
@@ -192,6 +195,44 @@ static void test_config_people_plans_and_models_load_as_documented(void **state)
 	assert_non_null(m);
 	assert_true(m->input == 1.25 && m->cache_read == 0.125 && m->output == 10);
 	assert_null(config_model_price(&c, "chatgpt-5.5"));
+	assert_true(c.estimate.hourly_cost_usd == 95);
+	assert_string_equal(c.estimate.currency, "USD");
+	config_free(&c);
+}
+
+static void test_config_estimate_scenarios_and_task_factors(void **state)
+{
+	struct config c;
+
+	(void)state;
+	assert_int_equal(
+	    load(&c, "estimate:\n  hourly_cost_usd: 120\n  currency: EUR\n"
+	             "  minutes_per_request:\n    accepted: {low: -1, likely: 2, high: 6}\n"
+	             "    rejected: -2\n"
+	             "  waiting_share: {low: 1, likely: 0.5, high: 0}\n"
+	             "  task_factor: {debug: 1.4, docs: 0.5}\n"),
+	    0);
+	assert_true(c.estimate.hourly_cost_usd == 120);
+	assert_string_equal(c.estimate.currency, "EUR");
+	assert_true(c.estimate.minutes_per_request[OUTCOME_ACCEPTED].low == -1);
+	assert_true(c.estimate.minutes_per_request[OUTCOME_ACCEPTED].high == 6);
+	assert_true(c.estimate.minutes_per_request[OUTCOME_REJECTED].likely == -2);
+	/* Untouched outcomes keep their defaults. */
+	assert_true(c.estimate.minutes_per_request[OUTCOME_EDITED].likely == 1.5);
+	assert_int_equal(c.estimate.n_tasks, 2);
+	assert_string_equal(c.estimate.tasks[1].task, "docs");
+	assert_true(c.estimate.tasks[1].factor == 0.5);
+	config_free(&c);
+	assert_int_equal(load(&c, "estimate:\n  waiting_share: 2\n"), -1);
+	assert_string_equal(err, "/etc/payback/payback.yaml:2:18: waiting_share must be between 0 "
+	                         "and 1");
+	config_free(&c);
+	assert_int_equal(load(&c, "estimate:\n  minutes_per_line: {low: 0, likely: 1}\n"), -1);
+	assert_non_null(strstr(err, ":2:21: minutes_per_line needs 'high'"));
+	config_free(&c);
+	assert_int_equal(load(&c, "estimate:\n  minutes_per_request: {acepted: 1}\n"), -1);
+	assert_non_null(strstr(err, "unknown key 'acepted' in minutes_per_request (did you mean "
+	                            "'accepted'?)"));
 	config_free(&c);
 }
 
@@ -248,6 +289,7 @@ int main(void)
 	    cmocka_unit_test(test_config_empty_file_is_all_defaults),
 	    cmocka_unit_test(test_config_people_plans_and_models_load_as_documented),
 	    cmocka_unit_test(test_config_people_errors_name_their_position),
+	    cmocka_unit_test(test_config_estimate_scenarios_and_task_factors),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

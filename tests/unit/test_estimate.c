@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "../../daemon/util.h"
@@ -108,6 +109,100 @@ static void test_usage_is_covered_only_by_a_held_seat_whose_plan_covers_the_mode
 	assert_null(estimate_covering_seat(&cfg, NULL, "gpt-5", day(2026, 10, 5)));
 }
 
+static struct estimate_model simple_model(void)
+{
+	struct estimate_model m;
+
+	memset(&m, 0, sizeof(m));
+	m.hourly_cost_usd = 90;
+	m.minutes_per_request[OUTCOME_UNKNOWN] = (struct scenario){-0.5, 1, 2};
+	m.minutes_per_request[OUTCOME_ACCEPTED] = (struct scenario){1, 3, 5};
+	m.minutes_per_request[OUTCOME_REJECTED] = (struct scenario){-1, 0, 0};
+	m.minutes_per_request[OUTCOME_EDITED] = (struct scenario){0, 2, 4};
+	m.minutes_per_line = (struct scenario){0, 0.1, 0.2};
+	m.review_per_rejection = (struct scenario){2, 1, 0.5};
+	m.waiting_share = (struct scenario){1, 0.5, 0};
+	return m;
+}
+
+static void test_minutes_saved_follow_the_documented_formula(void **state)
+{
+	struct estimate_model m = simple_model();
+	struct task_factor debug = {"debug", 1.5};
+	/* 10 unknown, 4 accepted, 2 rejected, 4 edited; 100 lines; 6 minutes waiting. */
+	struct time_usage u = {{10, 4, 2, 4}, 100, 360000};
+	struct scenario s;
+
+	(void)state;
+	s = estimate_minutes_saved(&m, NULL, &u);
+	/* low:    10x-0.5 + 4x1 + 2x-1 + 4x0 + 100x0   - 2x2   - 6x1   = -13
+	 * likely: 10x1    + 4x3 + 2x0  + 4x2 + 100x0.1 - 2x1   - 6x0.5 =  35
+	 * high:   10x2    + 4x5 + 2x0  + 4x4 + 100x0.2 - 2x0.5 - 6x0   =  75 */
+	CLOSE(s.low, -13);
+	CLOSE(s.likely, 35);
+	CLOSE(s.high, 75);
+	/* A task factor multiplies the per-request part only: likely 1.5 x 30 + 10 - 2 - 3. */
+	m.tasks = &debug;
+	m.n_tasks = 1;
+	s = estimate_minutes_saved(&m, "debug", &u);
+	CLOSE(s.likely, 50);
+	s = estimate_minutes_saved(&m, "docs", &u);
+	CLOSE(s.likely, 35);
+}
+
+static void test_value_roi_net_and_break_even(void **state)
+{
+	struct estimate_model m = simple_model();
+	struct scenario minutes = {-60, 180, 600};
+	struct roi r;
+
+	(void)state;
+	/* A $200 seat; a developer hour costs $90. */
+	estimate_roi(&m, minutes, 200, &r);
+	CLOSE(r.hours.low, -1);
+	CLOSE(r.hours.likely, 3);
+	CLOSE(r.hours.high, 10);
+	CLOSE(r.value_usd.likely, 270);
+	CLOSE(r.net_usd.low, -290);
+	CLOSE(r.net_usd.likely, 70);
+	CLOSE(r.roi.likely, 1.35);
+	CLOSE(r.roi.high, 4.5);
+	CLOSE(r.break_even_hours, 200.0 / 90);
+	estimate_roi(&m, minutes, 0, &r);
+	CLOSE(r.roi.likely, 0);
+}
+
+/* The worked example of docs/roi.md, with the built-in defaults. */
+static void test_the_worked_example_of_docs_roi_md(void **state)
+{
+	static char *covers[] = {"codex-5.3-spark*"};
+	struct plan pro = {"chatgpt-pro", "openai", 200, covers, 1};
+	struct seat seat = {"chatgpt-pro", day(2026, 9, 21), INT64_MAX};
+	struct model_price spark = {"codex-5.3-spark*", 1.25, 0.125, 0, 10};
+	struct token_sums october = {2000000, 8000000, 0, 600000};
+	struct time_usage u = {{100, 250, 50, 0}, 1200, 400 * 60000};
+	struct config cfg;
+	struct scenario minutes;
+	struct roi r;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(config_load(&cfg, NULL, err, sizeof(err)), 0);
+	CLOSE(estimate_seat_cost(&pro, &seat, day(2026, 9, 1), day(2026, 10, 31)), 200.0 / 3 + 200);
+	CLOSE(estimate_api_cost(&spark, &october), 9.5);
+	minutes = estimate_minutes_saved(&cfg.estimate, NULL, &u);
+	CLOSE(minutes.low, -525);
+	CLOSE(minutes.likely, 620);
+	CLOSE(minutes.high, 1560);
+	estimate_roi(&cfg.estimate, minutes, 200, &r);
+	CLOSE(r.value_usd.likely, 620.0 / 60 * 95);
+	CLOSE(r.net_usd.likely, 620.0 / 60 * 95 - 200);
+	CLOSE(r.value_usd.low, -831.25);
+	CLOSE(r.value_usd.high, 2470);
+	CLOSE(r.break_even_hours, 200.0 / 95);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -117,6 +212,9 @@ int main(void)
 	    cmocka_unit_test(test_api_cost_prices_all_four_token_kinds),
 	    cmocka_unit_test(test_allocation_follows_the_weights_and_sums_to_the_cost),
 	    cmocka_unit_test(test_usage_is_covered_only_by_a_held_seat_whose_plan_covers_the_model),
+	    cmocka_unit_test(test_minutes_saved_follow_the_documented_formula),
+	    cmocka_unit_test(test_value_roi_net_and_break_even),
+	    cmocka_unit_test(test_the_worked_example_of_docs_roi_md),
 	};
 
 	return cmocka_run_group_tests_name("estimate", tests, NULL, NULL);
