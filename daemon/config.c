@@ -189,8 +189,9 @@ static void load_sources(struct cctx *c, struct config *cfg, const struct ynode 
 	}
 }
 
-/* A non-negative number (a price); -1 (reported) otherwise. */
-static int take_number(struct cctx *c, const struct ynode *n, const char *what, double *out)
+/* A number in [lo, hi); -1 (reported, with what it should be) otherwise. */
+static int take_bounded(struct cctx *c, const struct ynode *n, const char *what, double lo,
+			double hi, const char *should, double *out)
 {
 	char *end;
 	double v;
@@ -199,12 +200,24 @@ static int take_number(struct cctx *c, const struct ynode *n, const char *what, 
 		return -1;
 	errno = 0;
 	v = strtod(n->scalar, &end);
-	if (errno || end == n->scalar || *end != '\0' || !(v >= 0 && v < 1e12)) {
-		cerr(c, n, "%s must be a number of 0 or more, not '%s'", what, n->scalar);
+	if (errno || end == n->scalar || *end != '\0' || !(v >= lo && v < hi)) {
+		cerr(c, n, "%s must be %s, not '%s'", what, should, n->scalar);
 		return -1;
 	}
 	*out = v;
 	return 0;
+}
+
+/* A non-negative number: a price, a cost. */
+static int take_number(struct cctx *c, const struct ynode *n, const char *what, double *out)
+{
+	return take_bounded(c, n, what, 0, 1e12, "a number of 0 or more", out);
+}
+
+/* Any number, negative too: a scenario may lose time. */
+static int take_signed(struct cctx *c, const struct ynode *n, const char *what, double *out)
+{
+	return take_bounded(c, n, what, -1e9, 1e9, "a number", out);
 }
 
 /* A date (YYYY-MM-DD) as days since 1970-01-01. */
@@ -441,24 +454,6 @@ fail:
 		free(builtin.models[i].match);
 	free(builtin.models);
 	return -1;
-}
-
-/* Any finite number, negative too (a scenario may lose time). */
-static int take_signed(struct cctx *c, const struct ynode *n, const char *what, double *out)
-{
-	char *end;
-	double v;
-
-	if (want_type(c, n, YNODE_SCALAR, what) < 0)
-		return -1;
-	errno = 0;
-	v = strtod(n->scalar, &end);
-	if (errno || end == n->scalar || *end != '\0' || !(v > -1e9 && v < 1e9)) {
-		cerr(c, n, "%s must be a number, not '%s'", what, n->scalar);
-		return -1;
-	}
-	*out = v;
-	return 0;
 }
 
 /* {low, likely, high}, or one number for all three. */
