@@ -191,7 +191,7 @@ static void load_sources(struct cctx *c, struct config *cfg, const struct ynode 
 
 /* A number in [lo, hi); -1 (reported, with what it should be) otherwise. */
 static int take_bounded(struct cctx *c, const struct ynode *n, const char *what, double lo,
-			double hi, const char *should, double *out)
+                        double hi, const char *should, double *out)
 {
 	char *end;
 	double v;

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <libgen.h>
 #include <signal.h>
+#include <time.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "../reports/report.h"
+#include "../reports/roi.h"
 #include "buf.h"
 #include "config.h"
 #include "ingest/ingest.h"
@@ -57,10 +59,11 @@ static void usage(FILE *fp)
 	      "         [--tool NAME] [--threads N] [PATH...]\n"
 	      "                     read new lines of log files (default: configured sources,\n"
 	      "                     else the local Claude Code and Codex logs)\n"
-	      "  report [--from YYYY-MM-DD] [--to YYYY-MM-DD] [--by KEYS]\n"
-	      "         [--format text|csv|json]\n"
-	      "                     usage totals; KEYS from developer, team, tool, model,\n"
-	      "                     project, task, day, week, month (default: day)\n"
+	      "  report [usage|overview|models] [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+	      "         [--period YYYY-MM | --last Nd] [--by KEYS] [--format text|csv|json]\n"
+	      "                     usage: totals by KEYS from developer, team, tool, model,\n"
+	      "                     project, task, day, week, month (default: day);\n"
+	      "                     overview: costs, time saved and ROI; models: per model\n"
 	      "  rejects [--limit N] [--format text|json]\n"
 	      "                     lines that could not be used, with the reason\n"
 	      "  sources            what has been read of each file\n"
@@ -162,7 +165,7 @@ static int cmd_ingest(struct globals *g, int argc, char **argv)
 	size_t n_src = 0;
 	int c, rc;
 
-	optind = 1;
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "f:d:t:j:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -264,27 +267,71 @@ static int cmd_ingest(struct globals *g, int argc, char **argv)
 	return rc == 0 ? 0 : 1;
 }
 
+/*
+ * --period YYYY-MM and --last Nd become --from/--to, in local days of the
+ * configured zone; the strings live in the caller's buffers.
+ */
+static int period_bounds(const char *period, const char *last, char from[11], char to[11])
+{
+	int y;
+	unsigned m, d;
+	int64_t first, end;
+
+	if (period) {
+		char day1[16];
+
+		if (strlen(period) != 7)
+			return -1;
+		snprintf(day1, sizeof(day1), "%s-01", period);
+		if (parse_date(day1, &y, &m, &d) < 0)
+			return -1;
+		first = days_from_civil(y, m, 1);
+		end = days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
+	} else {
+		size_t len = strlen(last);
+		char digits[16];
+		long n;
+
+		if (len < 2 || len > 8 || last[len - 1] != 'd')
+			return -1;
+		snprintf(digits, sizeof(digits), "%.*s", (int)(len - 1), last);
+		n = parse_count(digits);
+		if (n < 1 || n > 36600)
+			return -1;
+		end = report_local_day((int64_t)time(NULL) * 1000);
+		first = end - n + 1;
+	}
+	civil_from_days(first, &y, &m, &d);
+	snprintf(from, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, m % 100u, d % 100u);
+	civil_from_days(end, &y, &m, &d);
+	snprintf(to, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, m % 100u, d % 100u);
+	return 0;
+}
+
+typedef int (*roi_renderer)(const struct roi_report *, struct buf *);
+
 static int cmd_report(struct globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"from", required_argument, NULL, 'f'}, {"to", required_argument, NULL, 't'},
-	    {"by", required_argument, NULL, 'b'},   {"format", required_argument, NULL, 'o'},
-	    {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+	    {"from", required_argument, NULL, 'f'},   {"to", required_argument, NULL, 't'},
+	    {"by", required_argument, NULL, 'b'},     {"format", required_argument, NULL, 'o'},
+	    {"period", required_argument, NULL, 'p'}, {"last", required_argument, NULL, 'l'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
 	};
 	struct report_query q;
 	struct report r;
 	struct store *st = NULL;
 	struct buf out = BUF_INIT;
-	const char *format = "text";
-	char err[512];
-	int c, rc = 0, y;
+	const char *format = "text", *section = "usage", *period = NULL, *last = NULL;
+	char err[512], from[11], to[11];
+	int c, rc = 0, y, is_by = 0;
 	unsigned m, d;
 
 	memset(&q, 0, sizeof(q));
 	q.keys[0] = KEY_DAY;
 	q.n_keys = 1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:t:b:o:h", opts, NULL)) != -1) {
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "f:t:b:o:p:l:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 		case 't':
@@ -293,9 +340,16 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 				                   c == 'f' ? "from" : "to", optarg);
 			*(c == 'f' ? &q.from : &q.to) = optarg;
 			break;
+		case 'p':
+			period = optarg;
+			break;
+		case 'l':
+			last = optarg;
+			break;
 		case 'b':
 			if (report_parse_keys(&q, optarg, err, sizeof(err)) < 0)
 				return usage_error("report: %s", err);
+			is_by = 1;
 			break;
 		case 'o':
 			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "csv") != 0 &&
@@ -313,27 +367,63 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (optind < argc) {
+		section = argv[optind++];
+		if (strcmp(section, "usage") != 0 && strcmp(section, "overview") != 0 &&
+		    strcmp(section, "models") != 0)
+			return usage_error("report: unknown section '%s' (expected usage, overview "
+			                   "or models)",
+			                   section);
+	}
 	if (optind < argc)
 		return usage_error("report: unexpected argument '%s'", argv[optind]);
+	if (is_by && strcmp(section, "usage") != 0)
+		return usage_error("report: --by groups the usage section, not '%s'", section);
+	if ((period || last) && (q.from || q.to || (period && last)))
+		return usage_error("report: use one of --from/--to, --period and --last%s", "");
+	if ((period || last) && period_bounds(period, last, from, to) < 0)
+		return usage_error("report: '%s' is not %s", period ? period : last,
+		                   period ? "a month (YYYY-MM)" : "a number of days (7d)");
+	if (period || last) {
+		q.from = from;
+		q.to = to;
+	}
 	if (q.from && q.to && strcmp(q.from, q.to) > 0)
 		return usage_error("report: --from is after --to (%s)", q.from);
 	if (open_store(g, &st) < 0)
 		return 1;
-	if (report_usage(store_db(st), &g->cfg, &q, &r, err, sizeof(err)) < 0) {
-		log_err("%s", err);
-		store_close(st);
-		return 1;
+	if (strcmp(section, "usage") == 0) {
+		if (report_usage(store_db(st), &g->cfg, &q, &r, err, sizeof(err)) < 0) {
+			log_err("%s", err);
+			store_close(st);
+			return 1;
+		}
+		if (strcmp(format, "csv") == 0)
+			render_csv_usage(&r, &out);
+		else if (strcmp(format, "json") == 0)
+			render_json_usage(&r, &out);
+		else
+			render_text_usage(&r, &out);
+		report_free(&r);
+	} else {
+		static const roi_renderer overview[] = {render_text_overview, render_csv_overview,
+		                                        render_json_overview};
+		static const roi_renderer models[] = {render_text_models, render_csv_models,
+		                                      render_json_models};
+		int f = strcmp(format, "csv") == 0 ? 1 : strcmp(format, "json") == 0 ? 2 : 0;
+		struct roi_report roi = {0};
+
+		if (roi_build(store_db(st), &g->cfg, q.from, q.to, &roi, err, sizeof(err)) < 0) {
+			log_err("%s", err);
+			store_close(st);
+			return 1;
+		}
+		(strcmp(section, "overview") == 0 ? overview : models)[f](&roi, &out);
+		roi_free(&roi);
 	}
-	if (strcmp(format, "csv") == 0)
-		render_csv_usage(&r, &out);
-	else if (strcmp(format, "json") == 0)
-		render_json_usage(&r, &out);
-	else
-		render_text_usage(&r, &out);
 	if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
 		rc = 1;
 	buf_free(&out);
-	report_free(&r);
 	store_close(st);
 	return rc;
 }
@@ -352,7 +442,7 @@ static int cmd_rejects(struct globals *g, int argc, char **argv)
 	int c, is_json = 0, first = 1;
 	struct buf out = BUF_INIT;
 
-	optind = 1;
+	optind = 0;
 	while ((c = getopt_long(argc, argv, "n:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':

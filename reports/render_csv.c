@@ -2,6 +2,7 @@
 #include <inttypes.h>
 
 #include "report.h"
+#include "roi.h"
 
 int render_csv_usage(const struct report *r, struct buf *out)
 {
@@ -18,6 +19,45 @@ int render_csv_usage(const struct report *r, struct buf *out)
 		for (int m = 0; m < M_COUNT; m++)
 			buf_printf(out, "%" PRId64 ",", r->rows[i].metrics[m]);
 		buf_printf(out, "%.4f\r\n", r->rows[i].api_usd);
+	}
+	return 0;
+}
+
+static void scenario_csv(struct buf *out, struct scenario s, double scale)
+{
+	buf_printf(out, ",%.4f,%.4f,%.4f", s.low * scale, s.likely * scale, s.high * scale);
+}
+
+int render_csv_overview(const struct roi_report *r, struct buf *out)
+{
+	buf_puts(out, "from,to,currency,requests,seat_cost_usd,payg_usd,total_cost_usd,"
+	              "api_equivalent_usd,hours_saved_low,hours_saved_likely,hours_saved_high,"
+	              "value_usd_low,value_usd_likely,value_usd_high,net_usd_low,net_usd_likely,"
+	              "net_usd_high,roi_low,roi_likely,roi_high,break_even_hours\r\n");
+	buf_printf(out, "%s,%s,", r->from, r->to);
+	buf_append_csv(out, r->currency);
+	buf_printf(out, ",%" PRId64 ",%.4f,%.4f,%.4f,%.4f", r->requests, r->seat_cost_usd,
+	           r->payg_usd, r->seat_cost_usd + r->payg_usd, r->api_usd);
+	scenario_csv(out, r->roi.hours, 1);
+	scenario_csv(out, r->roi.value_usd, 1);
+	scenario_csv(out, r->roi.net_usd, 1);
+	scenario_csv(out, r->roi.roi, 1);
+	buf_printf(out, ",%.4f\r\n", r->roi.break_even_hours);
+	return 0;
+}
+
+int render_csv_models(const struct roi_report *r, struct buf *out)
+{
+	buf_puts(out, "model,requests,seat_cost_usd,payg_usd,api_equivalent_usd,hours_saved_low,"
+	              "hours_saved_likely,hours_saved_high\r\n");
+	for (size_t i = 0; i < r->n_models; i++) {
+		const struct roi_model *m = &r->models[i];
+
+		buf_append_csv(out, m->model);
+		buf_printf(out, ",%" PRId64 ",%.4f,%.4f,%.4f", m->requests, m->seat_cost_usd,
+		           m->payg_usd, m->api_usd);
+		scenario_csv(out, m->minutes, 1.0 / 60);
+		buf_puts(out, "\r\n");
 	}
 	return 0;
 }

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 
 #include "report.h"
+#include "roi.h"
 
 static void metrics(struct buf *out, const int64_t *v, double api_usd)
 {
@@ -47,5 +48,58 @@ int render_json_usage(const struct report *r, struct buf *out)
 		buf_append_json(out, r->unpriced[i]);
 	}
 	buf_puts(out, "]}\n");
+	return 0;
+}
+
+static void scenario_json(struct buf *out, const char *key, struct scenario s, double scale)
+{
+	buf_printf(out, ", \"%s\": {\"low\": %.4f, \"likely\": %.4f, \"high\": %.4f}", key,
+	           s.low * scale, s.likely * scale, s.high * scale);
+}
+
+static void period_json(struct buf *out, const char *report, const struct roi_report *r)
+{
+	buf_printf(out, "{\"report\": \"%s\", \"from\": ", report);
+	buf_append_json(out, r->from);
+	buf_puts(out, ", \"to\": ");
+	buf_append_json(out, r->to);
+	buf_puts(out, ", \"currency\": ");
+	buf_append_json(out, r->currency);
+}
+
+int render_json_overview(const struct roi_report *r, struct buf *out)
+{
+	period_json(out, "overview", r);
+	buf_printf(out,
+	           ",\n \"requests\": %" PRId64 ", \"seat_cost_usd\": %.4f, \"payg_usd\": %.4f, "
+	           "\"total_cost_usd\": %.4f, \"api_equivalent_usd\": %.4f",
+	           r->requests, r->seat_cost_usd, r->payg_usd, r->seat_cost_usd + r->payg_usd,
+	           r->api_usd);
+	scenario_json(out, "hours_saved", r->roi.hours, 1);
+	scenario_json(out, "value_usd", r->roi.value_usd, 1);
+	scenario_json(out, "net_usd", r->roi.net_usd, 1);
+	scenario_json(out, "roi", r->roi.roi, 1);
+	buf_printf(out, ",\n \"break_even_hours\": %.4f}\n", r->roi.break_even_hours);
+	return 0;
+}
+
+int render_json_models(const struct roi_report *r, struct buf *out)
+{
+	period_json(out, "models", r);
+	buf_puts(out, ",\n \"models\": [");
+	for (size_t i = 0; i < r->n_models; i++) {
+		const struct roi_model *m = &r->models[i];
+
+		buf_puts(out, i ? ",\n  {\"model\": " : "\n  {\"model\": ");
+		buf_append_json(out, m->model);
+		buf_printf(out,
+		           ", \"requests\": %" PRId64
+		           ", \"seat_cost_usd\": %.4f, \"payg_usd\": %.4f, "
+		           "\"api_equivalent_usd\": %.4f",
+		           m->requests, m->seat_cost_usd, m->payg_usd, m->api_usd);
+		scenario_json(out, "hours_saved", m->minutes, 1.0 / 60);
+		buf_putc(out, '}');
+	}
+	buf_puts(out, r->n_models ? "\n ]}\n" : "]}\n");
 	return 0;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "roi.h"
 
 /* Formats v with thousands separators: 1234567 -> "1,234,567". */
 static void thousands(int64_t v, char *out, size_t n)
@@ -137,6 +138,74 @@ int render_text_usage(const struct report *r, struct buf *out)
 			buf_printf(out, " %s%s", cells[0], i + 1 < r->n_unpriced ? "," : "");
 		}
 		buf_puts(out, " (add them under 'models' in payback.yaml)\n");
+	}
+	return 0;
+}
+
+static void hours_text(double h, char *out, size_t n)
+{
+	snprintf(out, n, "%.1f", h);
+}
+
+int render_text_overview(const struct roi_report *r, struct buf *out)
+{
+	const struct roi *x = &r->roi;
+	char a[64], b[64], c[64];
+	double total = r->seat_cost_usd + r->payg_usd;
+
+	buf_printf(out, "Period            %s .. %s\n", r->from, r->to);
+	thousands(r->requests, a, sizeof(a));
+	buf_printf(out, "Requests          %s\n", a);
+	dollars(r->seat_cost_usd, a, sizeof(a));
+	buf_printf(out, "Seat cost         %s %s\n", a, r->currency);
+	dollars(r->payg_usd, a, sizeof(a));
+	buf_printf(out, "Pay-as-you-go     %s %s\n", a, r->currency);
+	dollars(total, a, sizeof(a));
+	buf_printf(out, "Total cost        %s %s\n", a, r->currency);
+	dollars(r->api_usd, a, sizeof(a));
+	buf_printf(out, "API-equivalent    %s %s\n\n", a, r->currency);
+	buf_printf(out, "%-16s  %12s  %12s  %12s\n", "", "low", "likely", "high");
+	hours_text(x->hours.low, a, sizeof(a));
+	hours_text(x->hours.likely, b, sizeof(b));
+	hours_text(x->hours.high, c, sizeof(c));
+	buf_printf(out, "%-16s  %12s  %12s  %12s\n", "Hours saved", a, b, c);
+	dollars(x->value_usd.low, a, sizeof(a));
+	dollars(x->value_usd.likely, b, sizeof(b));
+	dollars(x->value_usd.high, c, sizeof(c));
+	buf_printf(out, "%-16s  %12s  %12s  %12s\n", "Value", a, b, c);
+	dollars(x->net_usd.low, a, sizeof(a));
+	dollars(x->net_usd.likely, b, sizeof(b));
+	dollars(x->net_usd.high, c, sizeof(c));
+	buf_printf(out, "%-16s  %12s  %12s  %12s\n", "Net", a, b, c);
+	if (total > 0)
+		buf_printf(out, "%-16s  %11.1fx  %11.1fx  %11.1fx\n", "ROI", x->roi.low,
+		           x->roi.likely, x->roi.high);
+	else
+		buf_printf(out, "%-16s  %12s  %12s  %12s\n", "ROI", "-", "-", "-");
+	buf_printf(out, "\nBreak-even: %.1f hours saved pay for the period's cost.\n",
+	           x->break_even_hours);
+	return 0;
+}
+
+int render_text_models(const struct roi_report *r, struct buf *out)
+{
+	char cells[8][64];
+
+	buf_printf(out, "%-28s  %9s  %12s  %12s  %12s  %8s  %8s  %8s\n", "model", "requests",
+	           "seat_cost", "payg", "api_equiv", "h_low", "h_likely", "h_high");
+	for (size_t i = 0; i < r->n_models; i++) {
+		const struct roi_model *m = &r->models[i];
+
+		clean(m->model, cells[0], sizeof(cells[0]));
+		thousands(m->requests, cells[1], sizeof(cells[1]));
+		dollars(m->seat_cost_usd, cells[2], sizeof(cells[2]));
+		dollars(m->payg_usd, cells[3], sizeof(cells[3]));
+		dollars(m->api_usd, cells[4], sizeof(cells[4]));
+		hours_text(m->minutes.low / 60, cells[5], sizeof(cells[5]));
+		hours_text(m->minutes.likely / 60, cells[6], sizeof(cells[6]));
+		hours_text(m->minutes.high / 60, cells[7], sizeof(cells[7]));
+		buf_printf(out, "%-28s  %9s  %12s  %12s  %12s  %8s  %8s  %8s\n", cells[0], cells[1],
+		           cells[2], cells[3], cells[4], cells[5], cells[6], cells[7]);
 	}
 	return 0;
 }

@@ -137,6 +137,21 @@ static void fn_week(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
 }
 
+int64_t report_local_day(int64_t ts_ms)
+{
+	struct tm tm;
+
+	local_tm(ts_ms, &tm);
+	return days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
+}
+
+/* The local day as days since 1970-01-01, for seat coverage. */
+static void fn_daynum(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_result_int64(ctx, report_local_day(sqlite3_value_int64(argv[0])));
+}
+
 static void fn_month(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	char key[8];
@@ -179,13 +194,14 @@ int report_register_functions(sqlite3 *db, const struct config *cfg)
 	if (sqlite3_create_function(db, "pb_day", 1, flags, NULL, fn_day, NULL, NULL) ||
 	    sqlite3_create_function(db, "pb_week", 1, flags, NULL, fn_week, NULL, NULL) ||
 	    sqlite3_create_function(db, "pb_month", 1, flags, NULL, fn_month, NULL, NULL) ||
+	    sqlite3_create_function(db, "pb_daynum", 1, flags, NULL, fn_daynum, NULL, NULL) ||
 	    sqlite3_create_function(db, "pb_person", 1, flags, people, fn_person, NULL, NULL) ||
 	    sqlite3_create_function(db, "pb_team", 1, flags, people, fn_team, NULL, NULL))
 		return -1;
 	return 0;
 }
 
-static int day_bound(const char *s, int next, int64_t *ms, char *err, size_t errlen)
+int report_day_bound(const char *s, int next, int64_t *ms, char *err, size_t errlen)
 {
 	int y;
 	unsigned m, d;
@@ -242,8 +258,8 @@ int report_usage(sqlite3 *db, const struct config *cfg, const struct report_quer
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if ((q->from && day_bound(q->from, 0, &lo, err, errlen) < 0) ||
-	    (q->to && day_bound(q->to, 1, &hi, err, errlen) < 0))
+	if ((q->from && report_day_bound(q->from, 0, &lo, err, errlen) < 0) ||
+	    (q->to && report_day_bound(q->to, 1, &hi, err, errlen) < 0))
 		return -1;
 	if (q->from && q->to && lo >= hi) {
 		snprintf(err, errlen, "--from %s is after --to %s", q->from, q->to);

@@ -78,6 +78,9 @@ int report_usage(sqlite3 *db, const struct config *cfg, const struct report_quer
 void report_free(struct report *r);
 
 /* Local-day arithmetic in the zone of localtime(). */
+int64_t report_local_day(int64_t ts_ms); /* days since 1970-01-01 */
+/* The first millisecond of local day s (YYYY-MM-DD), or of the day after when next. */
+int report_day_bound(const char *s, int next, int64_t *ms, char *err, size_t errlen);
 int64_t report_local_day_start_ms(int y, unsigned m, unsigned d);
 void report_day_key(int64_t ts_ms, char out[11]);
 void report_week_key(int64_t ts_ms, char out[9]);

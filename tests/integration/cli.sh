@@ -60,3 +60,30 @@ printf '{\n  "theme": "dark"\n}\n' > "$TMP/other/settings.jsonl"
 expect_status "unknown format is not an error" 0 "$PAYBACKD" --db "$TMP/o.db" ingest "$TMP/other"
 grep -q "settings.jsonl: not a format paybackd knows" "$TMP/err" || fail "warning for an unknown format"
 expect_eq "no rejects for it" 0 "$(summary_field "$TMP/out" rejected)"
+
+# Sections: overview and models, with periods.
+printf 'people:\n  - {id: ana, seats: [{plan: pro, since: 2026-11-01}]}\nplans:\n  - {id: pro, monthly_usd: 300, covers: ["claude-*"]}\n' > "$TMP/seat.yaml"
+"$PAYBACKD" -c "$TMP/seat.yaml" --db "$TMP/ppl.db" report overview --period 2026-11 --format json > "$TMP/ov.json" || fail "overview"
+python3 - "$TMP/ov.json" <<'PY' || fail "overview JSON"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["report"] == "overview" and r["from"] == "2026-11-01" and r["to"] == "2026-11-30", r
+assert abs(r["seat_cost_usd"] - 300) < 1e-9, r["seat_cost_usd"]
+for k in ("hours_saved", "value_usd", "roi", "net_usd"):
+    assert set(r[k]) == {"low", "likely", "high"}, k
+assert abs(r["total_cost_usd"] - r["seat_cost_usd"] - r["payg_usd"]) < 1e-3
+PY
+echo "ok: overview JSON"
+"$PAYBACKD" -c "$TMP/seat.yaml" --db "$TMP/ppl.db" report models --format csv | head -1 | tr -d '\r' > "$TMP/got"
+expect_eq "models CSV header" "model,requests,seat_cost_usd,payg_usd,api_equivalent_usd,hours_saved_low,hours_saved_likely,hours_saved_high" "$(cat "$TMP/got")"
+expect_status "bad period" 2 pb report overview --period 2026-13
+expect_status "bad last" 2 pb report overview --last 7
+expect_status "--by with a section" 2 pb report models --by model
+expect_status "unknown section" 2 pb report seats-and-more
+"$PAYBACKD" -c "$TMP/seat.yaml" --db "$TMP/ppl.db" report models --format json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["report"] == "models" and r["models"], r
+assert all({"model", "requests", "seat_cost_usd", "payg_usd", "api_equivalent_usd", "hours_saved"} <= set(m) for m in r["models"])
+' || fail "models JSON"
+echo "ok: models JSON"

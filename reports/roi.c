@@ -1,0 +1,308 @@
+/*
+ * roi.c - seat cost, pay-as-you-go and time saved of a period.
+ *
+ * One query groups the period's events by developer, model, local day, task
+ * and outcome. Each group is priced (API-equivalent) and either falls under
+ * a seat its developer held that day whose plan covers the model, adding to
+ * that seat's weight for the model, or is pay-as-you-go. Each seat's
+ * prorated cost is then split over its models by those weights.
+ */
+#include "roi.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../daemon/util.h"
+#include "report.h"
+
+#define UNUSED_SEATS "(unused seats)"
+
+/* Usage of one model under one task, for the time-saved model. */
+struct task_usage {
+	size_t model;
+	char *task;
+	struct time_usage u;
+};
+
+/* What a seat's covered usage weighs, per model. */
+struct seat_weight {
+	const struct seat *seat;
+	size_t model;
+	double api_usd;
+};
+
+struct roi_work {
+	struct roi_report *r;
+	struct task_usage *tasks;
+	size_t n_tasks;
+	struct seat_weight *weights;
+	size_t n_weights;
+};
+
+/* Grows an array about to receive element n: capacities 8, 16, 32 and on. */
+static void *grow(void *p, size_t n, size_t size)
+{
+	if (n != 0 && (n < 8 || (n & (n - 1)) != 0))
+		return p;
+	return realloc(p, (n < 8 ? 8 : n * 2) * size);
+}
+
+static size_t model_index(struct roi_report *r, const char *model)
+{
+	struct roi_model *m;
+
+	for (size_t i = 0; i < r->n_models; i++)
+		if (strcmp(r->models[i].model, model) == 0)
+			return i;
+	m = grow(r->models, r->n_models, sizeof(*m));
+	if (m == NULL)
+		return SIZE_MAX;
+	r->models = m;
+	memset(&m[r->n_models], 0, sizeof(*m));
+	m[r->n_models].model = strdup(model);
+	if (m[r->n_models].model == NULL)
+		return SIZE_MAX;
+	return r->n_models++;
+}
+
+static struct time_usage *task_usage(struct roi_work *w, size_t model, const char *task)
+{
+	struct task_usage *t;
+
+	for (size_t i = 0; i < w->n_tasks; i++)
+		if (w->tasks[i].model == model && strcmp(w->tasks[i].task, task) == 0)
+			return &w->tasks[i].u;
+	t = grow(w->tasks, w->n_tasks, sizeof(*t));
+	if (t == NULL)
+		return NULL;
+	w->tasks = t;
+	memset(&t[w->n_tasks], 0, sizeof(*t));
+	t[w->n_tasks].model = model;
+	t[w->n_tasks].task = strdup(task);
+	if (t[w->n_tasks].task == NULL)
+		return NULL;
+	return &t[w->n_tasks++].u;
+}
+
+static int add_weight(struct roi_work *w, const struct seat *seat, size_t model, double usd)
+{
+	struct seat_weight *sw;
+
+	for (size_t i = 0; i < w->n_weights; i++)
+		if (w->weights[i].seat == seat && w->weights[i].model == model) {
+			w->weights[i].api_usd += usd;
+			return 0;
+		}
+	sw = grow(w->weights, w->n_weights, sizeof(*sw));
+	if (sw == NULL)
+		return -1;
+	w->weights = sw;
+	sw[w->n_weights++] = (struct seat_weight){seat, model, usd};
+	return 0;
+}
+
+static const char *const outcome_text[OUTCOME_KINDS] = {"", "accepted", "rejected", "edited"};
+
+static int outcome_of(const char *s)
+{
+	for (int o = 1; o < OUTCOME_KINDS; o++)
+		if (s && strcmp(s, outcome_text[o]) == 0)
+			return o;
+	return 0;
+}
+
+static int read_usage(sqlite3 *db, const struct config *cfg, int64_t lo, int64_t hi,
+                      struct roi_work *w, char *err, size_t errlen)
+{
+	static const char sql[] =
+	    "SELECT developer, model, pb_daynum(ts) AS d, coalesce(task, ''), outcome, "
+	    "count(*), sum(input_tokens), sum(cache_read_tokens), sum(cache_write_tokens), "
+	    "sum(output_tokens), sum(lines_added + lines_accepted), sum(coalesce(latency_ms, 0)) "
+	    "FROM event_named WHERE ts >= ?1 AND ts < ?2 GROUP BY 1, 2, 3, 4, 5";
+	struct roi_report *r = w->r;
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "report query: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, lo);
+	sqlite3_bind_int64(s, 2, hi);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *dev = (const char *)sqlite3_column_text(s, 0);
+		const char *model = (const char *)sqlite3_column_text(s, 1);
+		const char *task = (const char *)sqlite3_column_text(s, 3);
+		int64_t day = sqlite3_column_int64(s, 2), n = sqlite3_column_int64(s, 5);
+		struct token_sums t = {sqlite3_column_int64(s, 6), sqlite3_column_int64(s, 7),
+		                       sqlite3_column_int64(s, 8), sqlite3_column_int64(s, 9)};
+		double usd = estimate_api_cost(config_model_price(cfg, model), &t);
+		const struct seat *seat =
+		    estimate_covering_seat(cfg, config_person(cfg, dev), model, day);
+		size_t m = model_index(r, model);
+		struct time_usage *u = m == SIZE_MAX ? NULL : task_usage(w, m, task ? task : "");
+
+		if (u == NULL)
+			break;
+		u->requests[outcome_of((const char *)sqlite3_column_text(s, 4))] += n;
+		u->lines += sqlite3_column_int64(s, 10);
+		u->latency_ms += sqlite3_column_int64(s, 11);
+		r->models[m].requests += n;
+		r->models[m].api_usd += usd;
+		r->requests += n;
+		r->api_usd += usd;
+		if (seat == NULL) {
+			r->models[m].payg_usd += usd;
+			r->payg_usd += usd;
+		} else if (add_weight(w, seat, m, usd) < 0) {
+			break;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "report query: %s",
+		         rc == SQLITE_ROW ? "out of memory" : sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Splits each seat's prorated cost over the models it paid for. */
+static int allocate_seats(const struct config *cfg, struct roi_work *w, int64_t from, int64_t to)
+{
+	struct roi_report *r = w->r;
+
+	for (size_t p = 0; p < cfg->n_people; p++) {
+		for (size_t k = 0; k < cfg->people[p].n_seats; k++) {
+			const struct seat *seat = &cfg->people[p].seats[k];
+			const struct plan *plan = config_plan(cfg, seat->plan);
+			double cost = plan ? estimate_seat_cost(plan, seat, from, to) : 0,
+			       total = 0;
+
+			if (cost <= 0)
+				continue;
+			r->seat_cost_usd += cost;
+			for (size_t i = 0; i < w->n_weights; i++)
+				if (w->weights[i].seat == seat)
+					total += w->weights[i].api_usd;
+			if (total <= 0) {
+				size_t m = model_index(r, UNUSED_SEATS);
+
+				if (m == SIZE_MAX)
+					return -1;
+				r->models[m].seat_cost_usd += cost;
+				continue;
+			}
+			for (size_t i = 0; i < w->n_weights; i++)
+				if (w->weights[i].seat == seat)
+					r->models[w->weights[i].model].seat_cost_usd +=
+					    cost * w->weights[i].api_usd / total;
+		}
+	}
+	return 0;
+}
+
+static int by_model(const void *a, const void *b)
+{
+	return strcmp(((const struct roi_model *)a)->model, ((const struct roi_model *)b)->model);
+}
+
+static int data_bounds(sqlite3 *db, int64_t *first, int64_t *last)
+{
+	sqlite3_stmt *s;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(db, "SELECT min(ts), max(ts) FROM event", -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		*first = report_local_day(sqlite3_column_int64(s, 0));
+		*last = report_local_day(sqlite3_column_int64(s, 1));
+		rc = 0;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+static void day_text(int64_t day, char out[11])
+{
+	int y;
+	unsigned m, d;
+
+	civil_from_days(day, &y, &m, &d);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, m % 100u, d % 100u);
+}
+
+static int day_of(const char *s, int64_t *day)
+{
+	int y;
+	unsigned m, d;
+
+	if (parse_date(s, &y, &m, &d) < 0)
+		return -1;
+	*day = days_from_civil(y, m, d);
+	return 0;
+}
+
+int roi_build(sqlite3 *db, const struct config *cfg, const char *from, const char *to,
+              struct roi_report *r, char *err, size_t errlen)
+{
+	struct roi_work w = {r, NULL, 0, NULL, 0};
+	int64_t first = 0, last = -1, lo, hi;
+	int rc = -1;
+
+	memset(r, 0, sizeof(*r));
+	r->currency = cfg->estimate.currency ? cfg->estimate.currency : "USD";
+	if ((!from || !to) && data_bounds(db, &first, &last) < 0) {
+		first = report_local_day(0);
+		last = first - 1; /* nothing stored: an empty period */
+	}
+	if ((from && day_of(from, &first) < 0) || (to && day_of(to, &last) < 0)) {
+		snprintf(err, errlen, "'%s' is not a date (YYYY-MM-DD)", from ? from : to);
+		return -1;
+	}
+	if (last < first && from && to) {
+		snprintf(err, errlen, "--from %s is after --to %s", from, to);
+		return -1;
+	}
+	day_text(first, r->from);
+	day_text(last, r->to);
+	if (last >= first) {
+		if (report_day_bound(r->from, 0, &lo, err, errlen) < 0 ||
+		    report_day_bound(r->to, 1, &hi, err, errlen) < 0 ||
+		    read_usage(db, cfg, lo, hi, &w, err, errlen) < 0 ||
+		    allocate_seats(cfg, &w, first, last) < 0)
+			goto done;
+	}
+	for (size_t i = 0; i < w.n_tasks; i++) {
+		struct scenario s =
+		    estimate_minutes_saved(&cfg->estimate, w.tasks[i].task, &w.tasks[i].u);
+		struct roi_model *m = &r->models[w.tasks[i].model];
+
+		m->minutes.low += s.low;
+		m->minutes.likely += s.likely;
+		m->minutes.high += s.high;
+		r->minutes.low += s.low;
+		r->minutes.likely += s.likely;
+		r->minutes.high += s.high;
+	}
+	estimate_roi(&cfg->estimate, r->minutes, r->seat_cost_usd + r->payg_usd, &r->roi);
+	qsort(r->models, r->n_models, sizeof(*r->models), by_model);
+	rc = 0;
+done:
+	for (size_t i = 0; i < w.n_tasks; i++)
+		free(w.tasks[i].task);
+	free(w.tasks);
+	free(w.weights);
+	if (rc < 0)
+		roi_free(r);
+	return rc;
+}
+
+void roi_free(struct roi_report *r)
+{
+	for (size_t i = 0; i < r->n_models; i++)
+		free(r->models[i].model);
+	free(r->models);
+	memset(r, 0, sizeof(*r));
+}

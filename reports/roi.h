@@ -1,0 +1,47 @@
+/*
+ * roi.h - the overview and per-model money and time figures of a period:
+ * seat cost (prorated, then allocated to the models each seat covers),
+ * pay-as-you-go, API-equivalent cost and time saved in three scenarios.
+ */
+#ifndef PAYBACK_ROI_H
+#define PAYBACK_ROI_H
+
+#include <sqlite3.h>
+
+#include "../daemon/buf.h"
+#include "estimate.h"
+
+struct roi_model {
+	char *model;
+	int64_t requests;
+	double seat_cost_usd, payg_usd, api_usd;
+	struct scenario minutes;
+};
+
+struct roi_report {
+	char from[11], to[11]; /* local days, inclusive */
+	int64_t requests;
+	double seat_cost_usd, payg_usd, api_usd;
+	struct scenario minutes;
+	struct roi roi; /* against seat cost + pay-as-you-go */
+	const char *currency;
+	struct roi_model *models; /* sorted by model; "(unused seats)" holds idle seat cost */
+	size_t n_models;
+};
+
+/*
+ * Computes the figures of the local days [from, to]; NULL ends default to
+ * the first and last day with events. Returns 0, or -1 with err filled.
+ */
+int roi_build(sqlite3 *db, const struct config *cfg, const char *from, const char *to,
+              struct roi_report *out, char *err, size_t errlen);
+void roi_free(struct roi_report *r);
+
+int render_text_overview(const struct roi_report *r, struct buf *out);
+int render_csv_overview(const struct roi_report *r, struct buf *out);
+int render_json_overview(const struct roi_report *r, struct buf *out);
+int render_text_models(const struct roi_report *r, struct buf *out);
+int render_csv_models(const struct roi_report *r, struct buf *out);
+int render_json_models(const struct roi_report *r, struct buf *out);
+
+#endif

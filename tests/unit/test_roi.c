@@ -1,0 +1,137 @@
+/* test_roi.c - the overview and per-model figures on a small store, worked by hand. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "../../daemon/config.h"
+#include "../../daemon/store.h"
+#include "../../daemon/util.h"
+#include "../../reports/report.h"
+#include "../../reports/roi.h"
+
+#define CLOSE(a, b) assert_true(fabs((a) - (b)) < 1e-6)
+
+static const char config_text[] =
+    "people:\n"
+    "  - {id: ana, team: pay, seats: [{plan: pro, since: 2026-11-11}]}\n"
+    "  - {id: bob, team: pay, seats: [{plan: max, since: 2026-10-01, until: 2026-10-31}]}\n"
+    "plans:\n"
+    "  - {id: pro, monthly_usd: 300, covers: [\"m-a*\", \"m-b*\"]}\n"
+    "  - {id: max, monthly_usd: 100, covers: [\"m-a*\"]}\n"
+    "models:\n"
+    "  - {match: \"m-a*\", input: 1, cache_read: 0, cache_write: 0, output: 10}\n"
+    "  - {match: \"m-b*\", input: 2, cache_read: 0, cache_write: 0, output: 0}\n"
+    "estimate:\n"
+    "  hourly_cost_usd: 60\n"
+    "  minutes_per_request: {unknown: 1, accepted: 2, rejected: 0, edited: 1}\n"
+    "  minutes_per_line: 0\n"
+    "  review_per_rejection: 0\n"
+    "  waiting_share: 0\n";
+
+static void put(struct batch *b, uint64_t id, const char *ts, const char *dev, const char *model,
+                int64_t in, int64_t out, enum outcome o)
+{
+	struct event *e = batch_add_event(b);
+	const char *why;
+
+	e->id = id;
+	assert_int_equal(parse_iso8601(ts, &e->ts_ms, &why), 0);
+	e->developer = dev;
+	e->tool = "native";
+	e->model = model;
+	e->input_tokens = in;
+	e->output_tokens = out;
+	e->outcome = o;
+	e->latency_ms = -1;
+	e->plan_used_pct = -1;
+}
+
+/*
+ * November (30 days). ana's pro seat is held from Nov 11: 20 days of 300/30
+ * = $200, split between m-a and m-b by their API-equivalent use under it.
+ * bob's max seat ended in October: his November use is pay-as-you-go.
+ *   ana m-a, Nov 12: 1M in, 0.1M out -> 1 + 1 = $2 (covered), accepted
+ *   ana m-b, Nov 12: 3M in            -> $6 (covered), unknown
+ *   ana m-a, Nov 5:  0.5M in          -> $0.5 (before the seat: payg), rejected
+ *   bob m-a, Nov 20: 2M in            -> $2 (payg), accepted
+ * Seat split: m-a 2/8 x 200 = $50, m-b 6/8 x 200 = $150.
+ * Minutes (likely = low = high here): 2 + 1 + 0 + 2 = 5.
+ */
+static void test_overview_and_models_for_a_month(void **state)
+{
+	struct config cfg;
+	struct store *st;
+	struct batch b;
+	struct store_counts c = {0, 0, 0};
+	struct roi_report r;
+	char err[512];
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_int_equal(config_load_text(&cfg, "t.yaml", config_text, err, sizeof(err)), 0);
+	assert_int_equal(store_open(&st, ":memory:", err, sizeof(err)), 0);
+	assert_int_equal(report_register_functions(store_db(st), &cfg), 0);
+	memset(&b, 0, sizeof(b));
+	put(&b, 1, "2026-11-12T10:00:00Z", "ana", "m-a1", 1000000, 100000, OUTCOME_ACCEPTED);
+	put(&b, 2, "2026-11-12T11:00:00Z", "ana", "m-b1", 3000000, 0, OUTCOME_UNKNOWN);
+	put(&b, 3, "2026-11-05T10:00:00Z", "ana", "m-a1", 500000, 0, OUTCOME_REJECTED);
+	put(&b, 4, "2026-11-20T10:00:00Z", "bob", "m-a1", 2000000, 0, OUTCOME_ACCEPTED);
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+
+	assert_int_equal(
+	    roi_build(store_db(st), &cfg, "2026-11-01", "2026-11-30", &r, err, sizeof(err)), 0);
+	assert_int_equal(r.requests, 4);
+	CLOSE(r.seat_cost_usd, 200);
+	CLOSE(r.payg_usd, 2.5);
+	CLOSE(r.api_usd, 10.5);
+	CLOSE(r.minutes.likely, 5);
+	CLOSE(r.roi.hours.likely, 5.0 / 60);
+	CLOSE(r.roi.value_usd.likely, 5);
+	CLOSE(r.roi.net_usd.likely, 5 - 202.5);
+	CLOSE(r.roi.break_even_hours, 202.5 / 60);
+	assert_int_equal(r.n_models, 2);
+	assert_string_equal(r.models[0].model, "m-a1");
+	assert_int_equal(r.models[0].requests, 3);
+	CLOSE(r.models[0].seat_cost_usd, 50);
+	CLOSE(r.models[0].payg_usd, 2.5);
+	CLOSE(r.models[0].api_usd, 4.5);
+	CLOSE(r.models[0].minutes.likely, 4);
+	CLOSE(r.models[1].seat_cost_usd, 150);
+	CLOSE(r.models[1].payg_usd, 0);
+	roi_free(&r);
+
+	/* October: bob's seat held all month and unused; nobody else has one. */
+	assert_int_equal(
+	    roi_build(store_db(st), &cfg, "2026-10-01", "2026-10-31", &r, err, sizeof(err)), 0);
+	CLOSE(r.seat_cost_usd, 100);
+	assert_int_equal(r.n_models, 1);
+	assert_string_equal(r.models[0].model, "(unused seats)");
+	CLOSE(r.models[0].seat_cost_usd, 100);
+	CLOSE(r.roi.roi.likely, 0);
+	roi_free(&r);
+
+	/* Without bounds, the period is the days that have events. */
+	assert_int_equal(roi_build(store_db(st), &cfg, NULL, NULL, &r, err, sizeof(err)), 0);
+	assert_string_equal(r.from, "2026-11-05");
+	assert_string_equal(r.to, "2026-11-20");
+	roi_free(&r);
+	batch_free(&b);
+	store_close(st);
+	config_free(&cfg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_overview_and_models_for_a_month),
+	};
+
+	return cmocka_run_group_tests_name("roi", tests, NULL, NULL);
+}
