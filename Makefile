@@ -91,6 +91,7 @@ run: deps-build build/paybackd
 	./build/paybackd -c config/demo/payback.yaml --db build/demo.db report --by team,week
 	./build/paybackd -c config/demo/payback.yaml --db build/demo.db report overview
 	./build/paybackd -c config/demo/payback.yaml --db build/demo.db report models
+	./build/paybackd -c config/demo/payback.yaml --db build/demo.db report developers
 
 demo-data: build/loggen
 	rm -rf config/demo/logs

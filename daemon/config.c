@@ -556,6 +556,39 @@ static void load_estimate(struct cctx *c, struct estimate_model *m, const struct
 	}
 }
 
+static void load_privacy(struct cctx *c, struct privacy *p, const struct ynode *n)
+{
+	static const char *const keys[] = {"developers", "min_group", NULL};
+	static const char *const modes[] = {"visible", "pseudonymous", "hidden"};
+	const struct ynode *v;
+	double group;
+
+	if (want_type(c, n, YNODE_MAP, "privacy") < 0)
+		return;
+	check_keys(c, n, " in privacy", keys);
+	if ((v = ydoc_get(n, "developers")) != NULL &&
+	    want_type(c, v, YNODE_SCALAR, "developers") == 0) {
+		size_t i;
+
+		for (i = 0; i < 3 && strcmp(v->scalar, modes[i]) != 0; i++)
+			;
+		if (i == 3)
+			cerr(c, v,
+			     "privacy.developers must be visible, pseudonymous or hidden, not '%s'",
+			     v->scalar);
+		else
+			p->developers = (enum privacy_mode)i;
+	}
+	if ((v = ydoc_get(n, "min_group")) != NULL &&
+	    take_bounded(c, v, "min_group", 1, 1e6, "a whole number of 1 or more", &group) == 0) {
+		if (group != (double)(int64_t)group)
+			cerr(c, v, "min_group must be a whole number of 1 or more, not '%s'",
+			     v->scalar);
+		else
+			p->min_group = (int64_t)group;
+	}
+}
+
 static char *default_storage_path(void)
 {
 	const char *state = getenv("STATE_DIRECTORY"), *home = getenv("HOME");
@@ -593,7 +626,7 @@ static char *default_developer(void)
 static int load(struct config *cfg, const char *path, const char *text, char *err, size_t errlen)
 {
 	static const char *const top[] = {"storage", "timezone", "developer", "sources", "people",
-	                                  "plans",   "models",   "estimate",  NULL};
+	                                  "plans",   "models",   "estimate",  "privacy", NULL};
 	static const char *const storage_keys[] = {"path", NULL};
 	struct cctx c = {path, BUF_INIT, 0};
 	struct ynode *root = NULL, *v;
@@ -605,6 +638,7 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 	cfg->developer = default_developer();
 	estimate_defaults(&cfg->estimate);
 	cfg->estimate.currency = strdup("USD");
+	cfg->privacy.min_group = 1;
 	if (path == NULL)
 		return cfg->storage_path && cfg->timezone && cfg->developer &&
 		               load_builtin_pricing(cfg) == 0
@@ -642,6 +676,8 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 		load_people(&c, cfg, v);
 	if ((v = ydoc_get(root, "estimate")) != NULL && !ydoc_is_null(v))
 		load_estimate(&c, &cfg->estimate, v);
+	if ((v = ydoc_get(root, "privacy")) != NULL && !ydoc_is_null(v))
+		load_privacy(&c, &cfg->privacy, v);
 done:
 	ydoc_free(root);
 	if (c.n_errors) {

@@ -60,6 +60,13 @@ struct estimate_model {
 	size_t n_tasks;
 };
 
+enum privacy_mode { PRIVACY_VISIBLE, PRIVACY_PSEUDONYMOUS, PRIVACY_HIDDEN };
+
+struct privacy {
+	enum privacy_mode developers; /* how per-developer figures are shown */
+	int64_t min_group;            /* smaller teams fold into "other" */
+};
+
 struct config {
 	char *file;         /* the file loaded, or NULL for the built-in defaults */
 	char *storage_path; /* storage.path */
@@ -74,6 +81,7 @@ struct config {
 	struct model_price *models; /* first match wins */
 	size_t n_models;
 	struct estimate_model estimate;
+	struct privacy privacy;
 };
 
 /*

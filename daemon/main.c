@@ -370,10 +370,12 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 	if (optind < argc) {
 		section = argv[optind++];
 		if (strcmp(section, "usage") != 0 && strcmp(section, "overview") != 0 &&
-		    strcmp(section, "models") != 0)
-			return usage_error("report: unknown section '%s' (expected usage, overview "
-			                   "or models)",
-			                   section);
+		    strcmp(section, "models") != 0 && strcmp(section, "developers") != 0 &&
+		    strcmp(section, "teams") != 0)
+			return usage_error(
+			    "report: unknown section '%s' (expected usage, overview, "
+			    "models, developers or teams)",
+			    section);
 	}
 	if (optind < argc)
 		return usage_error("report: unexpected argument '%s'", argv[optind]);
@@ -410,6 +412,10 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 		                                        render_json_overview};
 		static const roi_renderer models[] = {render_text_models, render_csv_models,
 		                                      render_json_models};
+		static const roi_renderer developers[] = {
+		    render_text_developers, render_csv_developers, render_json_developers};
+		static const roi_renderer teams[] = {render_text_teams, render_csv_teams,
+		                                     render_json_teams};
 		int f = strcmp(format, "csv") == 0 ? 1 : strcmp(format, "json") == 0 ? 2 : 0;
 		struct roi_report roi = {0};
 
@@ -418,7 +424,12 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 			store_close(st);
 			return 1;
 		}
-		(strcmp(section, "overview") == 0 ? overview : models)[f](&roi, &out);
+		const roi_renderer *render = strcmp(section, "overview") == 0 ? overview
+		                             : strcmp(section, "models") == 0 ? models
+		                             : strcmp(section, "teams") == 0  ? teams
+		                                                              : developers;
+
+		render[f](&roi, &out);
 		roi_free(&roi);
 	}
 	if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len)

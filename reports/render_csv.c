@@ -61,3 +61,49 @@ int render_csv_models(const struct roi_report *r, struct buf *out)
 	}
 	return 0;
 }
+
+static void group_csv_header(struct buf *out, const char *first, const char *second)
+{
+	buf_printf(out,
+	           "%s,%s,requests,seat_cost_usd,payg_usd,total_cost_usd,api_equivalent_usd,"
+	           "hours_saved_low,hours_saved_likely,hours_saved_high,value_usd_low,"
+	           "value_usd_likely,value_usd_high,roi_low,roi_likely,roi_high\r\n",
+	           first, second);
+}
+
+static void group_csv(struct buf *out, int64_t requests, double seat, double payg, double api,
+                      const struct roi *x)
+{
+	buf_printf(out, ",%" PRId64 ",%.4f,%.4f,%.4f,%.4f", requests, seat, payg, seat + payg, api);
+	scenario_csv(out, x->hours, 1);
+	scenario_csv(out, x->value_usd, 1);
+	scenario_csv(out, x->roi, 1);
+	buf_puts(out, "\r\n");
+}
+
+int render_csv_developers(const struct roi_report *r, struct buf *out)
+{
+	group_csv_header(out, "developer", "team");
+	for (size_t i = 0; i < r->n_people; i++) {
+		const struct roi_person *p = &r->people[i];
+
+		buf_append_csv(out, p->id);
+		buf_putc(out, ',');
+		buf_append_csv(out, p->team);
+		group_csv(out, p->requests, p->seat_cost_usd, p->payg_usd, p->api_usd, &p->roi);
+	}
+	return 0;
+}
+
+int render_csv_teams(const struct roi_report *r, struct buf *out)
+{
+	group_csv_header(out, "team", "people");
+	for (size_t i = 0; i < r->n_teams; i++) {
+		const struct roi_team *t = &r->teams[i];
+
+		buf_append_csv(out, t->team);
+		buf_printf(out, ",%" PRId64, t->people);
+		group_csv(out, t->requests, t->seat_cost_usd, t->payg_usd, t->api_usd, &t->roi);
+	}
+	return 0;
+}

@@ -103,3 +103,49 @@ int render_json_models(const struct roi_report *r, struct buf *out)
 	buf_puts(out, r->n_models ? "\n ]}\n" : "]}\n");
 	return 0;
 }
+
+static void group_json(struct buf *out, int64_t requests, double seat, double payg, double api,
+                       const struct roi *x)
+{
+	buf_printf(out,
+	           ", \"requests\": %" PRId64 ", \"seat_cost_usd\": %.4f, \"payg_usd\": %.4f, "
+	           "\"total_cost_usd\": %.4f, \"api_equivalent_usd\": %.4f",
+	           requests, seat, payg, seat + payg, api);
+	scenario_json(out, "hours_saved", x->hours, 1);
+	scenario_json(out, "value_usd", x->value_usd, 1);
+	scenario_json(out, "roi", x->roi, 1);
+	buf_putc(out, '}');
+}
+
+int render_json_developers(const struct roi_report *r, struct buf *out)
+{
+	period_json(out, "developers", r);
+	buf_puts(out, ",\n \"developers\": [");
+	for (size_t i = 0; i < r->n_people; i++) {
+		const struct roi_person *p = &r->people[i];
+
+		buf_puts(out, i ? ",\n  {\"developer\": " : "\n  {\"developer\": ");
+		buf_append_json(out, p->id);
+		buf_puts(out, ", \"team\": ");
+		buf_append_json(out, p->team);
+		group_json(out, p->requests, p->seat_cost_usd, p->payg_usd, p->api_usd, &p->roi);
+	}
+	buf_puts(out, r->n_people ? "\n ]}\n" : "]}\n");
+	return 0;
+}
+
+int render_json_teams(const struct roi_report *r, struct buf *out)
+{
+	period_json(out, "teams", r);
+	buf_puts(out, ",\n \"teams\": [");
+	for (size_t i = 0; i < r->n_teams; i++) {
+		const struct roi_team *t = &r->teams[i];
+
+		buf_puts(out, i ? ",\n  {\"team\": " : "\n  {\"team\": ");
+		buf_append_json(out, t->team);
+		buf_printf(out, ", \"people\": %" PRId64, t->people);
+		group_json(out, t->requests, t->seat_cost_usd, t->payg_usd, t->api_usd, &t->roi);
+	}
+	buf_puts(out, r->n_teams ? "\n ]}\n" : "]}\n");
+	return 0;
+}

@@ -209,3 +209,65 @@ int render_text_models(const struct roi_report *r, struct buf *out)
 	}
 	return 0;
 }
+
+/* One line of the developers or teams table. */
+static void group_line(struct buf *out, const char *name, const char *second, int64_t requests,
+                       double seat, double payg, double api, const struct roi *x)
+{
+	char cells[8][64];
+
+	clean(name, cells[0], sizeof(cells[0]));
+	clean(second, cells[1], sizeof(cells[1]));
+	thousands(requests, cells[2], sizeof(cells[2]));
+	dollars(seat + payg, cells[3], sizeof(cells[3]));
+	dollars(api, cells[4], sizeof(cells[4]));
+	hours_text(x->hours.low, cells[5], sizeof(cells[5]));
+	hours_text(x->hours.likely, cells[6], sizeof(cells[6]));
+	hours_text(x->hours.high, cells[7], sizeof(cells[7]));
+	buf_printf(out, "%-26s  %-12s  %9s  %10s  %10s  %7s  %8s  %7s", cells[0], cells[1],
+	           cells[2], cells[3], cells[4], cells[5], cells[6], cells[7]);
+	if (seat + payg > 0)
+		buf_printf(out, "  %5.1fx  %5.1fx  %5.1fx\n", x->roi.low, x->roi.likely,
+		           x->roi.high);
+	else
+		buf_puts(out, "      -       -       -\n");
+}
+
+static void group_header(struct buf *out, const char *first, const char *second)
+{
+	buf_printf(out, "%-26s  %-12s  %9s  %10s  %10s  %7s  %8s  %7s  %6s  %6s  %6s\n", first,
+	           second, "requests", "cost", "api_equiv", "h_low", "h_likely", "h_high", "roi_lo",
+	           "roi_li", "roi_hi");
+}
+
+int render_text_developers(const struct roi_report *r, struct buf *out)
+{
+	if (r->n_people == 0) {
+		buf_puts(
+		    out,
+		    "(developer figures are hidden by the privacy setting, or there are none)\n");
+		return 0;
+	}
+	group_header(out, "developer", "team");
+	for (size_t i = 0; i < r->n_people; i++) {
+		const struct roi_person *p = &r->people[i];
+
+		group_line(out, p->id, p->team, p->requests, p->seat_cost_usd, p->payg_usd,
+		           p->api_usd, &p->roi);
+	}
+	return 0;
+}
+
+int render_text_teams(const struct roi_report *r, struct buf *out)
+{
+	group_header(out, "team", "people");
+	for (size_t i = 0; i < r->n_teams; i++) {
+		const struct roi_team *t = &r->teams[i];
+		char people[32];
+
+		snprintf(people, sizeof(people), "%" PRId64, t->people);
+		group_line(out, t->team, people, t->requests, t->seat_cost_usd, t->payg_usd,
+		           t->api_usd, &t->roi);
+	}
+	return 0;
+}

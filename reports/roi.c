@@ -18,9 +18,9 @@
 
 #define UNUSED_SEATS "(unused seats)"
 
-/* Usage of one model under one task, for the time-saved model. */
+/* Usage of one model by one developer under one task, for the time-saved model. */
 struct task_usage {
-	size_t model;
+	size_t model, person;
 	char *task;
 	struct time_usage u;
 };
@@ -66,12 +66,33 @@ static size_t model_index(struct roi_report *r, const char *model)
 	return r->n_models++;
 }
 
-static struct time_usage *task_usage(struct roi_work *w, size_t model, const char *task)
+static size_t person_index(struct roi_report *r, const char *id, const char *team)
+{
+	struct roi_person *p;
+
+	for (size_t i = 0; i < r->n_people; i++)
+		if (strcmp(r->people[i].id, id) == 0)
+			return i;
+	p = grow(r->people, r->n_people, sizeof(*p));
+	if (p == NULL)
+		return SIZE_MAX;
+	r->people = p;
+	memset(&p[r->n_people], 0, sizeof(*p));
+	p[r->n_people].id = strdup(id);
+	p[r->n_people].team = team ? team : "(no team)";
+	if (p[r->n_people].id == NULL)
+		return SIZE_MAX;
+	return r->n_people++;
+}
+
+static struct time_usage *task_usage(struct roi_work *w, size_t model, size_t person,
+                                     const char *task)
 {
 	struct task_usage *t;
 
 	for (size_t i = 0; i < w->n_tasks; i++)
-		if (w->tasks[i].model == model && strcmp(w->tasks[i].task, task) == 0)
+		if (w->tasks[i].model == model && w->tasks[i].person == person &&
+		    strcmp(w->tasks[i].task, task) == 0)
 			return &w->tasks[i].u;
 	t = grow(w->tasks, w->n_tasks, sizeof(*t));
 	if (t == NULL)
@@ -79,6 +100,7 @@ static struct time_usage *task_usage(struct roi_work *w, size_t model, const cha
 	w->tasks = t;
 	memset(&t[w->n_tasks], 0, sizeof(*t));
 	t[w->n_tasks].model = model;
+	t[w->n_tasks].person = person;
 	t[w->n_tasks].task = strdup(task);
 	if (t[w->n_tasks].task == NULL)
 		return NULL;
@@ -138,13 +160,17 @@ static int read_usage(sqlite3 *db, const struct config *cfg, int64_t lo, int64_t
 		struct token_sums t = {sqlite3_column_int64(s, 6), sqlite3_column_int64(s, 7),
 		                       sqlite3_column_int64(s, 8), sqlite3_column_int64(s, 9)};
 		double usd = estimate_api_cost(config_model_price(cfg, model), &t);
-		const struct seat *seat =
-		    estimate_covering_seat(cfg, config_person(cfg, dev), model, day);
+		const struct person *who = config_person(cfg, dev);
+		const struct seat *seat = estimate_covering_seat(cfg, who, model, day);
 		size_t m = model_index(r, model);
-		struct time_usage *u = m == SIZE_MAX ? NULL : task_usage(w, m, task ? task : "");
+		size_t p = person_index(r, who ? who->id : dev, who ? who->team : NULL);
+		struct time_usage *u =
+		    m == SIZE_MAX || p == SIZE_MAX ? NULL : task_usage(w, m, p, task ? task : "");
 
 		if (u == NULL)
 			break;
+		r->people[p].requests += n;
+		r->people[p].api_usd += usd;
 		u->requests[outcome_of((const char *)sqlite3_column_text(s, 4))] += n;
 		u->lines += sqlite3_column_int64(s, 10);
 		u->latency_ms += sqlite3_column_int64(s, 11);
@@ -154,6 +180,7 @@ static int read_usage(sqlite3 *db, const struct config *cfg, int64_t lo, int64_t
 		r->api_usd += usd;
 		if (seat == NULL) {
 			r->models[m].payg_usd += usd;
+			r->people[p].payg_usd += usd;
 			r->payg_usd += usd;
 		} else if (add_weight(w, seat, m, usd) < 0) {
 			break;
@@ -179,9 +206,14 @@ static int allocate_seats(const struct config *cfg, struct roi_work *w, int64_t 
 			const struct plan *plan = config_plan(cfg, seat->plan);
 			double cost = plan ? estimate_seat_cost(plan, seat, from, to) : 0,
 			       total = 0;
+			size_t who;
 
 			if (cost <= 0)
 				continue;
+			who = person_index(r, cfg->people[p].id, cfg->people[p].team);
+			if (who == SIZE_MAX)
+				return -1;
+			r->people[who].seat_cost_usd += cost;
 			r->seat_cost_usd += cost;
 			for (size_t i = 0; i < w->n_weights; i++)
 				if (w->weights[i].seat == seat)
@@ -200,6 +232,101 @@ static int allocate_seats(const struct config *cfg, struct roi_work *w, int64_t 
 					    cost * w->weights[i].api_usd / total;
 		}
 	}
+	return 0;
+}
+
+static int by_person(const void *a, const void *b)
+{
+	return strcmp(((const struct roi_person *)a)->id, ((const struct roi_person *)b)->id);
+}
+
+/* "other" sorts last: it is what is left, not a team. */
+static int by_team(const void *a, const void *b)
+{
+	const char *x = ((const struct roi_team *)a)->team, *y = ((const struct roi_team *)b)->team;
+	int xo = strcmp(x, "other") == 0, yo = strcmp(y, "other") == 0;
+
+	return xo != yo ? xo - yo : strcmp(x, y);
+}
+
+static void add_scenario(struct scenario *to, struct scenario s)
+{
+	to->low += s.low;
+	to->likely += s.likely;
+	to->high += s.high;
+}
+
+static struct roi_team *team_row(struct roi_report *r, const char *name)
+{
+	struct roi_team *t;
+
+	for (size_t k = 0; k < r->n_teams; k++)
+		if (strcmp(r->teams[k].team, name) == 0)
+			return &r->teams[k];
+	t = grow(r->teams, r->n_teams, sizeof(*t));
+	if (t == NULL)
+		return NULL;
+	r->teams = t;
+	t = &r->teams[r->n_teams];
+	memset(t, 0, sizeof(*t));
+	t->team = strdup(name);
+	if (t->team == NULL)
+		return NULL;
+	r->n_teams++;
+	return t;
+}
+
+/* Sums people into teams, folding teams of fewer than min_group into "other". */
+static int build_teams(const struct config *cfg, struct roi_report *r)
+{
+	for (size_t i = 0; i < r->n_people; i++) {
+		const struct roi_person *p = &r->people[i];
+		struct roi_team *t;
+		int64_t members = 0;
+
+		for (size_t k = 0; k < r->n_people; k++)
+			members += strcmp(r->people[k].team, p->team) == 0;
+		t = team_row(r, members < cfg->privacy.min_group ? "other" : p->team);
+		if (t == NULL)
+			return -1;
+		t->people++;
+		t->requests += p->requests;
+		t->seat_cost_usd += p->seat_cost_usd;
+		t->payg_usd += p->payg_usd;
+		t->api_usd += p->api_usd;
+		add_scenario(&t->minutes, p->minutes);
+	}
+	for (size_t k = 0; k < r->n_teams; k++)
+		estimate_roi(&cfg->estimate, r->teams[k].minutes,
+		             r->teams[k].seat_cost_usd + r->teams[k].payg_usd, &r->teams[k].roi);
+	qsort(r->teams, r->n_teams, sizeof(*r->teams), by_team);
+	return 0;
+}
+
+/* Pseudonyms are stable (a hash of the id) so a person can be followed over time. */
+static int apply_privacy(const struct config *cfg, struct roi_report *r)
+{
+	if (cfg->privacy.developers == PRIVACY_HIDDEN) {
+		for (size_t i = 0; i < r->n_people; i++)
+			free(r->people[i].id);
+		free(r->people);
+		r->people = NULL;
+		r->n_people = 0;
+		return 0;
+	}
+	if (cfg->privacy.developers == PRIVACY_PSEUDONYMOUS) {
+		for (size_t i = 0; i < r->n_people; i++) {
+			char name[32];
+
+			snprintf(name, sizeof(name), "developer-%06x",
+			         (unsigned)(hash64_str(r->people[i].id, 0x9e) & 0xffffff));
+			free(r->people[i].id);
+			r->people[i].id = strdup(name);
+			if (r->people[i].id == NULL)
+				return -1;
+		}
+	}
+	qsort(r->people, r->n_people, sizeof(*r->people), by_person);
 	return 0;
 }
 
@@ -277,17 +404,18 @@ int roi_build(sqlite3 *db, const struct config *cfg, const char *from, const cha
 	for (size_t i = 0; i < w.n_tasks; i++) {
 		struct scenario s =
 		    estimate_minutes_saved(&cfg->estimate, w.tasks[i].task, &w.tasks[i].u);
-		struct roi_model *m = &r->models[w.tasks[i].model];
 
-		m->minutes.low += s.low;
-		m->minutes.likely += s.likely;
-		m->minutes.high += s.high;
-		r->minutes.low += s.low;
-		r->minutes.likely += s.likely;
-		r->minutes.high += s.high;
+		add_scenario(&r->models[w.tasks[i].model].minutes, s);
+		add_scenario(&r->people[w.tasks[i].person].minutes, s);
+		add_scenario(&r->minutes, s);
 	}
 	estimate_roi(&cfg->estimate, r->minutes, r->seat_cost_usd + r->payg_usd, &r->roi);
+	for (size_t i = 0; i < r->n_people; i++)
+		estimate_roi(&cfg->estimate, r->people[i].minutes,
+		             r->people[i].seat_cost_usd + r->people[i].payg_usd, &r->people[i].roi);
 	qsort(r->models, r->n_models, sizeof(*r->models), by_model);
+	if (build_teams(cfg, r) < 0 || apply_privacy(cfg, r) < 0)
+		goto done;
 	rc = 0;
 done:
 	for (size_t i = 0; i < w.n_tasks; i++)
@@ -304,5 +432,11 @@ void roi_free(struct roi_report *r)
 	for (size_t i = 0; i < r->n_models; i++)
 		free(r->models[i].model);
 	free(r->models);
+	for (size_t i = 0; i < r->n_people; i++)
+		free(r->people[i].id);
+	free(r->people);
+	for (size_t i = 0; i < r->n_teams; i++)
+		free(r->teams[i].team);
+	free(r->teams);
 	memset(r, 0, sizeof(*r));
 }

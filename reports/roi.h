@@ -18,6 +18,25 @@ struct roi_model {
 	struct scenario minutes;
 };
 
+/* A developer (a configured person, or a name as logged) and their team. */
+struct roi_person {
+	char *id;
+	const char *team; /* "(no team)" when none */
+	int64_t requests;
+	double seat_cost_usd, payg_usd, api_usd;
+	struct scenario minutes;
+	struct roi roi;
+};
+
+/* A team, or "other" for teams smaller than privacy.min_group. */
+struct roi_team {
+	char *team;
+	int64_t people, requests;
+	double seat_cost_usd, payg_usd, api_usd;
+	struct scenario minutes;
+	struct roi roi;
+};
+
 struct roi_report {
 	char from[11], to[11]; /* local days, inclusive */
 	int64_t requests;
@@ -27,11 +46,17 @@ struct roi_report {
 	const char *currency;
 	struct roi_model *models; /* sorted by model; "(unused seats)" holds idle seat cost */
 	size_t n_models;
+	struct roi_person *people; /* sorted by id */
+	size_t n_people;
+	struct roi_team *teams; /* sorted by team, "other" last */
+	size_t n_teams;
 };
 
 /*
  * Computes the figures of the local days [from, to]; NULL ends default to
- * the first and last day with events. Returns 0, or -1 with err filled.
+ * the first and last day with events. Developers appear as the privacy
+ * setting says (pseudonyms, or none at all when hidden). Returns 0, or -1
+ * with err filled.
  */
 int roi_build(sqlite3 *db, const struct config *cfg, const char *from, const char *to,
               struct roi_report *out, char *err, size_t errlen);
@@ -41,6 +66,12 @@ int render_text_overview(const struct roi_report *r, struct buf *out);
 int render_csv_overview(const struct roi_report *r, struct buf *out);
 int render_json_overview(const struct roi_report *r, struct buf *out);
 int render_text_models(const struct roi_report *r, struct buf *out);
+int render_text_developers(const struct roi_report *r, struct buf *out);
+int render_csv_developers(const struct roi_report *r, struct buf *out);
+int render_json_developers(const struct roi_report *r, struct buf *out);
+int render_text_teams(const struct roi_report *r, struct buf *out);
+int render_csv_teams(const struct roi_report *r, struct buf *out);
+int render_json_teams(const struct roi_report *r, struct buf *out);
 int render_csv_models(const struct roi_report *r, struct buf *out);
 int render_json_models(const struct roi_report *r, struct buf *out);
 

@@ -230,6 +230,15 @@ static void test_config_estimate_scenarios_and_task_factors(void **state)
 	assert_int_equal(load(&c, "estimate:\n  minutes_per_line: {low: 0, likely: 1}\n"), -1);
 	assert_non_null(strstr(err, ":2:21: minutes_per_line needs 'high'"));
 	config_free(&c);
+	assert_int_equal(load(&c, "privacy: {developers: pseudonymous, min_group: 3}\n"), 0);
+	assert_int_equal(c.privacy.developers, PRIVACY_PSEUDONYMOUS);
+	assert_int_equal(c.privacy.min_group, 3);
+	config_free(&c);
+	assert_int_equal(load(&c, "privacy: {developers: secret, min_group: 0.5}\n"), -1);
+	assert_non_null(strstr(err, "privacy.developers must be visible, pseudonymous or hidden, "
+	                            "not 'secret'"));
+	assert_non_null(strstr(err, "min_group must be a whole number of 1 or more, not '0.5'"));
+	config_free(&c);
 	assert_int_equal(load(&c, "estimate:\n  minutes_per_request: {acepted: 1}\n"), -1);
 	assert_non_null(strstr(err, "unknown key 'acepted' in minutes_per_request (did you mean "
 	                            "'accepted'?)"));

@@ -96,6 +96,23 @@ static void test_overview_and_models_for_a_month(void **state)
 	CLOSE(r.roi.value_usd.likely, 5);
 	CLOSE(r.roi.net_usd.likely, 5 - 202.5);
 	CLOSE(r.roi.break_even_hours, 202.5 / 60);
+	/* Per developer and team: ana pays the seat and $0.5 before it, bob $2. */
+	assert_int_equal(r.n_people, 2);
+	assert_string_equal(r.people[0].id, "ana");
+	assert_string_equal(r.people[0].team, "pay");
+	assert_int_equal(r.people[0].requests, 3);
+	CLOSE(r.people[0].seat_cost_usd, 200);
+	CLOSE(r.people[0].payg_usd, 0.5);
+	CLOSE(r.people[0].api_usd, 8.5);
+	CLOSE(r.people[0].minutes.likely, 3);
+	CLOSE(r.people[0].roi.value_usd.likely, 3);
+	CLOSE(r.people[1].payg_usd, 2);
+	CLOSE(r.people[1].seat_cost_usd, 0);
+	assert_int_equal(r.n_teams, 1);
+	assert_string_equal(r.teams[0].team, "pay");
+	assert_int_equal(r.teams[0].people, 2);
+	assert_int_equal(r.teams[0].requests, 4);
+	CLOSE(r.teams[0].seat_cost_usd + r.teams[0].payg_usd, 202.5);
 	assert_int_equal(r.n_models, 2);
 	assert_string_equal(r.models[0].model, "m-a1");
 	assert_int_equal(r.models[0].requests, 3);
@@ -116,6 +133,29 @@ static void test_overview_and_models_for_a_month(void **state)
 	CLOSE(r.models[0].seat_cost_usd, 100);
 	CLOSE(r.roi.roi.likely, 0);
 	roi_free(&r);
+
+	/* Privacy: teams smaller than min_group fold into "other"; pseudonyms
+	 * are stable; hidden developers leave the team figures alone. */
+	cfg.privacy.min_group = 3;
+	cfg.privacy.developers = PRIVACY_PSEUDONYMOUS;
+	assert_int_equal(
+	    roi_build(store_db(st), &cfg, "2026-11-01", "2026-11-30", &r, err, sizeof(err)), 0);
+	assert_int_equal(r.n_teams, 1);
+	assert_string_equal(r.teams[0].team, "other");
+	assert_int_equal(r.teams[0].people, 2);
+	assert_int_equal(r.n_people, 2);
+	assert_int_equal(strncmp(r.people[0].id, "developer-", 10), 0);
+	assert_int_equal(strlen(r.people[0].id), 16);
+	assert_null(strstr(r.people[0].id, "ana"));
+	roi_free(&r);
+	cfg.privacy.developers = PRIVACY_HIDDEN;
+	assert_int_equal(
+	    roi_build(store_db(st), &cfg, "2026-11-01", "2026-11-30", &r, err, sizeof(err)), 0);
+	assert_int_equal(r.n_people, 0);
+	assert_int_equal(r.teams[0].requests, 4);
+	roi_free(&r);
+	cfg.privacy.developers = PRIVACY_VISIBLE;
+	cfg.privacy.min_group = 1;
 
 	/* Without bounds, the period is the days that have events. */
 	assert_int_equal(roi_build(store_db(st), &cfg, NULL, NULL, &r, err, sizeof(err)), 0);
