@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../reports/compare.h"
 #include "../reports/report.h"
 #include "../reports/roi.h"
 #include "buf.h"
@@ -371,10 +372,10 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 		section = argv[optind++];
 		if (strcmp(section, "usage") != 0 && strcmp(section, "overview") != 0 &&
 		    strcmp(section, "models") != 0 && strcmp(section, "developers") != 0 &&
-		    strcmp(section, "teams") != 0)
+		    strcmp(section, "teams") != 0 && strcmp(section, "compare") != 0)
 			return usage_error(
 			    "report: unknown section '%s' (expected usage, overview, "
-			    "models, developers or teams)",
+			    "models, compare, developers or teams)",
 			    section);
 	}
 	if (optind < argc)
@@ -407,6 +408,22 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 		else
 			render_text_usage(&r, &out);
 		report_free(&r);
+	} else if (strcmp(section, "compare") == 0) {
+		struct compare_report cmp;
+
+		if (compare_build(store_db(st), &g->cfg, q.from, q.to, &cmp, err, sizeof(err)) <
+		    0) {
+			log_err("%s", err);
+			store_close(st);
+			return 1;
+		}
+		if (strcmp(format, "csv") == 0)
+			render_csv_compare(&cmp, &out);
+		else if (strcmp(format, "json") == 0)
+			render_json_compare(&cmp, &out);
+		else
+			render_text_compare(&cmp, &out);
+		compare_free(&cmp);
 	} else {
 		static const roi_renderer overview[] = {render_text_overview, render_csv_overview,
 		                                        render_json_overview};

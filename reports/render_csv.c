@@ -2,6 +2,7 @@
 #include <inttypes.h>
 
 #include "report.h"
+#include "compare.h"
 #include "roi.h"
 
 int render_csv_usage(const struct report *r, struct buf *out)
@@ -104,6 +105,34 @@ int render_csv_teams(const struct roi_report *r, struct buf *out)
 		buf_append_csv(out, t->team);
 		buf_printf(out, ",%" PRId64, t->people);
 		group_csv(out, t->requests, t->seat_cost_usd, t->payg_usd, t->api_usd, &t->roi);
+	}
+	return 0;
+}
+
+int render_csv_compare(const struct compare_report *r, struct buf *out)
+{
+	buf_puts(out,
+	         "task,model,requests,acceptance_rate,latency_p50_ms,latency_p95_ms,retry_rate,"
+	         "tokens_per_request,api_equivalent_usd_per_request,minutes_saved_per_request,"
+	         "minutes_saved_per_usd\r\n");
+	for (size_t i = 0; i < r->n_rows; i++) {
+		const struct compare_row *row = &r->rows[i];
+		double reqs = (double)row->requests;
+
+		buf_append_csv(out, row->task);
+		buf_putc(out, ',');
+		buf_append_csv(out, row->model);
+		buf_printf(out, ",%" PRId64 ",", row->requests);
+		if (compare_acceptance(row) >= 0)
+			buf_printf(out, "%.4f", compare_acceptance(row));
+		buf_putc(out, ',');
+		if (row->latency_p50_ms >= 0)
+			buf_printf(out, "%.0f,%.0f", row->latency_p50_ms, row->latency_p95_ms);
+		else
+			buf_putc(out, ',');
+		buf_printf(out, ",%.4f,%.1f,%.6f,%.4f,%.4f\r\n", (double)row->retries / reqs,
+		           (double)row->tokens / reqs, row->api_usd / reqs,
+		           row->minutes.likely / reqs, compare_minutes_per_dollar(row));
 	}
 	return 0;
 }

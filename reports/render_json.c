@@ -2,6 +2,7 @@
 #include <inttypes.h>
 
 #include "report.h"
+#include "compare.h"
 #include "roi.h"
 
 static void metrics(struct buf *out, const int64_t *v, double api_usd)
@@ -11,18 +12,24 @@ static void metrics(struct buf *out, const int64_t *v, double api_usd)
 	buf_printf(out, ", \"api_equivalent_usd\": %.4f", api_usd);
 }
 
-int render_json_usage(const struct report *r, struct buf *out)
+/* {"report": name, "from": .., "to": ..: an empty bound is null (open). */
+static void open_report(struct buf *out, const char *name, const char *from, const char *to)
 {
-	buf_puts(out, "{\"report\": \"usage\", \"from\": ");
-	if (r->from[0])
-		buf_append_json(out, r->from);
+	buf_printf(out, "{\"report\": \"%s\", \"from\": ", name);
+	if (from[0])
+		buf_append_json(out, from);
 	else
 		buf_puts(out, "null");
 	buf_puts(out, ", \"to\": ");
-	if (r->to[0])
-		buf_append_json(out, r->to);
+	if (to[0])
+		buf_append_json(out, to);
 	else
 		buf_puts(out, "null");
+}
+
+int render_json_usage(const struct report *r, struct buf *out)
+{
+	open_report(out, "usage", r->from, r->to);
 	buf_puts(out, ", \"by\": [");
 	for (size_t k = 0; k < r->n_keys; k++) {
 		buf_puts(out, k ? ", " : "");
@@ -59,10 +66,7 @@ static void scenario_json(struct buf *out, const char *key, struct scenario s, d
 
 static void period_json(struct buf *out, const char *report, const struct roi_report *r)
 {
-	buf_printf(out, "{\"report\": \"%s\", \"from\": ", report);
-	buf_append_json(out, r->from);
-	buf_puts(out, ", \"to\": ");
-	buf_append_json(out, r->to);
+	open_report(out, report, r->from, r->to);
 	buf_puts(out, ", \"currency\": ");
 	buf_append_json(out, r->currency);
 }
@@ -147,5 +151,66 @@ int render_json_teams(const struct roi_report *r, struct buf *out)
 		group_json(out, t->requests, t->seat_cost_usd, t->payg_usd, t->api_usd, &t->roi);
 	}
 	buf_puts(out, r->n_teams ? "\n ]}\n" : "]}\n");
+	return 0;
+}
+
+/* A number with `decimals` places, or null when it is not known. */
+static void null_or(struct buf *out, double v, int is_known, int decimals)
+{
+	if (is_known)
+		buf_printf(out, "%.*f", decimals, v);
+	else
+		buf_puts(out, "null");
+}
+
+int render_json_compare(const struct compare_report *r, struct buf *out)
+{
+	open_report(out, "compare", r->from, r->to);
+	buf_puts(out, ",\n \"rows\": [");
+	for (size_t i = 0; i < r->n_rows; i++) {
+		const struct compare_row *row = &r->rows[i];
+		double reqs = (double)row->requests;
+
+		buf_puts(out, i ? ",\n  {\"task\": " : "\n  {\"task\": ");
+		buf_append_json(out, row->task);
+		buf_puts(out, ", \"model\": ");
+		buf_append_json(out, row->model);
+		buf_printf(out,
+		           ", \"requests\": %" PRId64 ", \"acceptance_rate\": ", row->requests);
+		null_or(out, compare_acceptance(row), compare_acceptance(row) >= 0, 4);
+		buf_puts(out, ", \"latency_p50_ms\": ");
+		null_or(out, row->latency_p50_ms, row->latency_p50_ms >= 0, 0);
+		buf_puts(out, ", \"latency_p95_ms\": ");
+		null_or(out, row->latency_p95_ms, row->latency_p95_ms >= 0, 0);
+		buf_printf(out,
+		           ", \"retry_rate\": %.4f, \"tokens_per_request\": %.1f, "
+		           "\"api_equivalent_usd_per_request\": %.6f",
+		           (double)row->retries / reqs, (double)row->tokens / reqs,
+		           row->api_usd / reqs);
+		scenario_json(out, "minutes_saved_per_request",
+		              (struct scenario){row->minutes.low / reqs, row->minutes.likely / reqs,
+		                                row->minutes.high / reqs},
+		              1);
+		buf_printf(out, ", \"minutes_saved_per_usd\": %.4f}",
+		           compare_minutes_per_dollar(row));
+	}
+	buf_puts(out, r->n_rows ? "\n ],\n \"recommendations\": [" : "],\n \"recommendations\": [");
+	for (size_t i = 0; i < r->n_advice; i++) {
+		const struct compare_advice *a = &r->advice[i];
+
+		buf_puts(out, i ? ",\n  {\"task\": " : "\n  {\"task\": ");
+		buf_append_json(out, a->task);
+		if (a->best) {
+			buf_puts(out, ", \"best\": ");
+			buf_append_json(out, a->best);
+			buf_puts(out, ", \"runner_up\": ");
+			buf_append_json(out, a->runner_up);
+			buf_printf(out, ", \"ratio\": %.4f, \"requests\": %" PRId64 "}", a->ratio,
+			           a->requests);
+		} else {
+			buf_puts(out, ", \"best\": null, \"insufficient_data\": true}");
+		}
+	}
+	buf_puts(out, r->n_advice ? "\n ]}\n" : "]}\n");
 	return 0;
 }

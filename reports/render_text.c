@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "compare.h"
 #include "roi.h"
 
 /* Formats v with thousands separators: 1234567 -> "1,234,567". */
@@ -269,5 +270,60 @@ int render_text_teams(const struct roi_report *r, struct buf *out)
 		group_line(out, t->team, people, t->requests, t->seat_cost_usd, t->payg_usd,
 		           t->api_usd, &t->roi);
 	}
+	return 0;
+}
+
+static void advice_sentence(const struct compare_advice *a, struct buf *out)
+{
+	char task[CELL], best[CELL], second[CELL];
+
+	clean(a->task[0] ? a->task : "all tasks", task, sizeof(task));
+	if (a->best == NULL) {
+		buf_printf(out,
+		           "for %s: not enough data (a recommendation needs %d requests from each "
+		           "of two priced models)\n",
+		           task, COMPARE_MIN_SAMPLES);
+		return;
+	}
+	clean(a->best, best, sizeof(best));
+	clean(a->runner_up, second, sizeof(second));
+	buf_printf(
+	    out, "for %s, %s saved %.1fx more time per dollar than %s over %" PRId64 " requests\n",
+	    task, best, a->ratio, second, a->requests);
+}
+
+int render_text_compare(const struct compare_report *r, struct buf *out)
+{
+	buf_printf(out, "%-10s  %-28s  %8s  %6s  %8s  %8s  %6s  %9s  %9s  %8s  %8s\n", "task",
+	           "model", "requests", "accept", "p50_ms", "p95_ms", "retry", "tok/req", "usd/req",
+	           "min/req", "min/usd");
+	for (size_t i = 0; i < r->n_rows; i++) {
+		const struct compare_row *row = &r->rows[i];
+		char task[CELL], model[CELL], n[32], acc[16], p50[32], p95[32];
+		double reqs = (double)row->requests;
+
+		clean(row->task[0] ? row->task : "(all)", task, sizeof(task));
+		clean(row->model, model, sizeof(model));
+		thousands(row->requests, n, sizeof(n));
+		if (compare_acceptance(row) < 0)
+			snprintf(acc, sizeof(acc), "-");
+		else
+			snprintf(acc, sizeof(acc), "%.0f%%", 100 * compare_acceptance(row));
+		if (row->latency_p50_ms < 0) {
+			snprintf(p50, sizeof(p50), "-");
+			snprintf(p95, sizeof(p95), "-");
+		} else {
+			thousands((int64_t)row->latency_p50_ms, p50, sizeof(p50));
+			thousands((int64_t)row->latency_p95_ms, p95, sizeof(p95));
+		}
+		buf_printf(
+		    out, "%-10s  %-28s  %8s  %6s  %8s  %8s  %5.0f%%  %9.0f  %9.4f  %8.2f  %8.1f\n",
+		    task, model, n, acc, p50, p95, 100 * (double)row->retries / reqs,
+		    (double)row->tokens / reqs, row->api_usd / reqs, row->minutes.likely / reqs,
+		    compare_minutes_per_dollar(row));
+	}
+	buf_putc(out, '\n');
+	for (size_t i = 0; i < r->n_advice; i++)
+		advice_sentence(&r->advice[i], out);
 	return 0;
 }

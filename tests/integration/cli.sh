@@ -87,3 +87,9 @@ assert r["report"] == "models" and r["models"], r
 assert all({"model", "requests", "seat_cost_usd", "payg_usd", "api_equivalent_usd", "hours_saved"} <= set(m) for m in r["models"])
 ' || fail "models JSON"
 echo "ok: models JSON"
+"$PAYBACKD" -c "$TMP/seat.yaml" --db "$TMP/ppl.db" report compare --format json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["report"] == "compare" and r["rows"] and r["recommendations"], r
+' || fail "compare JSON"
+echo "ok: compare JSON"
