@@ -589,6 +589,30 @@ static void load_privacy(struct cctx *c, struct privacy *p, const struct ynode *
 	}
 }
 
+static void load_advice(struct cctx *c, struct advice_rules *a, const struct ynode *n)
+{
+	static const char *const keys[] = {"idle_days", "oversized_ratio", "near_limit_percent",
+	                                   "near_limit_share", NULL};
+	const struct ynode *v;
+	double days;
+
+	if (want_type(c, n, YNODE_MAP, "advice") < 0)
+		return;
+	check_keys(c, n, " in advice", keys);
+	if ((v = ydoc_get(n, "idle_days")) != NULL &&
+	    take_bounded(c, v, "idle_days", 1, 3660, "a number of days from 1", &days) == 0)
+		a->idle_days = (int64_t)days;
+	if ((v = ydoc_get(n, "oversized_ratio")) != NULL)
+		take_bounded(c, v, "oversized_ratio", 0, 1.000001, "a share from 0 to 1",
+		             &a->oversized_ratio);
+	if ((v = ydoc_get(n, "near_limit_percent")) != NULL)
+		take_bounded(c, v, "near_limit_percent", 0, 100.000001, "a percentage",
+		             &a->near_limit_percent);
+	if ((v = ydoc_get(n, "near_limit_share")) != NULL)
+		take_bounded(c, v, "near_limit_share", 0, 1.000001, "a share from 0 to 1",
+		             &a->near_limit_share);
+}
+
 static char *default_storage_path(void)
 {
 	const char *state = getenv("STATE_DIRECTORY"), *home = getenv("HOME");
@@ -625,8 +649,9 @@ static char *default_developer(void)
 
 static int load(struct config *cfg, const char *path, const char *text, char *err, size_t errlen)
 {
-	static const char *const top[] = {"storage", "timezone", "developer", "sources", "people",
-	                                  "plans",   "models",   "estimate",  "privacy", NULL};
+	static const char *const top[] = {"storage", "timezone", "developer", "sources",
+	                                  "people",  "plans",    "models",    "estimate",
+	                                  "privacy", "advice",   NULL};
 	static const char *const storage_keys[] = {"path", NULL};
 	struct cctx c = {path, BUF_INIT, 0};
 	struct ynode *root = NULL, *v;
@@ -639,6 +664,7 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 	estimate_defaults(&cfg->estimate);
 	cfg->estimate.currency = strdup("USD");
 	cfg->privacy.min_group = 1;
+	cfg->advice = (struct advice_rules){14, 0.5, 90, 0.1};
 	if (path == NULL)
 		return cfg->storage_path && cfg->timezone && cfg->developer &&
 		               load_builtin_pricing(cfg) == 0
@@ -678,6 +704,8 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 		load_estimate(&c, &cfg->estimate, v);
 	if ((v = ydoc_get(root, "privacy")) != NULL && !ydoc_is_null(v))
 		load_privacy(&c, &cfg->privacy, v);
+	if ((v = ydoc_get(root, "advice")) != NULL && !ydoc_is_null(v))
+		load_advice(&c, &cfg->advice, v);
 done:
 	ydoc_free(root);
 	if (c.n_errors) {

@@ -67,6 +67,14 @@ struct privacy {
 	int64_t min_group;            /* smaller teams fold into "other" */
 };
 
+/* When seat advice speaks up (docs/roi.md). */
+struct advice_rules {
+	int64_t idle_days;         /* no use for this long: idle */
+	double oversized_ratio;    /* monthly API-equivalent below this share of the price */
+	double near_limit_percent; /* a request this close to the plan's limits... */
+	double near_limit_share;   /* ...this often: undersized */
+};
+
 struct config {
 	char *file;         /* the file loaded, or NULL for the built-in defaults */
 	char *storage_path; /* storage.path */
@@ -82,6 +90,7 @@ struct config {
 	size_t n_models;
 	struct estimate_model estimate;
 	struct privacy privacy;
+	struct advice_rules advice;
 };
 
 /*

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../reports/advice.h"
 #include "../reports/compare.h"
 #include "../reports/report.h"
 #include "../reports/roi.h"
@@ -372,10 +373,11 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 		section = argv[optind++];
 		if (strcmp(section, "usage") != 0 && strcmp(section, "overview") != 0 &&
 		    strcmp(section, "models") != 0 && strcmp(section, "developers") != 0 &&
-		    strcmp(section, "teams") != 0 && strcmp(section, "compare") != 0)
+		    strcmp(section, "teams") != 0 && strcmp(section, "compare") != 0 &&
+		    strcmp(section, "seats") != 0)
 			return usage_error(
 			    "report: unknown section '%s' (expected usage, overview, "
-			    "models, compare, developers or teams)",
+			    "models, compare, developers, teams or seats)",
 			    section);
 	}
 	if (optind < argc)
@@ -408,6 +410,21 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 		else
 			render_text_usage(&r, &out);
 		report_free(&r);
+	} else if (strcmp(section, "seats") == 0) {
+		struct advice_report adv;
+
+		if (advice_build(store_db(st), &g->cfg, q.from, q.to, &adv, err, sizeof(err)) < 0) {
+			log_err("%s", err);
+			store_close(st);
+			return 1;
+		}
+		if (strcmp(format, "csv") == 0)
+			render_csv_seats(&adv, &out);
+		else if (strcmp(format, "json") == 0)
+			render_json_seats(&adv, &out);
+		else
+			render_text_seats(&adv, &out);
+		advice_free(&adv);
 	} else if (strcmp(section, "compare") == 0) {
 		struct compare_report cmp;
 

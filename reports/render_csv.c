@@ -2,6 +2,7 @@
 #include <inttypes.h>
 
 #include "report.h"
+#include "advice.h"
 #include "compare.h"
 #include "roi.h"
 
@@ -133,6 +134,26 @@ int render_csv_compare(const struct compare_report *r, struct buf *out)
 		buf_printf(out, ",%.4f,%.1f,%.6f,%.4f,%.4f\r\n", (double)row->retries / reqs,
 		           (double)row->tokens / reqs, row->api_usd / reqs,
 		           row->minutes.likely / reqs, compare_minutes_per_dollar(row));
+	}
+	return 0;
+}
+
+int render_csv_seats(const struct advice_report *r, struct buf *out)
+{
+	buf_puts(out,
+	         "person,plan,monthly_usd,advice,requests,idle_days,api_equivalent_monthly_usd,"
+	         "near_limit_share,alternative,monthly_delta_usd\r\n");
+	for (size_t i = 0; i < r->n_items; i++) {
+		const struct seat_advice *a = &r->items[i];
+
+		buf_append_csv(out, a->person);
+		buf_putc(out, ',');
+		buf_append_csv(out, a->plan);
+		buf_printf(out, ",%.2f,%s,%" PRId64 ",%" PRId64 ",%.4f,%.4f,", a->monthly_usd,
+		           advice_kind_name(a->kind), a->requests, a->idle_days, a->api_monthly_usd,
+		           a->near_limit_share);
+		buf_append_csv(out, a->alternative ? a->alternative : "");
+		buf_printf(out, ",%.4f\r\n", a->monthly_delta_usd);
 	}
 	return 0;
 }

@@ -2,6 +2,7 @@
 #include <inttypes.h>
 
 #include "report.h"
+#include "advice.h"
 #include "compare.h"
 #include "roi.h"
 
@@ -212,5 +213,37 @@ int render_json_compare(const struct compare_report *r, struct buf *out)
 		}
 	}
 	buf_puts(out, r->n_advice ? "\n ]}\n" : "]}\n");
+	return 0;
+}
+
+int render_json_seats(const struct advice_report *r, struct buf *out)
+{
+	open_report(out, "seats", r->from, r->to);
+	buf_puts(out, ",\n \"seats\": [");
+	for (size_t i = 0; i < r->n_items; i++) {
+		const struct seat_advice *a = &r->items[i];
+		struct buf text = BUF_INIT;
+
+		buf_puts(out, i ? ",\n  {\"person\": " : "\n  {\"person\": ");
+		buf_append_json(out, a->person);
+		buf_puts(out, ", \"plan\": ");
+		buf_append_json(out, a->plan);
+		buf_printf(out,
+		           ", \"monthly_usd\": %.2f, \"advice\": \"%s\", \"requests\": %" PRId64
+		           ", \"idle_days\": %" PRId64 ", \"api_equivalent_monthly_usd\": %.4f, "
+		           "\"near_limit_share\": %.4f, \"alternative\": ",
+		           a->monthly_usd, advice_kind_name(a->kind), a->requests, a->idle_days,
+		           a->api_monthly_usd, a->near_limit_share);
+		if (a->alternative)
+			buf_append_json(out, a->alternative);
+		else
+			buf_puts(out, "null");
+		buf_printf(out, ", \"monthly_delta_usd\": %.4f, \"text\": ", a->monthly_delta_usd);
+		advice_sentence(a, &text);
+		buf_append_json(out, text.data ? text.data : "");
+		buf_free(&text);
+		buf_putc(out, '}');
+	}
+	buf_puts(out, r->n_items ? "\n ]}\n" : "]}\n");
 	return 0;
 }

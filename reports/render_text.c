@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "advice.h"
 #include "compare.h"
 #include "roi.h"
 
@@ -273,7 +274,7 @@ int render_text_teams(const struct roi_report *r, struct buf *out)
 	return 0;
 }
 
-static void advice_sentence(const struct compare_advice *a, struct buf *out)
+static void recommendation_sentence(const struct compare_advice *a, struct buf *out)
 {
 	char task[CELL], best[CELL], second[CELL];
 
@@ -324,6 +325,26 @@ int render_text_compare(const struct compare_report *r, struct buf *out)
 	}
 	buf_putc(out, '\n');
 	for (size_t i = 0; i < r->n_advice; i++)
-		advice_sentence(&r->advice[i], out);
+		recommendation_sentence(&r->advice[i], out);
+	return 0;
+}
+
+int render_text_seats(const struct advice_report *r, struct buf *out)
+{
+	buf_printf(out, "Seats held %s .. %s\n", r->from, r->to);
+	for (size_t i = 0; i < r->n_items; i++) {
+		const struct seat_advice *a = &r->items[i];
+		char who[CELL], plan[CELL], money[64];
+
+		clean(a->person, who, sizeof(who));
+		clean(a->plan, plan, sizeof(plan));
+		dollars(a->monthly_delta_usd, money, sizeof(money));
+		buf_printf(out, "%-26s  %-14s  %-10s  %10s/month  ", who, plan,
+		           advice_kind_name(a->kind), money);
+		advice_sentence(a, out);
+		buf_putc(out, '\n');
+	}
+	if (r->n_items == 0)
+		buf_puts(out, "(no seats held in the period: configure people[].seats)\n");
 	return 0;
 }

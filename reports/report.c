@@ -137,6 +137,26 @@ static void fn_week(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
 }
 
+int report_day_of(const char *s, int64_t *day)
+{
+	int y;
+	unsigned m, d;
+
+	if (parse_date(s, &y, &m, &d) < 0)
+		return -1;
+	*day = days_from_civil(y, m, d);
+	return 0;
+}
+
+void report_day_text(int64_t day, char out[11])
+{
+	int y;
+	unsigned m, d;
+
+	civil_from_days(day, &y, &m, &d);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, m % 100u, d % 100u);
+}
+
 int64_t report_local_day(int64_t ts_ms)
 {
 	struct tm tm;
@@ -159,6 +179,16 @@ static void fn_month(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	(void)argc;
 	report_month_key(sqlite3_value_int64(argv[0]), key);
 	sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
+}
+
+void report_developer_name(const struct config *cfg, const char *id, char *out, size_t n)
+{
+	if (cfg->privacy.developers == PRIVACY_HIDDEN)
+		snprintf(out, n, "(hidden)");
+	else if (cfg->privacy.developers == PRIVACY_PSEUDONYMOUS)
+		snprintf(out, n, "developer-%06x", (unsigned)(hash64_str(id, 0x9e) & 0xffffff));
+	else
+		snprintf(out, n, "%s", id);
 }
 
 /* A developer as logged (an id or an alias) becomes the person's id. */

@@ -77,7 +77,16 @@ int report_usage(sqlite3 *db, const struct config *cfg, const struct report_quer
                  struct report *r, char *err, size_t errlen);
 void report_free(struct report *r);
 
+/*
+ * How a developer is shown under cfg's privacy setting: as they are, as a
+ * stable pseudonym ("developer-3fa2c1"), or "(hidden)".
+ */
+void report_developer_name(const struct config *cfg, const char *id, char *out, size_t n);
+
 /* Local-day arithmetic in the zone of localtime(). */
+/* "YYYY-MM-DD" to days since 1970-01-01; -1 for anything else. */
+int report_day_of(const char *s, int64_t *day);
+void report_day_text(int64_t day, char out[11]);
 int64_t report_local_day(int64_t ts_ms); /* days since 1970-01-01 */
 /* The first millisecond of local day s (YYYY-MM-DD), or of the day after when next. */
 int report_day_bound(const char *s, int next, int64_t *ms, char *err, size_t errlen);

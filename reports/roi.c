@@ -318,8 +318,7 @@ static int apply_privacy(const struct config *cfg, struct roi_report *r)
 		for (size_t i = 0; i < r->n_people; i++) {
 			char name[32];
 
-			snprintf(name, sizeof(name), "developer-%06x",
-			         (unsigned)(hash64_str(r->people[i].id, 0x9e) & 0xffffff));
+			report_developer_name(cfg, r->people[i].id, name, sizeof(name));
 			free(r->people[i].id);
 			r->people[i].id = strdup(name);
 			if (r->people[i].id == NULL)
@@ -351,26 +350,6 @@ static int data_bounds(sqlite3 *db, int64_t *first, int64_t *last)
 	return rc;
 }
 
-static void day_text(int64_t day, char out[11])
-{
-	int y;
-	unsigned m, d;
-
-	civil_from_days(day, &y, &m, &d);
-	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, m % 100u, d % 100u);
-}
-
-static int day_of(const char *s, int64_t *day)
-{
-	int y;
-	unsigned m, d;
-
-	if (parse_date(s, &y, &m, &d) < 0)
-		return -1;
-	*day = days_from_civil(y, m, d);
-	return 0;
-}
-
 int roi_build(sqlite3 *db, const struct config *cfg, const char *from, const char *to,
               struct roi_report *r, char *err, size_t errlen)
 {
@@ -384,7 +363,7 @@ int roi_build(sqlite3 *db, const struct config *cfg, const char *from, const cha
 		first = report_local_day(0);
 		last = first - 1; /* nothing stored: an empty period */
 	}
-	if ((from && day_of(from, &first) < 0) || (to && day_of(to, &last) < 0)) {
+	if ((from && report_day_of(from, &first) < 0) || (to && report_day_of(to, &last) < 0)) {
 		snprintf(err, errlen, "'%s' is not a date (YYYY-MM-DD)", from ? from : to);
 		return -1;
 	}
@@ -392,8 +371,8 @@ int roi_build(sqlite3 *db, const struct config *cfg, const char *from, const cha
 		snprintf(err, errlen, "--from %s is after --to %s", from, to);
 		return -1;
 	}
-	day_text(first, r->from);
-	day_text(last, r->to);
+	report_day_text(first, r->from);
+	report_day_text(last, r->to);
 	if (last >= first) {
 		if (report_day_bound(r->from, 0, &lo, err, errlen) < 0 ||
 		    report_day_bound(r->to, 1, &hi, err, errlen) < 0 ||

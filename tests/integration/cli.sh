@@ -93,3 +93,9 @@ r = json.load(sys.stdin)
 assert r["report"] == "compare" and r["rows"] and r["recommendations"], r
 ' || fail "compare JSON"
 echo "ok: compare JSON"
+"$PAYBACKD" -c "$TMP/seat.yaml" --db "$TMP/ppl.db" report seats --format json | python3 -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["report"] == "seats" and r["seats"][0]["advice"] in ("idle", "oversized", "undersized", "good value"), r
+' || fail "seats JSON"
+echo "ok: seats JSON"
