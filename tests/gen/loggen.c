@@ -255,7 +255,10 @@ static int64_t claude_request(struct cctx *c, struct csession *s, int64_t t, int
 	base62(msg_id + 6, 22);
 	base62(req_id + 8, 18);
 	base62(tool_id + 8, 22);
+	/* The context grows until the client compacts it. */
 	*ctx_tokens += cw + in + out_final / 2;
+	if (*ctx_tokens > 180000)
+		*ctx_tokens = between(30000, 60000);
 	if (is_edit) {
 		static const char *const edit_tools[] = {"Edit", "Edit", "Edit", "MultiEdit",
 		                                         "Write"};
@@ -382,7 +385,7 @@ static int64_t claude_session(const struct opts *o, const char *dev, int64_t t, 
 	struct cctx c = {o, dev, projects[pick(6)], NULL, claude_models[pick(5)], "", 0, NULL, 0};
 	struct csession s = {NULL, 0, 0};
 	char sid[40], dir[4096], name[128], projdir[512];
-	int64_t ctx_tokens = between(8000, 20000);
+	int64_t ctx_tokens = between(20000, 60000);
 
 	uuid(sid);
 	c.sid = sid;
@@ -756,6 +759,10 @@ int main(int argc, char **argv)
 		/* Each developer leans to one tool; everyone uses both a little. */
 		int claude_share = dv % 3 == 2 ? 25 : dv % 3 == 1 ? 55 : 85;
 		int64_t per_day = o.requests / o.developers / o.days;
+
+		/* In the demo the first developer works with the assistants all day. */
+		if (o.is_demo && dv == 0)
+			per_day *= 4;
 		FILE *native = NULL;
 		unsigned seq = 0;
 		char ndir[4096];
