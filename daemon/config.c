@@ -508,9 +508,15 @@ static void estimate_defaults(struct estimate_model *m)
 
 static void load_estimate(struct cctx *c, struct estimate_model *m, const struct ynode *n)
 {
-	static const char *const keys[] = {
-	    "hourly_cost_usd",      "currency",      "minutes_per_request", "minutes_per_line",
-	    "review_per_rejection", "waiting_share", "task_factor",         NULL};
+	static const char *const keys[] = {"hourly_cost_usd",
+	                                   "currency",
+	                                   "minutes_per_request",
+	                                   "minutes_per_line",
+	                                   "review_per_rejection",
+	                                   "waiting_share",
+	                                   "task_factor",
+	                                   "allocate_seats_by",
+	                                   NULL};
 	static const char *const outcomes[] = {"unknown", "accepted", "rejected", "edited", NULL};
 	const struct ynode *v;
 
@@ -531,6 +537,14 @@ static void load_estimate(struct cctx *c, struct estimate_model *m, const struct
 	}
 	if ((v = ydoc_get(n, "minutes_per_line")) != NULL)
 		take_scenario(c, v, "minutes_per_line", &m->minutes_per_line);
+	if ((v = ydoc_get(n, "allocate_seats_by")) != NULL &&
+	    want_type(c, v, YNODE_SCALAR, "allocate_seats_by") == 0) {
+		if (strcmp(v->scalar, "requests") == 0)
+			m->is_allocated_by_requests = 1;
+		else if (strcmp(v->scalar, "api_equivalent") != 0)
+			cerr(c, v, "allocate_seats_by must be api_equivalent or requests, not '%s'",
+			     v->scalar);
+	}
 	if ((v = ydoc_get(n, "review_per_rejection")) != NULL)
 		take_scenario(c, v, "review_per_rejection", &m->review_per_rejection);
 	if ((v = ydoc_get(n, "waiting_share")) != NULL) {

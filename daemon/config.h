@@ -58,6 +58,7 @@ struct estimate_model {
 	struct scenario waiting_share;        /* share of model latency spent waiting */
 	struct task_factor *tasks;            /* multiplies a task's per-request minutes */
 	size_t n_tasks;
+	int is_allocated_by_requests; /* seat cost split by requests, not API-equivalent */
 };
 
 enum privacy_mode { PRIVACY_VISIBLE, PRIVACY_PSEUDONYMOUS, PRIVACY_HIDDEN };

@@ -182,7 +182,9 @@ static int read_usage(sqlite3 *db, const struct config *cfg, int64_t lo, int64_t
 			r->models[m].payg_usd += usd;
 			r->people[p].payg_usd += usd;
 			r->payg_usd += usd;
-		} else if (add_weight(w, seat, m, usd) < 0) {
+		} else if (add_weight(w, seat, m,
+		                      cfg->estimate.is_allocated_by_requests ? (double)n : usd) <
+		           0) {
 			break;
 		}
 	}

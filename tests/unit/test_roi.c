@@ -134,6 +134,15 @@ static void test_overview_and_models_for_a_month(void **state)
 	CLOSE(r.roi.roi.likely, 0);
 	roi_free(&r);
 
+	/* Split by requests instead: one covered request each, $100 each. */
+	cfg.estimate.is_allocated_by_requests = 1;
+	assert_int_equal(
+	    roi_build(store_db(st), &cfg, "2026-11-01", "2026-11-30", &r, err, sizeof(err)), 0);
+	CLOSE(r.models[0].seat_cost_usd, 100);
+	CLOSE(r.models[1].seat_cost_usd, 100);
+	roi_free(&r);
+	cfg.estimate.is_allocated_by_requests = 0;
+
 	/* Privacy: teams smaller than min_group fold into "other"; pseudonyms
 	 * are stable; hidden developers leave the team figures alone. */
 	cfg.privacy.min_group = 3;
