@@ -605,8 +605,9 @@ static void load_privacy(struct cctx *c, struct privacy *p, const struct ynode *
 
 static void load_advice(struct cctx *c, struct advice_rules *a, const struct ynode *n)
 {
-	static const char *const keys[] = {"idle_days", "oversized_ratio", "near_limit_percent",
-	                                   "near_limit_share", NULL};
+	static const char *const keys[] = {"idle_days",          "oversized_ratio",
+	                                   "near_limit_percent", "near_limit_share",
+	                                   "limit_hits",         NULL};
 	const struct ynode *v;
 	double days;
 
@@ -622,6 +623,9 @@ static void load_advice(struct cctx *c, struct advice_rules *a, const struct yno
 	if ((v = ydoc_get(n, "near_limit_percent")) != NULL)
 		take_bounded(c, v, "near_limit_percent", 0, 100.000001, "a percentage",
 		             &a->near_limit_percent);
+	if ((v = ydoc_get(n, "limit_hits")) != NULL &&
+	    take_bounded(c, v, "limit_hits", 1, 1e6, "a number of messages from 1", &days) == 0)
+		a->limit_hits = (int64_t)days;
 	if ((v = ydoc_get(n, "near_limit_share")) != NULL)
 		take_bounded(c, v, "near_limit_share", 0, 1.000001, "a share from 0 to 1",
 		             &a->near_limit_share);
@@ -678,7 +682,7 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 	estimate_defaults(&cfg->estimate);
 	cfg->estimate.currency = strdup("USD");
 	cfg->privacy.min_group = 1;
-	cfg->advice = (struct advice_rules){14, 0.5, 90, 0.1};
+	cfg->advice = (struct advice_rules){14, 0.5, 90, 0.1, 2};
 	if (path == NULL)
 		return cfg->storage_path && cfg->timezone && cfg->developer &&
 		               load_builtin_pricing(cfg) == 0

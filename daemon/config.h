@@ -74,6 +74,7 @@ struct advice_rules {
 	double oversized_ratio;    /* monthly API-equivalent below this share of the price */
 	double near_limit_percent; /* a request this close to the plan's limits... */
 	double near_limit_share;   /* ...this often: undersized */
+	int64_t limit_hits;        /* or this many usage-limit messages (Claude Code) */
 };
 
 struct config {

@@ -54,6 +54,7 @@ enum {
 	S_NAME_FIND,
 	S_NAME_ADD,
 	S_EVENT_MAX,
+	S_LIMIT,
 	S_COUNT
 };
 
@@ -79,6 +80,8 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_NAME_FIND] = "SELECT id FROM name WHERE text = ?1",
     [S_NAME_ADD] = "INSERT INTO name (text) VALUES (?1)",
     [S_EVENT_MAX] = "SELECT coalesce(max(id), 0) FROM event",
+    [S_LIMIT] = "INSERT OR IGNORE INTO limit_hit (id, ts, developer_id, tool_id) "
+                "VALUES (?1, ?2, ?3, ?4)",
 };
 
 /* Names already resolved to ids, by text: most events repeat a few names. */
@@ -621,6 +624,16 @@ int store_add_batch(struct store *st, int64_t source_id, const struct batch *b,
 	for (size_t i = 0; i < b->n_decisions; i++)
 		if (b->decisions[i].is_declined && add_decline(st, &b->decisions[i]) < 0)
 			return -1;
+	for (size_t i = 0; i < b->n_limits; i++) {
+		const struct limit_hit *h = &b->limits[i];
+		sqlite3_stmt *s = st->stmt[S_LIMIT];
+
+		sqlite3_bind_int64(s, 1, (int64_t)h->id);
+		sqlite3_bind_int64(s, 2, h->ts_ms);
+		if (bind_name(st, s, 3, h->developer ? h->developer : "unknown") < 0 ||
+		    bind_name(st, s, 4, h->tool) < 0 || step_done(st, s) < 0)
+			return -1;
+	}
 	for (size_t i = 0; i < b->n_rejects; i++) {
 		const struct reject *r = &b->rejects[i];
 		sqlite3_stmt *s = st->stmt[S_REJECT];

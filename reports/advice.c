@@ -30,7 +30,7 @@
 struct seat_use {
 	const struct person *who;
 	const struct seat *seat;
-	int64_t requests, near_limit, last_day;
+	int64_t requests, near_limit, last_day, limit_hits;
 	double api_usd;
 	char *models[MAX_SEAT_MODELS];
 	size_t n_models;
@@ -116,6 +116,36 @@ static int read_use(sqlite3 *db, const struct config *cfg, int64_t lo, int64_t h
 	return 0;
 }
 
+/*
+ * Usage-limit messages (Claude Code's) count against the holder's seats whose
+ * plan covers Claude models.
+ */
+static int read_limit_hits(sqlite3 *db, const struct config *cfg, int64_t lo, int64_t hi,
+                           struct seat_use *uses, size_t n_uses)
+{
+	static const char sql[] = "SELECT d.text, count(*) FROM limit_hit l JOIN name d ON "
+	                          "d.id = l.developer_id WHERE l.ts >= ?1 AND l.ts < ?2 GROUP BY 1";
+	sqlite3_stmt *s;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(s, 1, lo);
+	sqlite3_bind_int64(s, 2, hi);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		const char *dev = (const char *)sqlite3_column_text(s, 0);
+		const struct person *who = dev ? config_person(cfg, dev) : NULL;
+
+		for (size_t i = 0; who && i < n_uses; i++) {
+			const struct plan *plan = config_plan(cfg, uses[i].seat->plan);
+
+			if (uses[i].who == who && plan && estimate_plan_covers(plan, "claude-"))
+				uses[i].limit_hits += sqlite3_column_int64(s, 1);
+		}
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
 static void judge(const struct config *cfg, const struct seat_use *u, const struct plan *plan,
                   int64_t first, int64_t last, struct seat_advice *a)
 {
@@ -135,7 +165,9 @@ static void judge(const struct config *cfg, const struct seat_use *u, const stru
 		a->monthly_delta_usd = plan->monthly_usd;
 		return;
 	}
-	if (u->requests && a->near_limit_share >= rules->near_limit_share) {
+	a->limit_hits = u->limit_hits;
+	if ((u->requests && a->near_limit_share >= rules->near_limit_share) ||
+	    u->limit_hits >= rules->limit_hits) {
 		const struct plan *bigger = NULL;
 
 		for (size_t i = 0; i < cfg->n_plans; i++) {
@@ -223,6 +255,10 @@ int advice_build(sqlite3 *db, const struct config *cfg, const char *from, const 
 	    report_day_bound(r->to, 1, &hi, err, errlen) < 0 ||
 	    read_use(db, cfg, lo, hi, uses, n_uses, err, errlen) < 0)
 		goto done;
+	if (read_limit_hits(db, cfg, lo, hi, uses, n_uses) < 0) {
+		snprintf(err, errlen, "advice query: %s", sqlite3_errmsg(db));
+		goto done;
+	}
 	r->items = calloc(n_uses ? n_uses : 1, sizeof(*r->items));
 	if (r->items == NULL)
 		goto done;
@@ -269,17 +305,17 @@ void advice_sentence(const struct seat_advice *a, struct buf *out)
 		           a->idle_days, a->monthly_delta_usd);
 		break;
 	case ADVICE_UNDERSIZED:
-		if (a->alternative)
-			buf_printf(
-			    out,
-			    "consider %s: %.0f%% of requests ran near the plan's limits; costs "
-			    "%.2f more a month",
-			    a->alternative, 100 * a->near_limit_share, -a->monthly_delta_usd);
-		else
-			buf_printf(out,
-			           "%.0f%% of requests ran near the plan's limits; no larger plan "
-			           "is configured",
+		if (a->limit_hits > 0)
+			buf_printf(out, "hit the plan's usage limit %" PRId64 " times; ",
+			           a->limit_hits);
+		if (a->near_limit_share > 0)
+			buf_printf(out, "%.0f%% of requests ran near the plan's limits; ",
 			           100 * a->near_limit_share);
+		if (a->alternative)
+			buf_printf(out, "consider %s, %.2f more a month", a->alternative,
+			           -a->monthly_delta_usd);
+		else
+			buf_puts(out, "no larger plan is configured");
 		break;
 	case ADVICE_OVERSIZED:
 		buf_printf(

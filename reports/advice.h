@@ -21,6 +21,7 @@ struct seat_advice {
 	int64_t idle_days;        /* days since its last use (or all its days) */
 	double api_monthly_usd;   /* its usage at API prices, per 30.4-day month */
 	double near_limit_share;  /* share of requests near the plan's limits */
+	int64_t limit_hits;       /* usage-limit messages its holder saw */
 	const char *alternative;  /* a plan id, "pay-as-you-go", or NULL */
 	double monthly_delta_usd; /* + saved per month by following the advice, - cost */
 };

@@ -34,10 +34,11 @@ BATCH_ADD(batch_add_event, struct event, events, n_events, cap_events)
 BATCH_ADD(batch_add_edit, struct edit, edits, n_edits, cap_edits)
 BATCH_ADD(batch_add_decision, struct decision, decisions, n_decisions, cap_decisions)
 BATCH_ADD(batch_add_reject, struct reject, rejects, n_rejects, cap_rejects)
+BATCH_ADD(batch_add_limit, struct limit_hit, limits, n_limits, cap_limits)
 
 void batch_reset(struct batch *b)
 {
-	b->n_events = b->n_edits = b->n_decisions = b->n_rejects = 0;
+	b->n_events = b->n_edits = b->n_decisions = b->n_rejects = b->n_limits = 0;
 	arena_reset(&b->mem);
 }
 
@@ -47,6 +48,7 @@ void batch_free(struct batch *b)
 	free(b->edits);
 	free(b->decisions);
 	free(b->rejects);
+	free(b->limits);
 	arena_free(&b->mem);
 	memset(b, 0, sizeof(*b));
 }

@@ -42,6 +42,13 @@ struct decision {
 	int is_declined;
 };
 
+/* The tool told its user they hit their plan's usage limit. */
+struct limit_hit {
+	uint64_t id;
+	int64_t ts_ms;
+	const char *developer, *tool;
+};
+
 struct reject {
 	int64_t line_no, offset;
 	const char *reason;
@@ -58,6 +65,8 @@ struct batch {
 	size_t n_decisions, cap_decisions;
 	struct reject *rejects;
 	size_t n_rejects, cap_rejects;
+	struct limit_hit *limits;
+	size_t n_limits, cap_limits;
 	struct arena mem;
 };
 
@@ -65,6 +74,7 @@ struct event *batch_add_event(struct batch *b);
 struct edit *batch_add_edit(struct batch *b);
 struct decision *batch_add_decision(struct batch *b);
 struct reject *batch_add_reject(struct batch *b);
+struct limit_hit *batch_add_limit(struct batch *b);
 void batch_reset(struct batch *b);
 void batch_free(struct batch *b);
 

@@ -109,6 +109,40 @@ static void read_edits(struct parse_ctx *ctx, const cJSON *content, uint64_t eve
 	}
 }
 
+static const char *const limit_markers[] = {
+    "usage limit", "limit reached", "hit your limit", "Usage limit", "Limit reached",
+};
+
+/* Records a "usage limit reached" message of the client as a limit hit. */
+static void read_limit_message(struct parse_ctx *ctx, const cJSON *line, const cJSON *outer,
+                               const cJSON *msg)
+{
+	const cJSON *content = cJSON_GetObjectItemCaseSensitive(msg, "content"), *block;
+	const char *ts = json_str(line, "timestamp"), *id = json_str(msg, "id"), *why;
+	struct limit_hit *hit;
+	int is_limit = 0;
+	int64_t ts_ms;
+
+	if (ts == NULL && outer)
+		ts = json_str(outer, "timestamp");
+	cJSON_ArrayForEach(block, content)
+	{
+		const char *text = json_str(block, "text");
+
+		for (size_t i = 0; text && i < ARRAY_LEN(limit_markers) && !is_limit; i++)
+			is_limit = strstr(text, limit_markers[i]) != NULL;
+	}
+	if (!is_limit || ts == NULL || parse_iso8601(ts, &ts_ms, &why) < 0)
+		return;
+	hit = batch_add_limit(ctx->out);
+	if (hit == NULL)
+		return;
+	hit->id = id ? hash64_str(id, 0x11) : hash64_str(ts, 0x12) ^ hash64_str(ctx->path, 0x13);
+	hit->ts_ms = ts_ms;
+	hit->developer = ctx->developer;
+	hit->tool = ctx->tool ? ctx->tool : "claude-code";
+}
+
 static const char *str_or(const cJSON *line, const cJSON *outer, const char *key)
 {
 	const char *s = json_str(line, key);
@@ -131,9 +165,12 @@ static void read_assistant(struct parse_ctx *ctx, const cJSON *line, const cJSON
 	}
 	model = json_str(msg, "model");
 	api_err = cJSON_GetObjectItemCaseSensitive(line, "isApiErrorMessage");
-	/* <synthetic> messages are made by the client itself (errors, limits). */
-	if ((model && strcmp(model, "<synthetic>") == 0) || cJSON_IsTrue(api_err))
+	/* <synthetic> messages are made by the client itself (errors, limits):
+	 * not requests, but a usage-limit message tells how a seat is sized. */
+	if ((model && strcmp(model, "<synthetic>") == 0) || cJSON_IsTrue(api_err)) {
+		read_limit_message(ctx, line, outer, msg);
 		return;
+	}
 	if (model == NULL) {
 		parse_reject(ctx, "assistant message without a model");
 		return;

@@ -24,9 +24,12 @@ static const char config_text[] =
     "  - {id: heavy, seats: [{plan: plus, since: 2026-10-01}]}\n"
     "  - {id: light, seats: [{plan: pro, since: 2026-10-01}]}\n"
     "  - {id: good, seats: [{plan: plus, since: 2026-10-01}]}\n"
+    "  - {id: limited, seats: [{plan: claude, since: 2026-10-01}]}\n"
     "plans:\n"
     "  - {id: plus, monthly_usd: 20, covers: [\"m*\"]}\n"
     "  - {id: pro, monthly_usd: 200, covers: [\"m*\"]}\n"
+    "  - {id: claude, monthly_usd: 100, covers: [\"claude-*\"]}\n"
+    "  - {id: claude-max, monthly_usd: 200, covers: [\"claude-*\"]}\n"
     "models:\n"
     "  - {match: \"m*\", input: 1, cache_read: 0, cache_write: 0, output: 0}\n";
 
@@ -75,10 +78,31 @@ static void test_each_rule_and_its_money(void **state)
 	put(&b, 1, 28, "light", 1000000, -1);
 	put(&b, 2, 28, "light", 1000000, -1);
 	put(&b, 3, 29, "good", 30000000, -1);
+	/* limited: plenty of use, and Claude Code told them twice they hit the limit. */
+	for (int i = 0; i < 2; i++) {
+		struct limit_hit *h = batch_add_limit(&b);
+
+		h->id = 500 + (uint64_t)i;
+		h->ts_ms = (days_from_civil(2026, 11, 25) * 86400 + i * 3600) * 1000;
+		h->developer = "limited";
+		h->tool = "claude-code";
+	}
+	{
+		struct event *e = batch_add_event(&b);
+
+		e->id = 600;
+		e->ts_ms = (days_from_civil(2026, 11, 26) * 86400) * 1000;
+		e->developer = "limited";
+		e->tool = "claude-code";
+		e->model = "claude-sonnet-4-5";
+		e->input_tokens = 100000000; /* $300 at the built-in $3 a million */
+		e->latency_ms = -1;
+		e->plan_used_pct = -1;
+	}
 	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
 	assert_int_equal(
 	    advice_build(store_db(st), &cfg, "2026-11-01", "2026-11-30", &r, err, sizeof(err)), 0);
-	assert_int_equal(r.n_items, 4);
+	assert_int_equal(r.n_items, 5);
 
 	assert_string_equal(r.items[0].person, "idle");
 	assert_int_equal(r.items[0].kind, ADVICE_IDLE);
@@ -101,6 +125,12 @@ static void test_each_rule_and_its_money(void **state)
 	assert_string_equal(r.items[3].person, "good");
 	assert_int_equal(r.items[3].kind, ADVICE_GOOD);
 	CLOSE(r.items[3].monthly_delta_usd, 30 * MONTH - 20);
+
+	assert_string_equal(r.items[4].person, "limited");
+	assert_int_equal(r.items[4].kind, ADVICE_UNDERSIZED);
+	assert_int_equal(r.items[4].limit_hits, 2);
+	assert_string_equal(r.items[4].alternative, "claude-max");
+	CLOSE(r.items[4].monthly_delta_usd, -100);
 	advice_free(&r);
 
 	/* Pseudonyms hide who holds which seat. */

@@ -116,6 +116,27 @@ static void test_claude_synthetic_and_api_error_messages_are_not_requests(void *
 	pf_free(&f);
 }
 
+static void test_claude_usage_limit_messages_are_recorded_not_counted(void **state)
+{
+	struct parse_fixture f;
+
+	(void)state;
+	pf_init(&f, &fmt_claude);
+	pf_line(&f, ASSISTANT(
+	                "lim1", "r1", "<synthetic>", "{\"input_tokens\":0,\"output_tokens\":0}",
+	                "{\"type\":\"text\",\"text\":\"Claude AI usage limit reached|1795190000\"}",
+	                "2026-11-20T16:00:00Z"));
+	pf_line(&f, ASSISTANT("e2", "r2", "<synthetic>", "{\"input_tokens\":0,\"output_tokens\":0}",
+	                      "{\"type\":\"text\",\"text\":\"API Error: 529 Overloaded\"}",
+	                      "2026-11-20T16:01:00Z"));
+	assert_int_equal(f.out.n_events, 0);
+	assert_int_equal(f.out.n_limits, 1);
+	assert_int_equal(f.out.limits[0].id, hash64_str("lim1", 0x11));
+	assert_string_equal(f.out.limits[0].developer, "ana");
+	assert_string_equal(f.out.limits[0].tool, "claude-code");
+	pf_free(&f);
+}
+
 static void test_claude_progress_line_carries_a_subagent_response(void **state)
 {
 	struct parse_fixture f;
@@ -244,6 +265,7 @@ int main(void)
 	    cmocka_unit_test(test_claude_blocks_of_one_response_count_once_with_the_largest_output),
 	    cmocka_unit_test(test_claude_replay_under_new_request_id_has_the_same_identity),
 	    cmocka_unit_test(test_claude_synthetic_and_api_error_messages_are_not_requests),
+	    cmocka_unit_test(test_claude_usage_limit_messages_are_recorded_not_counted),
 	    cmocka_unit_test(test_claude_progress_line_carries_a_subagent_response),
 	    cmocka_unit_test(test_claude_edit_multiedit_and_write_lines_are_counted),
 	    cmocka_unit_test(test_claude_declined_edit_is_recorded_and_errors_are_not_declines),
