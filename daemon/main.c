@@ -19,10 +19,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../reports/advice.h"
-#include "../reports/compare.h"
 #include "../reports/report.h"
-#include "../reports/roi.h"
+#include "../reports/section.h"
 #include "buf.h"
 #include "config.h"
 #include "ingest/ingest.h"
@@ -312,8 +310,6 @@ static int period_bounds(const char *period, const char *last, char from[11], ch
 	return 0;
 }
 
-typedef int (*roi_renderer)(const struct roi_report *, struct buf *);
-
 static int cmd_report(struct globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -373,10 +369,7 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 	}
 	if (optind < argc) {
 		section = argv[optind++];
-		if (strcmp(section, "usage") != 0 && strcmp(section, "overview") != 0 &&
-		    strcmp(section, "models") != 0 && strcmp(section, "developers") != 0 &&
-		    strcmp(section, "teams") != 0 && strcmp(section, "compare") != 0 &&
-		    strcmp(section, "seats") != 0)
+		if (strcmp(section, "usage") != 0 && !report_is_section(section))
 			return usage_error(
 			    "report: unknown section '%s' (expected usage, overview, "
 			    "models, compare, developers, teams or seats)",
@@ -412,61 +405,18 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 		else
 			render_text_usage(&r, &out);
 		report_free(&r);
-	} else if (strcmp(section, "seats") == 0) {
-		struct advice_report adv;
-
-		if (advice_build(store_db(st), &g->cfg, q.from, q.to, &adv, err, sizeof(err)) < 0) {
-			log_err("%s", err);
-			store_close(st);
-			return 1;
-		}
-		if (strcmp(format, "csv") == 0)
-			render_csv_seats(&adv, &out);
-		else if (strcmp(format, "json") == 0)
-			render_json_seats(&adv, &out);
-		else
-			render_text_seats(&adv, &out);
-		advice_free(&adv);
-	} else if (strcmp(section, "compare") == 0) {
-		struct compare_report cmp;
-
-		if (compare_build(store_db(st), &g->cfg, q.from, q.to, &cmp, err, sizeof(err)) <
-		    0) {
-			log_err("%s", err);
-			store_close(st);
-			return 1;
-		}
-		if (strcmp(format, "csv") == 0)
-			render_csv_compare(&cmp, &out);
-		else if (strcmp(format, "json") == 0)
-			render_json_compare(&cmp, &out);
-		else
-			render_text_compare(&cmp, &out);
-		compare_free(&cmp);
 	} else {
-		static const roi_renderer overview[] = {render_text_overview, render_csv_overview,
-		                                        render_json_overview};
-		static const roi_renderer models[] = {render_text_models, render_csv_models,
-		                                      render_json_models};
-		static const roi_renderer developers[] = {
-		    render_text_developers, render_csv_developers, render_json_developers};
-		static const roi_renderer teams[] = {render_text_teams, render_csv_teams,
-		                                     render_json_teams};
-		int f = strcmp(format, "csv") == 0 ? 1 : strcmp(format, "json") == 0 ? 2 : 0;
-		struct roi_report roi = {0};
+		enum report_format f = strcmp(format, "csv") == 0    ? FORMAT_CSV
+		                       : strcmp(format, "json") == 0 ? FORMAT_JSON
+		                                                     : FORMAT_TEXT;
 
-		if (roi_build(store_db(st), &g->cfg, q.from, q.to, &roi, err, sizeof(err)) < 0) {
+		if (report_run_section(section, store_db(st), &g->cfg, q.from, q.to, f, &out, err,
+		                       sizeof(err)) < 0) {
 			log_err("%s", err);
+			buf_free(&out);
 			store_close(st);
 			return 1;
 		}
-		const roi_renderer *render = strcmp(section, "overview") == 0 ? overview
-		                             : strcmp(section, "models") == 0 ? models
-		                             : strcmp(section, "teams") == 0  ? teams
-		                                                              : developers;
-
-		render[f](&roi, &out);
-		roi_free(&roi);
 	}
 	if (out.len && fwrite(out.data, 1, out.len, stdout) != out.len)
 		rc = 1;

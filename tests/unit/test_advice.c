@@ -9,6 +9,8 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "report_helper.h"
+
 #include "../../daemon/config.h"
 #include "../../daemon/store.h"
 #include "../../daemon/util.h"
@@ -67,11 +69,7 @@ static void test_each_rule_and_its_money(void **state)
 	char err[512];
 
 	(void)state;
-	setenv("TZ", "UTC", 1);
-	tzset();
-	assert_int_equal(config_load_text(&cfg, "t.yaml", config_text, err, sizeof(err)), 0);
-	assert_int_equal(store_open(&st, ":memory:", err, sizeof(err)), 0);
-	assert_int_equal(report_register_functions(store_db(st), &cfg), 0);
+	st = open_report_store(&cfg, config_text);
 	memset(&b, 0, sizeof(b));
 	for (int i = 0; i < 10; i++)
 		put(&b, 100 + (uint64_t)i, 20 + i, "heavy", 1000, i < 2 ? 95 : 40);

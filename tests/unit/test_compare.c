@@ -9,6 +9,8 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "report_helper.h"
+
 #include "../../daemon/config.h"
 #include "../../daemon/store.h"
 #include "../../reports/compare.h"
@@ -47,11 +49,7 @@ static void test_models_are_compared_and_recommended_per_task(void **state)
 	char err[512];
 
 	(void)state;
-	setenv("TZ", "UTC", 1);
-	tzset();
-	assert_int_equal(config_load_text(&cfg, "t.yaml", config_text, err, sizeof(err)), 0);
-	assert_int_equal(store_open(&st, ":memory:", err, sizeof(err)), 0);
-	assert_int_equal(report_register_functions(store_db(st), &cfg), 0);
+	st = open_report_store(&cfg, config_text);
 	memset(&b, 0, sizeof(b));
 	for (int i = 1; i <= 40; i++) {
 		struct event *e = batch_add_event(&b);
@@ -127,9 +125,7 @@ static void test_too_few_samples_give_no_recommendation(void **state)
 	char err[512];
 
 	(void)state;
-	assert_int_equal(config_load_text(&cfg, "t.yaml", config_text, err, sizeof(err)), 0);
-	assert_int_equal(store_open(&st, ":memory:", err, sizeof(err)), 0);
-	assert_int_equal(report_register_functions(store_db(st), &cfg), 0);
+	st = open_report_store(&cfg, config_text);
 	memset(&b, 0, sizeof(b));
 	for (int i = 1; i <= 29; i++) {
 		struct event *e = batch_add_event(&b);

@@ -9,6 +9,8 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "report_helper.h"
+
 #include "../../daemon/config.h"
 #include "../../daemon/store.h"
 #include "../../daemon/util.h"
@@ -73,11 +75,7 @@ static void test_overview_and_models_for_a_month(void **state)
 	char err[512];
 
 	(void)state;
-	setenv("TZ", "UTC", 1);
-	tzset();
-	assert_int_equal(config_load_text(&cfg, "t.yaml", config_text, err, sizeof(err)), 0);
-	assert_int_equal(store_open(&st, ":memory:", err, sizeof(err)), 0);
-	assert_int_equal(report_register_functions(store_db(st), &cfg), 0);
+	st = open_report_store(&cfg, config_text);
 	memset(&b, 0, sizeof(b));
 	put(&b, 1, "2026-11-12T10:00:00Z", "ana", "m-a1", 1000000, 100000, OUTCOME_ACCEPTED);
 	put(&b, 2, "2026-11-12T11:00:00Z", "ana", "m-b1", 3000000, 0, OUTCOME_UNKNOWN);

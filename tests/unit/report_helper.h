@@ -1,0 +1,26 @@
+/* report_helper.h - an in-memory store and a configuration for report tests. */
+#ifndef PAYBACK_REPORT_HELPER_H
+#define PAYBACK_REPORT_HELPER_H
+
+#include <stdlib.h>
+#include <time.h>
+
+#include "../../daemon/config.h"
+#include "../../daemon/store.h"
+#include "../../reports/report.h"
+
+/* Loads config_text into cfg and opens an empty store in UTC with the report functions. */
+static inline struct store *open_report_store(struct config *cfg, const char *config_text)
+{
+	struct store *st;
+	char err[512];
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_int_equal(config_load_text(cfg, "t.yaml", config_text, err, sizeof(err)), 0);
+	assert_int_equal(store_open(&st, ":memory:", err, sizeof(err)), 0);
+	assert_int_equal(report_register_functions(store_db(st), cfg), 0);
+	return st;
+}
+
+#endif
