@@ -23,7 +23,7 @@ DEB_BENCH := $(DEB_BUILD) python3
 LIB_SRC := daemon/buf.c daemon/log.c daemon/util.c daemon/arena.c daemon/yamldoc.c \
            daemon/config.c daemon/store.c daemon/ingest/batch.c daemon/ingest/parser.c \
            daemon/ingest/fmt_claude.c daemon/ingest/fmt_codex.c daemon/ingest/fmt_native.c \
-           daemon/ingest/walk.c daemon/ingest/ingest.c reports/report.c reports/estimate.c reports/roi.c reports/compare.c reports/advice.c reports/section.c \
+           daemon/ingest/walk.c daemon/ingest/ingest.c reports/report.c reports/estimate.c reports/roi.c reports/compare.c reports/advice.c reports/section.c daemon/http.c \
            reports/render_text.c reports/render_csv.c reports/render_json.c
 MAIN_SRC := daemon/main.c
 UNIT_SRC := $(wildcard tests/unit/test_*.c)

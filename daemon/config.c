@@ -669,7 +669,7 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 {
 	static const char *const top[] = {"storage", "timezone", "developer", "sources",
 	                                  "people",  "plans",    "models",    "estimate",
-	                                  "privacy", "advice",   NULL};
+	                                  "privacy", "advice",   "http",      NULL};
 	static const char *const storage_keys[] = {"path", NULL};
 	struct cctx c = {path, BUF_INIT, 0};
 	struct ynode *root = NULL, *v;
@@ -682,6 +682,7 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 	estimate_defaults(&cfg->estimate);
 	cfg->estimate.currency = strdup("USD");
 	cfg->privacy.min_group = 1;
+	cfg->http_listen = strdup("127.0.0.1:8470");
 	cfg->advice = (struct advice_rules){14, 0.5, 90, 0.1, 2};
 	if (path == NULL)
 		return cfg->storage_path && cfg->timezone && cfg->developer &&
@@ -724,6 +725,15 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 		load_privacy(&c, &cfg->privacy, v);
 	if ((v = ydoc_get(root, "advice")) != NULL && !ydoc_is_null(v))
 		load_advice(&c, &cfg->advice, v);
+	if ((v = ydoc_get(root, "http")) != NULL && want_type(&c, v, YNODE_MAP, "http") == 0) {
+		static const char *const http_keys[] = {"listen", NULL};
+		const struct ynode *l = ydoc_get(v, "listen");
+
+		check_keys(&c, v, " in http", http_keys);
+		if (l && take_string(&c, l, "http.listen", &cfg->http_listen) == 0 &&
+		    strchr(cfg->http_listen, ':') == NULL)
+			cerr(&c, l, "http.listen must be ADDR:PORT, such as 127.0.0.1:8470");
+	}
 done:
 	ydoc_free(root);
 	if (c.n_errors) {
@@ -793,6 +803,7 @@ void config_free(struct config *cfg)
 		free(cfg->estimate.tasks[i].task);
 	free(cfg->estimate.tasks);
 	free(cfg->estimate.currency);
+	free(cfg->http_listen);
 	free(cfg->file);
 	free(cfg->storage_path);
 	free(cfg->timezone);

@@ -93,6 +93,7 @@ struct config {
 	struct estimate_model estimate;
 	struct privacy privacy;
 	struct advice_rules advice;
+	char *http_listen; /* http.listen: ADDR:PORT */
 };
 
 /*

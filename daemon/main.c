@@ -23,6 +23,7 @@
 #include "../reports/section.h"
 #include "buf.h"
 #include "config.h"
+#include "http.h"
 #include "ingest/ingest.h"
 #include "ingest/parser.h"
 #include "log.h"
@@ -68,6 +69,9 @@ static void usage(FILE *fp)
 	      "                     (advice per seat)\n"
 	      "  rejects [--limit N] [--format text|json]\n"
 	      "                     lines that could not be used, with the reason\n"
+	      "  serve [--listen ADDR:PORT]\n"
+	      "                     serve the reports as JSON and CSV over HTTP\n"
+	      "                     (default http.listen, 127.0.0.1:8470)\n"
 	      "  sources            what has been read of each file\n"
 	      "  check              validate the configuration\n"
 	      "  version            print the version\n",
@@ -269,47 +273,6 @@ static int cmd_ingest(struct globals *g, int argc, char **argv)
 	return rc == 0 ? 0 : 1;
 }
 
-/*
- * --period YYYY-MM and --last Nd become --from/--to, in local days of the
- * configured zone; the strings live in the caller's buffers.
- */
-static int period_bounds(const char *period, const char *last, char from[11], char to[11])
-{
-	int y;
-	unsigned m, d;
-	int64_t first, end;
-
-	if (period) {
-		char day1[16];
-
-		if (strlen(period) != 7)
-			return -1;
-		snprintf(day1, sizeof(day1), "%s-01", period);
-		if (parse_date(day1, &y, &m, &d) < 0)
-			return -1;
-		first = days_from_civil(y, m, 1);
-		end = days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
-	} else {
-		size_t len = strlen(last);
-		char digits[16];
-		long n;
-
-		if (len < 2 || len > 8 || last[len - 1] != 'd')
-			return -1;
-		snprintf(digits, sizeof(digits), "%.*s", (int)(len - 1), last);
-		n = parse_count(digits);
-		if (n < 1 || n > 36600)
-			return -1;
-		end = report_local_day((int64_t)time(NULL) * 1000);
-		first = end - n + 1;
-	}
-	civil_from_days(first, &y, &m, &d);
-	snprintf(from, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, m % 100u, d % 100u);
-	civil_from_days(end, &y, &m, &d);
-	snprintf(to, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, m % 100u, d % 100u);
-	return 0;
-}
-
 static int cmd_report(struct globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -381,7 +344,7 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 		return usage_error("report: --by groups the usage section, not '%s'", section);
 	if ((period || last) && (q.from || q.to || (period && last)))
 		return usage_error("report: use one of --from/--to, --period and --last%s", "");
-	if ((period || last) && period_bounds(period, last, from, to) < 0)
+	if ((period || last) && report_period_bounds(period, last, from, to) < 0)
 		return usage_error("report: '%s' is not %s", period ? period : last,
 		                   period ? "a month (YYYY-MM)" : "a number of days (7d)");
 	if (period || last) {
@@ -507,6 +470,70 @@ static int cmd_rejects(struct globals *g, int argc, char **argv)
 	return 0;
 }
 
+/* Serves the reports over HTTP until SIGINT or SIGTERM. */
+static int cmd_serve(struct globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"listen", required_argument, NULL, 'l'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *listen = g->cfg.http_listen, *path;
+	struct sockaddr_storage addr;
+	struct http_server *server;
+	struct store *st;
+	socklen_t len;
+	char err[512];
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "l:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			listen = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc)
+		return usage_error("serve: unexpected argument '%s'", argv[optind]);
+	if (http_parse_listen(listen, &addr, &len) < 0)
+		return usage_error("serve: '%s' is not ADDR:PORT", listen);
+	/* Reports are open to whoever reaches them: loopback only until
+	 * dashboard users can be configured. */
+	if (!http_is_loopback(&addr)) {
+		log_err("refusing to listen on %s: without users only loopback addresses are "
+		        "served (127.0.0.1, ::1)",
+		        listen);
+		return 1;
+	}
+	/* Created and migrated here; requests then open it read-only. */
+	if (open_store(g, &st) < 0)
+		return 1;
+	store_close(st);
+	path = g->db_path ? g->db_path : g->cfg.storage_path;
+	server = http_start(listen, &g->cfg, path, err, sizeof(err));
+	if (server == NULL) {
+		log_err("%s", err);
+		return 1;
+	}
+	signal(SIGINT, on_stop);
+	signal(SIGTERM, on_stop);
+	log_info("serving http://%s/ (reports under /api/v1/report/)", listen);
+	while (!stop_requested) {
+		struct timespec pause = {0, 200 * 1000 * 1000};
+
+		nanosleep(&pause, NULL);
+	}
+	http_stop(server);
+	log_info("stopped");
+	return 0;
+}
+
 static int cmd_sources(struct globals *g)
 {
 	struct store *st;
@@ -593,7 +620,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "ingest") != 0 && strcmp(cmd, "report") != 0 &&
-	    strcmp(cmd, "rejects") != 0 && strcmp(cmd, "sources") != 0 && strcmp(cmd, "check") != 0)
+	    strcmp(cmd, "rejects") != 0 && strcmp(cmd, "sources") != 0 &&
+	    strcmp(cmd, "check") != 0 && strcmp(cmd, "serve") != 0)
 		return usage_error("unknown command '%s'", cmd);
 	if (config_load(&g.cfg, g.config_path, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
@@ -612,6 +640,8 @@ int main(int argc, char **argv)
 		rc = cmd_ingest(&g, argc, argv);
 	} else if (strcmp(cmd, "report") == 0) {
 		rc = cmd_report(&g, argc, argv);
+	} else if (strcmp(cmd, "serve") == 0) {
+		rc = cmd_serve(&g, argc, argv);
 	} else if (strcmp(cmd, "rejects") == 0) {
 		rc = cmd_rejects(&g, argc, argv);
 	} else {

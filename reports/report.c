@@ -137,6 +137,43 @@ static void fn_week(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
 }
 
+int report_period_bounds(const char *period, const char *last, char from[11], char to[11])
+{
+	int y;
+	unsigned m, d;
+	int64_t first, end;
+
+	if (period) {
+		char day1[16];
+
+		if (strlen(period) != 7)
+			return -1;
+		snprintf(day1, sizeof(day1), "%s-01", period);
+		if (parse_date(day1, &y, &m, &d) < 0)
+			return -1;
+		first = days_from_civil(y, m, 1);
+		end = days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
+	} else {
+		size_t len = last ? strlen(last) : 0;
+		int64_t n = 0;
+
+		if (len < 2 || len > 6 || last[len - 1] != 'd')
+			return -1;
+		for (size_t i = 0; i + 1 < len; i++) {
+			if (last[i] < '0' || last[i] > '9')
+				return -1;
+			n = n * 10 + (last[i] - '0');
+		}
+		if (n < 1)
+			return -1;
+		end = report_local_day((int64_t)time(NULL) * 1000);
+		first = end - n + 1;
+	}
+	report_day_text(first, from);
+	report_day_text(end, to);
+	return 0;
+}
+
 int report_day_of(const char *s, int64_t *day)
 {
 	int y;

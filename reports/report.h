@@ -83,6 +83,12 @@ void report_free(struct report *r);
  */
 void report_developer_name(const struct config *cfg, const char *id, char *out, size_t n);
 
+/*
+ * A month ("2026-11") or the last N days up to today ("7d") as the local
+ * days from and to; exactly one of period and last is given. Returns 0 or -1.
+ */
+int report_period_bounds(const char *period, const char *last, char from[11], char to[11]);
+
 /* Local-day arithmetic in the zone of localtime(). */
 /* "YYYY-MM-DD" to days since 1970-01-01; -1 for anything else. */
 int report_day_of(const char *s, int64_t *day);
