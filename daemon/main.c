@@ -525,7 +525,7 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	signal(SIGTERM, on_stop);
 	log_info("serving http://%s/ (reports under /api/v1/report/)", listen);
 	while (!stop_requested) {
-		struct timespec pause = {0, 200 * 1000 * 1000};
+		struct timespec pause = {0, 200000000L};
 
 		nanosleep(&pause, NULL);
 	}
