@@ -2,6 +2,7 @@
  * http.c - the HTTP server.
  *
  *   GET /healthz                          "ok" while the server runs
+ *   GET /metrics                          Prometheus text: ingest, HTTP, database
  *   GET /api/v1/report/SECTION?from=&to=&period=&last=&format=json|csv
  *
  * Every request opens its own read-only database connection, so requests
@@ -17,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "../reports/report.h"
 #include "../reports/section.h"
@@ -29,6 +32,8 @@ struct http_server {
 	struct MHD_Daemon *daemon;
 	const struct config *cfg;
 	char *db_path;
+	/* For /metrics: requests answered, and their time, in microseconds. */
+	_Atomic unsigned long long requests, request_us;
 };
 
 int http_parse_listen(const char *listen, struct sockaddr_storage *out, socklen_t *len)
@@ -174,6 +179,84 @@ static enum MHD_Result report(struct http_server *s, struct MHD_Connection *c, c
 	return ret;
 }
 
+static void metric(struct buf *b, const char *name, const char *help, const char *type)
+{
+	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* A label value in Prometheus' text format: backslash, quote and newline escaped. */
+static void label(struct buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			buf_putc(b, '\\');
+		if (*s == '\n')
+			buf_puts(b, "\\n");
+		else
+			buf_putc(b, *s);
+	}
+}
+
+static enum MHD_Result metrics(struct http_server *s, struct MHD_Connection *c)
+{
+	struct buf b = BUF_INIT;
+	sqlite3 *db = NULL;
+	sqlite3_stmt *q = NULL;
+	struct stat sb;
+	enum MHD_Result ret;
+
+	metric(&b, "payback_http_requests_total", "HTTP requests answered.", "counter");
+	buf_printf(&b, "payback_http_requests_total %llu\n", (unsigned long long)s->requests);
+	metric(&b, "payback_http_request_seconds_total", "Time spent answering them.", "counter");
+	buf_printf(&b, "payback_http_request_seconds_total %.6f\n", (double)s->request_us / 1e6);
+	if (stat(s->db_path, &sb) == 0) {
+		metric(&b, "payback_database_bytes", "Size of the database file.", "gauge");
+		buf_printf(&b, "payback_database_bytes %lld\n", (long long)sb.st_size);
+	}
+	if (sqlite3_open_v2(s->db_path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) ==
+	        SQLITE_OK &&
+	    sqlite3_prepare_v2(db,
+	                       "SELECT path, events, rejected, size - offset, "
+	                       "coalesce(strftime('%s', 'now') - last_read, -1) FROM source_file "
+	                       "ORDER BY path",
+	                       -1, &q, NULL) == SQLITE_OK) {
+		static const char *const names[] = {
+		    "payback_ingest_events_total", "payback_ingest_rejected_total",
+		    "payback_ingest_unread_bytes", "payback_ingest_seconds_since_read"};
+		static const char *const helps[] = {
+		    "Events stored from the file.", "Lines of the file rejected.",
+		    "Bytes of the file not read yet (when last seen).",
+		    "Seconds since the file was last read."};
+
+		for (int m = 0; m < 4; m++) {
+			metric(&b, names[m], helps[m], m < 2 ? "counter" : "gauge");
+			while (sqlite3_step(q) == SQLITE_ROW) {
+				buf_printf(&b, "%s{source=\"", names[m]);
+				label(&b, (const char *)sqlite3_column_text(q, 0));
+				buf_printf(&b, "\"} %lld\n",
+				           (long long)sqlite3_column_int64(q, m + 1));
+			}
+			sqlite3_reset(q);
+		}
+	}
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	ret = reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
+	buf_free(&b);
+	return ret;
+}
+
+static enum MHD_Result route(struct http_server *s, struct MHD_Connection *c, const char *url)
+{
+	if (strcmp(url, "/healthz") == 0)
+		return reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8", "ok\n", 3);
+	if (strcmp(url, "/metrics") == 0)
+		return metrics(s, c);
+	if (strncmp(url, REPORT_PREFIX, strlen(REPORT_PREFIX)) == 0)
+		return report(s, c, url + strlen(REPORT_PREFIX));
+	return reply_error(c, MHD_HTTP_NOT_FOUND, "not found");
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **state)
@@ -193,11 +276,18 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 	}
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 		return reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET is served here");
-	if (strcmp(url, "/healthz") == 0)
-		return reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8", "ok\n", 3);
-	if (strncmp(url, REPORT_PREFIX, strlen(REPORT_PREFIX)) == 0)
-		return report(s, c, url + strlen(REPORT_PREFIX));
-	return reply_error(c, MHD_HTTP_NOT_FOUND, "not found");
+	{
+		struct timespec t0, t1;
+		enum MHD_Result ret;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		ret = route(s, c, url);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		s->request_us += (unsigned long long)((t1.tv_sec - t0.tv_sec) * 1000000 +
+		                                      (t1.tv_nsec - t0.tv_nsec) / 1000);
+		s->requests++;
+		return ret;
+	}
 }
 
 struct http_server *http_start(const char *listen, const struct config *cfg, const char *db_path,

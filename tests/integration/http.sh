@@ -49,6 +49,12 @@ s, h, body = get("/api/v1/report/overview?from=2026-02-30")
 assert s == 400 and "not a date" in json.loads(body)["error"], body
 s, h, body = get("/api/v1/report/overview?period=2026-11&last=7d")
 assert s == 400, s
+s, h, body = get("/metrics")
+assert s == 200 and h["Content-Type"].startswith("text/plain; version=0.0.4"), h["Content-Type"]
+assert "# TYPE payback_http_requests_total counter" in body, body
+assert any(l.startswith("payback_ingest_events_total{source=") and l.endswith("n.ndjson\"} 2")
+           for l in body.splitlines()), body
+assert "payback_database_bytes " in body
 s, h, body = get("/other")
 assert s == 404, s
 req = urllib.request.Request(base + "/api/v1/report/overview", method="POST", data=b"x")
