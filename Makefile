@@ -21,9 +21,12 @@ DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3 procps
 DEB_BENCH := $(DEB_BUILD) python3
 
 LIB_SRC := daemon/buf.c daemon/log.c daemon/util.c daemon/arena.c daemon/yamldoc.c \
-           daemon/config.c daemon/store.c daemon/ingest/batch.c daemon/ingest/parser.c \
-           daemon/ingest/fmt_claude.c daemon/ingest/fmt_codex.c daemon/ingest/fmt_native.c \
-           daemon/ingest/walk.c daemon/ingest/ingest.c reports/report.c reports/estimate.c reports/roi.c reports/compare.c reports/advice.c reports/section.c daemon/http.c \
+           daemon/config.c daemon/lathist.c daemon/rollup.c daemon/store.c \
+           daemon/ingest/batch.c daemon/ingest/parser.c daemon/ingest/fmt_claude.c \
+           daemon/ingest/fmt_codex.c daemon/ingest/fmt_native.c daemon/ingest/walk.c \
+           daemon/ingest/ingest.c daemon/http.c \
+           reports/report.c reports/estimate.c reports/roi.c reports/compare.c \
+           reports/advice.c reports/section.c reports/names.c \
            reports/render_text.c reports/render_csv.c reports/render_json.c
 MAIN_SRC := daemon/main.c
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -83,6 +86,9 @@ build/loggen: tests/gen/loggen.c daemon/util.c
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O2 -o $@ $^ -lm
 
+build/reportbench: tests/gen/reportbench.c $(REL_OBJ)
+	$(CC) $(CSTD) $(WARN) $(RELFLAGS) $(PKG_CFLAGS) -Ibuild/gen -o $@ $< $(REL_OBJ) $(LIBS)
+
 # The demo: ingest the shipped sample logs and print a report.
 run: deps-build build/paybackd
 	@rm -f build/demo.db build/demo.db-wal build/demo.db-shm
@@ -106,7 +112,7 @@ test: deps-test
 unit-and-integration: $(UNIT_BIN) build/san/paybackd build/paybackd build/loggen
 	@sh tests/run.sh $(UNIT_BIN)
 
-bench: deps-bench build/paybackd build/loggen
+bench: deps-bench build/paybackd build/loggen build/reportbench
 	@python3 tests/bench.py
 
 lint: build/gen/schema_sql.h build/gen/pricing_yaml.h
@@ -117,7 +123,7 @@ lint: build/gen/schema_sql.h build/gen/pricing_yaml.h
 	  exit $$rc
 
 format:
-	clang-format -i $(LIB_SRC) $(MAIN_SRC) $(UNIT_SRC) tests/gen/loggen.c daemon/*.h \
+	clang-format -i $(LIB_SRC) $(MAIN_SRC) $(UNIT_SRC) tests/gen/*.c tests/unit/*.h daemon/*.h \
 	  daemon/ingest/*.h reports/*.h
 
 clean:

@@ -138,6 +138,11 @@ static int open_store(struct globals *g, struct store **st)
 		store_close(*st);
 		return -1;
 	}
+	if (store_rollup_ensure(*st, g->cfg.advice.near_limit_percent, err, sizeof(err)) < 0) {
+		log_err("%s: %s", path, err);
+		store_close(*st);
+		return -1;
+	}
 	return 0;
 }
 

@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "log.h"
 #include "schema_sql.h"
+#include "rollup.h"
 #include "util.h"
 
 #define EVENT_COLUMNS 23
@@ -54,6 +55,7 @@ enum {
 	S_NAME_FIND,
 	S_NAME_ADD,
 	S_EVENT_MAX,
+	S_EVENT_NEW_UIDS,
 	S_LIMIT,
 	S_COUNT
 };
@@ -80,6 +82,7 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_NAME_FIND] = "SELECT id FROM name WHERE text = ?1",
     [S_NAME_ADD] = "INSERT INTO name (text) VALUES (?1)",
     [S_EVENT_MAX] = "SELECT coalesce(max(id), 0) FROM event",
+    [S_EVENT_NEW_UIDS] = "SELECT uid FROM event WHERE id > ?1 ORDER BY id",
     [S_LIMIT] = "INSERT OR IGNORE INTO limit_hit (id, ts, developer_id, tool_id) "
                 "VALUES (?1, ?2, ?3, ?4)",
 };
@@ -95,6 +98,7 @@ struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
 	int in_tx;
+	struct rollup *roll;
 	struct name_slot *names;
 	size_t n_names, cap_names; /* cap is a power of two */
 };
@@ -207,6 +211,11 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 	sqlite3_busy_timeout(st->db, 10000);
+	/* Before migrating: the triggers that keep the rollup call pb_roll. */
+	if ((st->roll = rollup_new(st->db)) == NULL) {
+		snprintf(err, errlen, "%s: cannot register the rollup function", path);
+		goto fail;
+	}
 	if (exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
 	             "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -24000; PRAGMA page_size = "
 	             "8192; PRAGMA wal_autocheckpoint = 4000; "
@@ -216,6 +225,7 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 	}
 	if (migrate(st, err, errlen) < 0)
 		goto fail;
+
 	for (int i = 0; i < S_COUNT; i++) {
 		struct buf sql = BUF_INIT;
 		int rc;
@@ -260,6 +270,7 @@ void store_close(struct store *st)
 	if (st->db) {
 		if (st->in_tx)
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		rollup_free(st->roll);
 		sqlite3_close(st->db);
 	}
 	free(st);
@@ -289,6 +300,10 @@ int store_commit(struct store *st)
 {
 	if (!st->in_tx)
 		return 0;
+	if (rollup_flush(st->roll) < 0) {
+		store_rollback(st);
+		return -1;
+	}
 	st->in_tx = 0;
 	return exec(st, "COMMIT");
 }
@@ -297,6 +312,7 @@ void store_rollback(struct store *st)
 {
 	if (st->in_tx)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	rollup_discard(st->roll);
 	st->in_tx = 0;
 	/* Names added in the rolled back transaction are gone again. */
 	names_clear(st);
@@ -462,35 +478,53 @@ static int64_t name_id(struct store *st, const char *text)
 	return id;
 }
 
-/* Binds the id of an optional name, NULL when there is none. */
-static int bind_name(struct store *st, sqlite3_stmt *s, int i, const char *text)
+/* Binds the id of an optional name, NULL when there is none; *id is 0 then. */
+static int bind_name(struct store *st, sqlite3_stmt *s, int i, const char *text, long long *id)
 {
-	int64_t id;
-
+	*id = 0;
 	if (text == NULL) {
 		sqlite3_bind_null(s, i);
 		return 0;
 	}
-	id = name_id(st, text);
-	if (id == 0)
+	*id = name_id(st, text);
+	if (*id == 0)
 		return -1;
-	sqlite3_bind_int64(s, i, id);
+	sqlite3_bind_int64(s, i, *id);
 	return 0;
 }
 
-/* Binds event e as the row-th row of a multi-row insert. */
+/* Binds event e as the row-th row of a multi-row insert; fills *re for the rollup. */
 static int bind_event(struct store *st, sqlite3_stmt *s, int row, int64_t source_id,
-                      const struct event *e)
+                      const struct event *e, struct rollup_event *re)
 {
 	int p = row * EVENT_COLUMNS;
+	long long project;
 
 	sqlite3_bind_int64(s, p + 1, (int64_t)e->id);
 	sqlite3_bind_int64(s, p + 2, e->ts_ms);
-	if (bind_name(st, s, p + 3, e->developer ? e->developer : "unknown") < 0 ||
-	    bind_name(st, s, p + 4, e->tool) < 0 || bind_name(st, s, p + 5, e->model) < 0 ||
-	    bind_name(st, s, p + 6, e->task) < 0 || bind_name(st, s, p + 7, e->project) < 0 ||
-	    bind_name(st, s, p + 8, e->session) < 0)
+	if (bind_name(st, s, p + 3, e->developer ? e->developer : "unknown", &re->developer) < 0 ||
+	    bind_name(st, s, p + 4, e->tool, &re->tool) < 0 ||
+	    bind_name(st, s, p + 5, e->model, &re->model) < 0 ||
+	    bind_name(st, s, p + 6, e->task, &re->task) < 0 ||
+	    bind_name(st, s, p + 7, e->project, &project) < 0 ||
+	    bind_name(st, s, p + 8, e->session, &re->session) < 0)
 		return -1;
+	re->ts_ms = e->ts_ms;
+	re->outcome = outcome_names[e->outcome];
+	re->input = e->input_tokens;
+	re->cache_read = e->cache_read_tokens;
+	re->cache_write = e->cache_write_tokens;
+	re->output = e->output_tokens;
+	re->reasoning = e->reasoning_tokens;
+	re->latency_ms = e->latency_ms;
+	re->lines_added = e->lines_added;
+	re->lines_removed = e->lines_removed;
+	re->lines_suggested = e->lines_suggested;
+	re->lines_accepted = e->lines_accepted;
+	re->plan_used_pct = e->plan_used_pct;
+	re->is_retry = 0;
+	re->has_cost = e->has_cost;
+	re->cost_usd = e->cost_usd;
 	sqlite3_bind_int64(s, p + 9, e->input_tokens);
 	sqlite3_bind_int64(s, p + 10, e->cache_read_tokens);
 	sqlite3_bind_int64(s, p + 11, e->cache_write_tokens);
@@ -533,6 +567,39 @@ static int64_t max_event_rowid(struct store *st)
 }
 
 /*
+ * The rollup counts the rows a statement inserted. Usually that is every
+ * row bound; when some were copies of stored requests, the new rowids tell
+ * which uids went in, each counted at its first row (a statement can hold
+ * two copies of one request).
+ */
+static int roll_inserted(struct store *st, int64_t before, int64_t after, const struct event *ev,
+                         const struct rollup_event *re, int rows)
+{
+	sqlite3_stmt *s = st->stmt[S_EVENT_NEW_UIDS];
+	int next = 0, rc;
+
+	if (after - before == rows) {
+		for (int r = 0; r < rows; r++)
+			if (rollup_add(st->roll, 1, &re[r]) < 0)
+				return -1;
+		return 0;
+	}
+	sqlite3_bind_int64(s, 1, before);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		uint64_t uid = (uint64_t)sqlite3_column_int64(s, 0);
+
+		while (next < rows && ev[next].id != uid)
+			next++;
+		if (next == rows)
+			break; /* cannot be: rows go in in the order bound */
+		if (rollup_add(st->roll, 1, &re[next++]) < 0)
+			break;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
  * Inserts events EVENT_ROWS at a time: one statement per row would spend
  * more time starting and finishing statements than storing rows. Rowids are
  * assigned as max(rowid) + 1 and events are never deleted, so the growth of
@@ -542,7 +609,8 @@ static int64_t max_event_rowid(struct store *st)
 static int add_events(struct store *st, int64_t source_id, const struct event *ev, size_t n,
                       struct store_counts *c)
 {
-	int64_t before = max_event_rowid(st), after;
+	int64_t first = max_event_rowid(st), before = first, after;
+	struct rollup_event re[EVENT_ROWS];
 	size_t i = 0;
 
 	if (before < 0)
@@ -553,17 +621,18 @@ static int add_events(struct store *st, int64_t source_id, const struct event *e
 		int rows = is_many ? EVENT_ROWS : 1;
 
 		for (int r = 0; r < rows; r++)
-			if (bind_event(st, s, r, source_id, &ev[i + (size_t)r]) < 0)
+			if (bind_event(st, s, r, source_id, &ev[i + (size_t)r], &re[r]) < 0)
 				return -1;
 		if (step_done(st, s) < 0)
 			return -1;
+		after = max_event_rowid(st);
+		if (after < 0 || roll_inserted(st, before, after, &ev[i], re, rows) < 0)
+			return -1;
+		before = after;
 		i += (size_t)rows;
 	}
-	after = max_event_rowid(st);
-	if (after < 0)
-		return -1;
-	c->added += after - before;
-	c->duplicates += (int64_t)n - (after - before);
+	c->added += before - first;
+	c->duplicates += (int64_t)n - (before - first);
 	return 0;
 }
 
@@ -611,8 +680,16 @@ static int add_decline(struct store *st, const struct decision *d)
 	return step_done(st, s);
 }
 
-int store_add_batch(struct store *st, int64_t source_id, const struct batch *b,
-                    struct store_counts *c)
+int store_rollup_ensure(struct store *st, double near_limit_pct, char *err, size_t errlen)
+{
+	return rollup_ensure(st->roll, near_limit_pct, err, errlen);
+}
+
+/* Rollup changes are gathered until COMMIT; a long transaction writes them sooner. */
+#define ROLLUP_PENDING_MAX 4096
+
+static int add_batch(struct store *st, int64_t source_id, const struct batch *b,
+                     struct store_counts *c)
 {
 	int64_t now = (int64_t)time(NULL);
 
@@ -630,8 +707,10 @@ int store_add_batch(struct store *st, int64_t source_id, const struct batch *b,
 
 		sqlite3_bind_int64(s, 1, (int64_t)h->id);
 		sqlite3_bind_int64(s, 2, h->ts_ms);
-		if (bind_name(st, s, 3, h->developer ? h->developer : "unknown") < 0 ||
-		    bind_name(st, s, 4, h->tool) < 0 || step_done(st, s) < 0)
+		long long developer, tool;
+
+		if (bind_name(st, s, 3, h->developer ? h->developer : "unknown", &developer) < 0 ||
+		    bind_name(st, s, 4, h->tool, &tool) < 0 || step_done(st, s) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < b->n_rejects; i++) {
@@ -648,5 +727,21 @@ int store_add_batch(struct store *st, int64_t source_id, const struct batch *b,
 			return -1;
 		c->rejected++;
 	}
-	return 0;
+	return rollup_pending(st->roll) > ROLLUP_PENDING_MAX ? rollup_write(st->roll) : 0;
+}
+
+/* Events change only inside a transaction, which keeps the rollup in step. */
+int store_add_batch(struct store *st, int64_t source_id, const struct batch *b,
+                    struct store_counts *c)
+{
+	int is_own_tx = !st->in_tx;
+
+	if (is_own_tx && store_begin(st) < 0)
+		return -1;
+	if (add_batch(st, source_id, b, c) < 0) {
+		if (is_own_tx)
+			store_rollback(st);
+		return -1;
+	}
+	return is_own_tx ? store_commit(st) : 0;
 }

@@ -41,5 +41,10 @@ int store_file_save(struct store *st, struct store_file *f);
 int store_add_batch(struct store *st, int64_t source_id, const struct batch *b,
                     struct store_counts *c);
 const char *store_errmsg(struct store *st);
+/*
+ * Makes sure the rollup that reports read was built for the current time
+ * zone (TZ) and near-limit percent, rebuilding it when not. Returns 0 or -1.
+ */
+int store_rollup_ensure(struct store *st, double near_limit_pct, char *err, size_t errlen);
 
 #endif

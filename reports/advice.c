@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "../daemon/util.h"
+#include "names.h"
 #include "report.h"
 
 #define DAYS_PER_MONTH  30.436875 /* the Gregorian average */
@@ -68,27 +69,28 @@ const char *advice_kind_name(enum advice_kind k)
 	return names[k];
 }
 
-static int read_use(sqlite3 *db, const struct config *cfg, int64_t lo, int64_t hi,
+/* Near-limit counts use the rollup's percent: store_rollup_ensure keeps it the configured one. */
+static int read_use(sqlite3 *db, const struct config *cfg, int64_t first, int64_t last,
                     struct seat_use *uses, size_t n_uses, char *err, size_t errlen)
 {
 	static const char sql[] =
-	    "SELECT developer, model, pb_daynum(ts), count(*), sum(input_tokens), "
-	    "sum(cache_read_tokens), sum(cache_write_tokens), sum(output_tokens), "
-	    "sum(coalesce(plan_used_pct, 0) >= ?3) FROM event_named "
-	    "WHERE ts >= ?1 AND ts < ?2 GROUP BY 1, 2, 3";
+	    "SELECT developer_id, model_id, day, requests, input_tokens, cache_read_tokens, "
+	    "cache_write_tokens, output_tokens, near_limit FROM rollup "
+	    "WHERE day >= ?1 AND day <= ?2";
+	struct name_cache *names = names_new(db);
 	sqlite3_stmt *s;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+	if (names == NULL || sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "advice query: %s", sqlite3_errmsg(db));
+		names_free(names);
 		return -1;
 	}
-	sqlite3_bind_int64(s, 1, lo);
-	sqlite3_bind_int64(s, 2, hi);
-	sqlite3_bind_double(s, 3, cfg->advice.near_limit_percent);
+	sqlite3_bind_int64(s, 1, first);
+	sqlite3_bind_int64(s, 2, last);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *dev = (const char *)sqlite3_column_text(s, 0);
-		const char *model = (const char *)sqlite3_column_text(s, 1);
+		const char *dev = names_text(names, sqlite3_column_int64(s, 0));
+		const char *model = names_text(names, sqlite3_column_int64(s, 1));
 		int64_t day = sqlite3_column_int64(s, 2);
 		const struct seat *seat;
 
@@ -109,6 +111,7 @@ static int read_use(sqlite3 *db, const struct config *cfg, int64_t lo, int64_t h
 		note_model(u, model);
 	}
 	sqlite3_finalize(s);
+	names_free(names);
 	if (rc != SQLITE_DONE) {
 		snprintf(err, errlen, "advice query: %s", sqlite3_errmsg(db));
 		return -1;
@@ -208,10 +211,10 @@ static int64_t last_event_day(sqlite3 *db)
 	sqlite3_stmt *s;
 	int64_t day = report_local_day((int64_t)time(NULL) * 1000);
 
-	if (sqlite3_prepare_v2(db, "SELECT max(ts) FROM event", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT max(day) FROM rollup", -1, &s, NULL) != SQLITE_OK)
 		return day;
 	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL)
-		day = report_local_day(sqlite3_column_int64(s, 0));
+		day = sqlite3_column_int64(s, 0);
 	sqlite3_finalize(s);
 	return day;
 }
@@ -253,7 +256,7 @@ int advice_build(sqlite3 *db, const struct config *cfg, const char *from, const 
 		}
 	if (report_day_bound(r->from, 0, &lo, err, errlen) < 0 ||
 	    report_day_bound(r->to, 1, &hi, err, errlen) < 0 ||
-	    read_use(db, cfg, lo, hi, uses, n_uses, err, errlen) < 0)
+	    read_use(db, cfg, first, last, uses, n_uses, err, errlen) < 0)
 		goto done;
 	if (read_limit_hits(db, cfg, lo, hi, uses, n_uses) < 0) {
 		snprintf(err, errlen, "advice query: %s", sqlite3_errmsg(db));

@@ -11,8 +11,7 @@
 #include "../daemon/buf.h"
 #include "estimate.h"
 
-#define COMPARE_MIN_SAMPLES 30    /* requests a model needs in a task to be recommended */
-#define COMPARE_RETRY_MS    60000 /* a request this soon after another in its session is a retry */
+#define COMPARE_MIN_SAMPLES 30 /* requests a model needs in a task to be recommended */
 
 struct compare_row {
 	char *task; /* "" for all tasks together */

@@ -22,11 +22,23 @@ const char *const report_metric_names[M_COUNT] = {
     "cache_write_tokens", "output_tokens", "reasoning_tokens",
 };
 
-/* SQL for each key: fixed text, never built from user input. */
+/*
+ * SQL for each key: fixed text, never built from user input. Reports read
+ * the rollup, which has every key but project; a report by project reads
+ * the events themselves.
+ */
 static const char *const key_sql[KEY_COUNT] = {
     "pb_person(developer)",  "pb_team(developer)", "tool",       "model",
     "coalesce(project, '')", "coalesce(task, '')", "pb_day(ts)", "pb_week(ts)",
     "pb_month(ts)",
+};
+static const char *const rollup_key_sql[KEY_COUNT] = {
+    "pb_person(d.text)",    "pb_team(d.text)", "t.text",          "m.text",           NULL,
+    "coalesce(k.text, '')", "pb_dday(g.day)",  "pb_dweek(g.day)", "pb_dmonth(g.day)",
+};
+/* The rollup column each key needs. */
+static const char *const rollup_key_column[KEY_COUNT] = {
+    "developer_id", "developer_id", "tool_id", "model_id", NULL, "task_id", "day", "day", "day",
 };
 
 int report_parse_keys(struct report_query *q, const char *list, char *err, size_t errlen)
@@ -84,13 +96,15 @@ void report_day_key(int64_t ts_ms, char out[11])
 /* ISO 8601 week: weeks start on Monday; week 1 holds the year's first Thursday. */
 void report_week_key(int64_t ts_ms, char out[9])
 {
-	struct tm tm;
-	int64_t days, thursday;
+	report_week_of_day(report_local_day(ts_ms), out);
+}
+
+void report_week_of_day(int64_t days, char out[9])
+{
+	int64_t thursday;
 	int y;
 	unsigned m, d;
 
-	local_tm(ts_ms, &tm);
-	days = days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
 	/* 1970-01-01 was a Thursday: weekday 0 = Monday. */
 	thursday = days - ((days + 3) % 7 + 7) % 7 + 3;
 	civil_from_days(thursday, &y, &m, &d);
@@ -100,11 +114,16 @@ void report_week_key(int64_t ts_ms, char out[9])
 
 void report_month_key(int64_t ts_ms, char out[8])
 {
-	struct tm tm;
+	report_month_of_day(report_local_day(ts_ms), out);
+}
 
-	local_tm(ts_ms, &tm);
-	snprintf(out, 8, "%04u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
-	         (unsigned)(tm.tm_mon + 1) % 100u);
+void report_month_of_day(int64_t days, char out[8])
+{
+	int y;
+	unsigned m, d;
+
+	civil_from_days(days, &y, &m, &d);
+	snprintf(out, 8, "%04u-%02u", (unsigned)y % 10000u, m % 100u);
 }
 
 int64_t report_local_day_start_ms(int y, unsigned m, unsigned d)
@@ -209,6 +228,34 @@ static void fn_daynum(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_int64(ctx, report_local_day(sqlite3_value_int64(argv[0])));
 }
 
+/* pb_dday, pb_dweek, pb_dmonth: the keys of a day number (the rollup's days). */
+static void fn_dday(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char key[11];
+
+	(void)argc;
+	report_day_text(sqlite3_value_int64(argv[0]), key);
+	sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
+}
+
+static void fn_dweek(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char key[9];
+
+	(void)argc;
+	report_week_of_day(sqlite3_value_int64(argv[0]), key);
+	sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
+}
+
+static void fn_dmonth(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char key[8];
+
+	(void)argc;
+	report_month_of_day(sqlite3_value_int64(argv[0]), key);
+	sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
+}
+
 static void fn_month(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	char key[8];
@@ -262,6 +309,9 @@ int report_register_functions(sqlite3 *db, const struct config *cfg)
 	    sqlite3_create_function(db, "pb_week", 1, flags, NULL, fn_week, NULL, NULL) ||
 	    sqlite3_create_function(db, "pb_month", 1, flags, NULL, fn_month, NULL, NULL) ||
 	    sqlite3_create_function(db, "pb_daynum", 1, flags, NULL, fn_daynum, NULL, NULL) ||
+	    sqlite3_create_function(db, "pb_dday", 1, flags, NULL, fn_dday, NULL, NULL) ||
+	    sqlite3_create_function(db, "pb_dweek", 1, flags, NULL, fn_dweek, NULL, NULL) ||
+	    sqlite3_create_function(db, "pb_dmonth", 1, flags, NULL, fn_dmonth, NULL, NULL) ||
 	    sqlite3_create_function(db, "pb_person", 1, flags, people, fn_person, NULL, NULL) ||
 	    sqlite3_create_function(db, "pb_team", 1, flags, people, fn_team, NULL, NULL))
 		return -1;
@@ -310,6 +360,88 @@ static void note_unpriced(struct report *r, const char *model)
 		r->n_unpriced++;
 }
 
+static int uses_project(const struct report_query *q)
+{
+	for (size_t i = 0; i < q->n_keys; i++)
+		if (q->keys[i] == KEY_PROJECT)
+			return 1;
+	return 0;
+}
+
+static void order_by_keys(const struct report_query *q, struct buf *sql)
+{
+	buf_puts(sql, " GROUP BY ");
+	for (size_t i = 0; i < q->n_keys; i++)
+		buf_printf(sql, "k%zu, ", i);
+	buf_puts(sql, "km ORDER BY ");
+	for (size_t i = 0; i < q->n_keys; i++)
+		buf_printf(sql, "k%zu, ", i);
+	buf_puts(sql, "km");
+}
+
+/* ?1 and ?2 are the first and last local day. */
+static void raw_usage_sql(const struct report_query *q, struct buf *sql)
+{
+	buf_puts(sql, "SELECT ");
+	for (size_t i = 0; i < q->n_keys; i++)
+		buf_printf(sql, "%s AS k%zu, ", key_sql[q->keys[i]], i);
+	buf_puts(sql, "count(*), sum(input_tokens), sum(cache_read_tokens), "
+	              "sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens), "
+	              "model AS km FROM event_named WHERE pb_daynum(ts) >= ?1 "
+	              "AND pb_daynum(ts) <= ?2");
+	order_by_keys(q, sql);
+}
+
+/* ", col" for each rollup column the keys need, model_id (always there) aside. */
+static void put_key_columns(const int needs[KEY_COUNT], struct buf *sql)
+{
+	for (int k = 0; k < KEY_COUNT; k++) {
+		int is_first = needs[k] && rollup_key_column[k] &&
+		               strcmp(rollup_key_column[k], "model_id") != 0;
+
+		for (int j = 0; j < k && is_first; j++)
+			if (needs[j] && rollup_key_column[j] &&
+			    strcmp(rollup_key_column[j], rollup_key_column[k]) == 0)
+				is_first = 0;
+		if (is_first)
+			buf_printf(sql, ", %s", rollup_key_column[k]);
+	}
+}
+
+/* Sums by the ids the keys need, then names joined to the few grouped rows. */
+static void rollup_usage_sql(const struct report_query *q, struct buf *sql)
+{
+	static const char *const joins[][2] = {
+	    {"developer_id", " JOIN name d ON d.id = g.developer_id"},
+	    {"tool_id", " JOIN name t ON t.id = g.tool_id"},
+	    {"task_id", " LEFT JOIN name k ON k.id = g.task_id"},
+	};
+	int needs[KEY_COUNT] = {0};
+
+	for (size_t i = 0; i < q->n_keys; i++)
+		needs[q->keys[i]] = 1;
+	buf_puts(sql, "SELECT ");
+	for (size_t i = 0; i < q->n_keys; i++)
+		buf_printf(sql, "%s AS k%zu, ", rollup_key_sql[q->keys[i]], i);
+	buf_puts(sql, "sum(g.n), sum(g.i), sum(g.cr), sum(g.cw), sum(g.o), sum(g.r), m.text AS km "
+	              "FROM (SELECT model_id");
+	put_key_columns(needs, sql);
+	buf_puts(sql, ", sum(requests) AS n, sum(input_tokens) AS i, sum(cache_read_tokens) AS cr, "
+	              "sum(cache_write_tokens) AS cw, sum(output_tokens) AS o, "
+	              "sum(reasoning_tokens) AS r FROM rollup WHERE day >= ?1 AND day <= ?2 "
+	              "GROUP BY model_id");
+	put_key_columns(needs, sql);
+	buf_puts(sql, ") g JOIN name m ON m.id = g.model_id");
+	for (size_t j = 0; j < ARRAY_LEN(joins); j++)
+		for (int k = 0; k < KEY_COUNT; k++)
+			if (needs[k] && rollup_key_column[k] &&
+			    strcmp(rollup_key_column[k], joins[j][0]) == 0) {
+				buf_puts(sql, joins[j][1]);
+				break;
+			}
+	order_by_keys(q, sql);
+}
+
 /*
  * Rows come grouped by the keys and then by model, so that each model's
  * token sums are priced once with that model's prices; consecutive rows
@@ -320,15 +452,18 @@ int report_usage(sqlite3 *db, const struct config *cfg, const struct report_quer
 {
 	struct buf sql = BUF_INIT;
 	sqlite3_stmt *s = NULL;
-	int64_t lo = INT64_MIN, hi = INT64_MAX;
+	int64_t first = INT64_MIN, last = INT64_MAX;
 	size_t cap = 0;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if ((q->from && report_day_bound(q->from, 0, &lo, err, errlen) < 0) ||
-	    (q->to && report_day_bound(q->to, 1, &hi, err, errlen) < 0))
+	if ((q->from && report_day_of(q->from, &first) < 0) ||
+	    (q->to && report_day_of(q->to, &last) < 0)) {
+		snprintf(err, errlen, "'%s' is not a date (YYYY-MM-DD)",
+		         q->from && report_day_of(q->from, &first) < 0 ? q->from : q->to);
 		return -1;
-	if (q->from && q->to && lo >= hi) {
+	}
+	if (q->from && q->to && first > last) {
 		snprintf(err, errlen, "--from %s is after --to %s", q->from, q->to);
 		return -1;
 	}
@@ -337,26 +472,18 @@ int report_usage(sqlite3 *db, const struct config *cfg, const struct report_quer
 	memcpy(r->keys, q->keys, sizeof(q->keys));
 	r->n_keys = q->n_keys;
 
-	buf_puts(&sql, "SELECT ");
-	for (size_t i = 0; i < q->n_keys; i++)
-		buf_printf(&sql, "%s AS k%zu, ", key_sql[q->keys[i]], i);
-	buf_puts(&sql, "count(*), sum(input_tokens), sum(cache_read_tokens), "
-	               "sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens), "
-	               "model AS km FROM event_named WHERE ts >= ?1 AND ts < ?2 GROUP BY ");
-	for (size_t i = 0; i < q->n_keys; i++)
-		buf_printf(&sql, "k%zu, ", i);
-	buf_puts(&sql, "km ORDER BY ");
-	for (size_t i = 0; i < q->n_keys; i++)
-		buf_printf(&sql, "k%zu, ", i);
-	buf_puts(&sql, "km");
+	if (uses_project(q))
+		raw_usage_sql(q, &sql);
+	else
+		rollup_usage_sql(q, &sql);
 	if (sqlite3_prepare_v2(db, sql.data, -1, &s, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "report query: %s", sqlite3_errmsg(db));
 		buf_free(&sql);
 		return -1;
 	}
 	buf_free(&sql);
-	sqlite3_bind_int64(s, 1, lo);
-	sqlite3_bind_int64(s, 2, hi);
+	sqlite3_bind_int64(s, 1, first);
+	sqlite3_bind_int64(s, 2, last);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *model = (const char *)sqlite3_column_text(s, (int)q->n_keys + M_COUNT);
 		const struct model_price *price = config_model_price(cfg, model ? model : "");

@@ -100,6 +100,9 @@ int64_t report_local_day_start_ms(int y, unsigned m, unsigned d);
 void report_day_key(int64_t ts_ms, char out[11]);
 void report_week_key(int64_t ts_ms, char out[9]);
 void report_month_key(int64_t ts_ms, char out[8]);
+/* The same keys of a local day number. */
+void report_week_of_day(int64_t day, char out[9]);
+void report_month_of_day(int64_t day, char out[8]);
 
 int render_text_usage(const struct report *r, struct buf *out);
 int render_csv_usage(const struct report *r, struct buf *out);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../daemon/util.h"
+#include "names.h"
 #include "report.h"
 
 #define UNUSED_SEATS "(unused seats)"
@@ -32,10 +33,18 @@ struct seat_weight {
 	double api_usd;
 };
 
+/* Where (model, person, task id) sits in tasks: rollup rows repeat them often. */
+struct task_slot {
+	size_t model, person, index; /* index + 1; 0: free */
+	int64_t task_id;
+};
+
 struct roi_work {
 	struct roi_report *r;
 	struct task_usage *tasks;
 	size_t n_tasks;
+	struct task_slot *slots;
+	size_t cap_slots;
 	struct seat_weight *weights;
 	size_t n_weights;
 };
@@ -124,56 +133,113 @@ static int add_weight(struct roi_work *w, const struct seat *seat, size_t model,
 	return 0;
 }
 
-static const char *const outcome_text[OUTCOME_KINDS] = {"", "accepted", "rejected", "edited"};
-
-static int outcome_of(const char *s)
+static struct time_usage *task_usage_by_id(struct roi_work *w, size_t model, size_t person,
+                                           int64_t task_id, const char *task)
 {
-	for (int o = 1; o < OUTCOME_KINDS; o++)
-		if (s && strcmp(s, outcome_text[o]) == 0)
-			return o;
-	return 0;
+	struct task_slot *slot;
+	size_t h;
+
+	if ((w->n_tasks + 1) * 2 > w->cap_slots) {
+		size_t cap = w->cap_slots ? w->cap_slots * 2 : 1024;
+		struct task_slot *slots = calloc(cap, sizeof(*slots));
+
+		if (slots == NULL)
+			return NULL;
+		for (size_t i = 0; i < w->cap_slots; i++) {
+			struct task_slot *o = &w->slots[i];
+
+			if (o->index == 0)
+				continue;
+			h = (o->model * 31 + o->person * 131 + (size_t)o->task_id * 1031) &
+			    (cap - 1);
+			while (slots[h].index)
+				h = (h + 1) & (cap - 1);
+			slots[h] = *o;
+		}
+		free(w->slots);
+		w->slots = slots;
+		w->cap_slots = cap;
+	}
+	h = (model * 31 + person * 131 + (size_t)task_id * 1031) & (w->cap_slots - 1);
+	for (; (slot = &w->slots[h])->index; h = (h + 1) & (w->cap_slots - 1))
+		if (slot->model == model && slot->person == person && slot->task_id == task_id)
+			return &w->tasks[slot->index - 1].u;
+	if (task_usage(w, model, person, task) == NULL)
+		return NULL;
+	*slot = (struct task_slot){model, person, w->n_tasks, task_id};
+	return &w->tasks[w->n_tasks - 1].u;
 }
 
-static int read_usage(sqlite3 *db, const struct config *cfg, int64_t lo, int64_t hi,
+/*
+ * Rollup rows as stored, in key order (day, developer, model, task, tool):
+ * what depends on the developer, the model or the day is looked up once
+ * for a run of rows, and rows of several tools or tasks add up in C.
+ */
+static int read_usage(sqlite3 *db, const struct config *cfg, int64_t first, int64_t last,
                       struct roi_work *w, char *err, size_t errlen)
 {
 	static const char sql[] =
-	    "SELECT developer, model, pb_daynum(ts) AS d, coalesce(task, ''), outcome, "
-	    "count(*), sum(input_tokens), sum(cache_read_tokens), sum(cache_write_tokens), "
-	    "sum(output_tokens), sum(lines_added + lines_accepted), sum(coalesce(latency_ms, 0)) "
-	    "FROM event_named WHERE ts >= ?1 AND ts < ?2 GROUP BY 1, 2, 3, 4, 5";
+	    "SELECT day, developer_id, model_id, task_id, requests, accepted, rejected, edited, "
+	    "input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, "
+	    "lines_added + lines_accepted, latency_ms FROM rollup WHERE day >= ?1 AND day <= ?2";
 	struct roi_report *r = w->r;
+	int64_t last_dev = -1, last_model = -1, last_day = INT64_MIN;
+	const struct model_price *price = NULL;
+	const struct person *who = NULL;
+	const struct seat *seat = NULL;
+	size_t m = SIZE_MAX, p = SIZE_MAX;
+	struct name_cache *names = names_new(db);
 	sqlite3_stmt *s;
 	int rc;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+	if (names == NULL || sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "report query: %s", sqlite3_errmsg(db));
+		names_free(names);
 		return -1;
 	}
-	sqlite3_bind_int64(s, 1, lo);
-	sqlite3_bind_int64(s, 2, hi);
+	sqlite3_bind_int64(s, 1, first);
+	sqlite3_bind_int64(s, 2, last);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *dev = (const char *)sqlite3_column_text(s, 0);
-		const char *model = (const char *)sqlite3_column_text(s, 1);
-		const char *task = (const char *)sqlite3_column_text(s, 3);
-		int64_t day = sqlite3_column_int64(s, 2), n = sqlite3_column_int64(s, 5);
-		struct token_sums t = {sqlite3_column_int64(s, 6), sqlite3_column_int64(s, 7),
-		                       sqlite3_column_int64(s, 8), sqlite3_column_int64(s, 9)};
-		double usd = estimate_api_cost(config_model_price(cfg, model), &t);
-		const struct person *who = config_person(cfg, dev);
-		const struct seat *seat = estimate_covering_seat(cfg, who, model, day);
-		size_t m = model_index(r, model);
-		size_t p = person_index(r, who ? who->id : dev, who ? who->team : NULL);
-		struct time_usage *u =
-		    m == SIZE_MAX || p == SIZE_MAX ? NULL : task_usage(w, m, p, task ? task : "");
+		int64_t day = sqlite3_column_int64(s, 0), n = sqlite3_column_int64(s, 4);
+		int64_t dev_id = sqlite3_column_int64(s, 1), model_id = sqlite3_column_int64(s, 2);
+		const char *dev = names_text(names, dev_id), *model = names_text(names, model_id);
+		const char *task = names_text(names, sqlite3_column_int64(s, 3));
+		struct token_sums t = {sqlite3_column_int64(s, 8), sqlite3_column_int64(s, 9),
+		                       sqlite3_column_int64(s, 10), sqlite3_column_int64(s, 11)};
+		struct time_usage *u;
+		double usd;
+
+		if (dev == NULL || model == NULL)
+			break;
+		if (dev_id != last_dev) {
+			who = config_person(cfg, dev);
+			p = person_index(r, who ? who->id : dev, who ? who->team : NULL);
+		}
+		if (model_id != last_model) {
+			price = config_model_price(cfg, model);
+			m = model_index(r, model);
+		}
+		if (dev_id != last_dev || model_id != last_model || day != last_day)
+			seat = estimate_covering_seat(cfg, who, model, day);
+		last_dev = dev_id;
+		last_model = model_id;
+		last_day = day;
+		usd = estimate_api_cost(price, &t);
+		u = m == SIZE_MAX || p == SIZE_MAX || task == NULL
+		        ? NULL
+		        : task_usage_by_id(w, m, p, sqlite3_column_int64(s, 3), task);
 
 		if (u == NULL)
 			break;
+		for (int o = OUTCOME_ACCEPTED; o < OUTCOME_KINDS; o++)
+			u->requests[o] += sqlite3_column_int64(s, 4 + o);
+		u->requests[OUTCOME_UNKNOWN] += n - sqlite3_column_int64(s, 5) -
+		                                sqlite3_column_int64(s, 6) -
+		                                sqlite3_column_int64(s, 7);
+		u->lines += sqlite3_column_int64(s, 12);
+		u->latency_ms += sqlite3_column_int64(s, 13);
 		r->people[p].requests += n;
 		r->people[p].api_usd += usd;
-		u->requests[outcome_of((const char *)sqlite3_column_text(s, 4))] += n;
-		u->lines += sqlite3_column_int64(s, 10);
-		u->latency_ms += sqlite3_column_int64(s, 11);
 		r->models[m].requests += n;
 		r->models[m].api_usd += usd;
 		r->requests += n;
@@ -189,6 +255,7 @@ static int read_usage(sqlite3 *db, const struct config *cfg, int64_t lo, int64_t
 		}
 	}
 	sqlite3_finalize(s);
+	names_free(names);
 	if (rc != SQLITE_DONE) {
 		snprintf(err, errlen, "report query: %s",
 		         rc == SQLITE_ROW ? "out of memory" : sqlite3_errmsg(db));
@@ -341,11 +408,12 @@ static int data_bounds(sqlite3 *db, int64_t *first, int64_t *last)
 	sqlite3_stmt *s;
 	int rc = -1;
 
-	if (sqlite3_prepare_v2(db, "SELECT min(ts), max(ts) FROM event", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(db, "SELECT min(day), max(day) FROM rollup", -1, &s, NULL) !=
+	    SQLITE_OK)
 		return -1;
 	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
-		*first = report_local_day(sqlite3_column_int64(s, 0));
-		*last = report_local_day(sqlite3_column_int64(s, 1));
+		*first = sqlite3_column_int64(s, 0);
+		*last = sqlite3_column_int64(s, 1);
 		rc = 0;
 	}
 	sqlite3_finalize(s);
@@ -355,8 +423,8 @@ static int data_bounds(sqlite3 *db, int64_t *first, int64_t *last)
 int roi_build(sqlite3 *db, const struct config *cfg, const char *from, const char *to,
               struct roi_report *r, char *err, size_t errlen)
 {
-	struct roi_work w = {r, NULL, 0, NULL, 0};
-	int64_t first = 0, last = -1, lo, hi;
+	struct roi_work w = {r, NULL, 0, NULL, 0, NULL, 0};
+	int64_t first = 0, last = -1;
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -376,9 +444,7 @@ int roi_build(sqlite3 *db, const struct config *cfg, const char *from, const cha
 	report_day_text(first, r->from);
 	report_day_text(last, r->to);
 	if (last >= first) {
-		if (report_day_bound(r->from, 0, &lo, err, errlen) < 0 ||
-		    report_day_bound(r->to, 1, &hi, err, errlen) < 0 ||
-		    read_usage(db, cfg, lo, hi, &w, err, errlen) < 0 ||
+		if (read_usage(db, cfg, first, last, &w, err, errlen) < 0 ||
 		    allocate_seats(cfg, &w, first, last) < 0)
 			goto done;
 	}
@@ -402,6 +468,7 @@ done:
 	for (size_t i = 0; i < w.n_tasks; i++)
 		free(w.tasks[i].task);
 	free(w.tasks);
+	free(w.slots);
 	free(w.weights);
 	if (rc < 0)
 		roi_free(r);

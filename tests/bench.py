@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""make bench: ingest speed and memory on a generated corpus.
+"""make bench: ingest speed and memory on a generated corpus, and report speed.
 
 Generates (once) about 230k model requests of Claude Code and Codex logs for
 8 developers with build/loggen, then times a first ingest into a fresh
 database and a second ingest of the unchanged tree, several runs each, and
 prints the medians: wall time, events/s, MB/s and peak RSS.
+
+Then stores (once) 10M generated events through the real writer with
+build/reportbench and times every report section over them, over all 92
+days and over the last 30.
 """
 import os
 import resource
@@ -16,6 +20,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PAYBACKD = os.path.join(ROOT, "build", "paybackd")
 LOGGEN = os.path.join(ROOT, "build", "loggen")
+REPORTBENCH = os.path.join(ROOT, "build", "reportbench")
+REPORT_EVENTS = int(os.environ.get("BENCH_REPORT_EVENTS", "10000000"))
 WORK = os.path.join(ROOT, "build", "bench")
 CORPUS = os.path.join(WORK, "corpus")
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
@@ -86,6 +92,25 @@ def main():
                ("peak RSS <= 64 MiB", max(r for _, r in first + second) <= 64 * 1024)]
     for name, ok in targets:
         print(f"  {'met    ' if ok else 'NOT met'} {name}")
+    bench_reports()
+
+
+def bench_reports():
+    db = os.path.join(WORK, f"reports-{REPORT_EVENTS}.db")
+    args = [REPORTBENCH, "--db", db, "--config",
+            os.path.join(ROOT, "config", "demo", "payback.yaml"), "--runs", "9"]
+    if os.path.exists(db):
+        args += ["--events", "0"]
+    else:
+        print(f"bench: storing {REPORT_EVENTS:,} generated events (once)")
+        args += ["--events", str(REPORT_EVENTS)]
+    out = subprocess.run(args, check=True, stdout=subprocess.PIPE, text=True).stdout
+    print(out, end="")
+    for period in ("all days", "30 days"):
+        worst = max(float(line.split("median")[1].split()[0])
+                    for line in out.splitlines() if line.startswith("report") and period in line)
+        print(f"  {'met    ' if worst <= 20 else 'NOT met'} every section <= 20 ms over "
+              f"{REPORT_EVENTS:,} events, {period} (slowest {worst:.1f} ms)")
 
 
 if __name__ == "__main__":

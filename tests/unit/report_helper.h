@@ -20,6 +20,8 @@ static inline struct store *open_report_store(struct config *cfg, const char *co
 	assert_int_equal(config_load_text(cfg, "t.yaml", config_text, err, sizeof(err)), 0);
 	assert_int_equal(store_open(&st, ":memory:", err, sizeof(err)), 0);
 	assert_int_equal(report_register_functions(store_db(st), cfg), 0);
+	assert_int_equal(store_rollup_ensure(st, cfg->advice.near_limit_percent, err, sizeof(err)),
+	                 0);
 	return st;
 }
 

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "../../daemon/store.h"
+#include "query_helper.h"
 
 static struct store *open_mem(void)
 {
@@ -15,18 +16,6 @@ static struct store *open_mem(void)
 
 	assert_int_equal(store_open(&st, ":memory:", err, sizeof(err)), 0);
 	return st;
-}
-
-static int64_t query_int(struct store *st, const char *sql)
-{
-	sqlite3_stmt *s;
-	int64_t v = -1;
-
-	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &s, NULL), SQLITE_OK);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		v = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	return v;
 }
 
 static struct event *add(struct batch *b, uint64_t id, int64_t in, int64_t out)

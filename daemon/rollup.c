@@ -1,0 +1,635 @@
+/*
+ * rollup.c - the totals per (local day, developer, model, task, tool) that
+ * reports read, kept by triggers on table event.
+ *
+ * Every change to an event reaches pb_roll twice (old values subtracted,
+ * new ones added), or once for an insert or a delete. The differences add
+ * up in a hash table keyed like the rollup row; rollup_write folds them in
+ * with one upsert per key. Latency goes into a histogram per row
+ * (lathist.c), so percentiles need no raw scan.
+ *
+ * Retries need a session's requests in order, which single rows do not
+ * give: the sessions a transaction touched are walked again before COMMIT
+ * and their events' is_retry set, which reaches the rollup through the same
+ * triggers.
+ */
+#include "rollup.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lathist.h"
+#include "log.h"
+
+enum {
+	V_REQUESTS,
+	V_ACCEPTED,
+	V_REJECTED,
+	V_EDITED,
+	V_INPUT,
+	V_CACHE_READ,
+	V_CACHE_WRITE,
+	V_OUTPUT,
+	V_REASONING,
+	V_LATENCY_N,
+	V_LATENCY_MS,
+	V_LINES_ADDED,
+	V_LINES_REMOVED,
+	V_LINES_SUGGESTED,
+	V_LINES_ACCEPTED,
+	V_NEAR_LIMIT,
+	V_RETRIES,
+	V_COUNT
+};
+
+struct key {
+	int64_t day, developer, model, task, tool;
+};
+
+struct delta {
+	struct key k;
+	int is_used;
+	int64_t v[V_COUNT];
+	double cost_usd;
+	int32_t *hist; /* LATHIST_BUCKETS differences, when a latency changed */
+};
+
+enum {
+	S_READ_HIST,
+	S_UPSERT,
+	S_HIST_UPSERT,
+	S_SESSION,
+	S_SET_RETRY,
+	S_GET_META,
+	S_SET_META,
+	S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+    [S_READ_HIST] = "SELECT hist FROM rollup_latency WHERE day = ?1 AND developer_id = ?2 "
+                    "AND model_id = ?3 AND task_id = ?4 AND tool_id = ?5",
+    [S_HIST_UPSERT] = "INSERT INTO rollup_latency (day, developer_id, model_id, task_id, "
+                      "tool_id, hist) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                      "ON CONFLICT DO UPDATE SET hist = excluded.hist",
+    [S_UPSERT] =
+        "INSERT INTO rollup (day, developer_id, model_id, task_id, tool_id, requests, "
+        "accepted, rejected, edited, input_tokens, cache_read_tokens, cache_write_tokens, "
+        "output_tokens, reasoning_tokens, latency_n, latency_ms, lines_added, lines_removed, "
+        "lines_suggested, lines_accepted, near_limit, retries, cost_usd) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
+        "?18, ?19, ?20, ?21, ?22, ?23) "
+        "ON CONFLICT DO UPDATE SET requests = requests + ?6, accepted = accepted + ?7, "
+        "rejected = rejected + ?8, edited = edited + ?9, input_tokens = input_tokens + ?10, "
+        "cache_read_tokens = cache_read_tokens + ?11, "
+        "cache_write_tokens = cache_write_tokens + ?12, output_tokens = output_tokens + ?13, "
+        "reasoning_tokens = reasoning_tokens + ?14, latency_n = latency_n + ?15, "
+        "latency_ms = latency_ms + ?16, lines_added = lines_added + ?17, "
+        "lines_removed = lines_removed + ?18, lines_suggested = lines_suggested + ?19, "
+        "lines_accepted = lines_accepted + ?20, near_limit = near_limit + ?21, "
+        "retries = retries + ?22, cost_usd = cost_usd + ?23",
+    [S_SESSION] = "SELECT e.id, e.ts, e.outcome, t.text, e.is_retry FROM event e "
+                  "JOIN name t ON t.id = e.tool_id WHERE e.session_id = ?1 ORDER BY e.ts, e.id",
+    [S_SET_RETRY] = "UPDATE event SET is_retry = ?2 WHERE id = ?1",
+    [S_GET_META] = "SELECT value FROM meta WHERE key = ?1",
+    [S_SET_META] = "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+                   "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+};
+
+struct rollup {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[S_COUNT];
+	struct delta *slots;
+	size_t n_used, cap; /* cap is a power of two */
+	int64_t *sessions;
+	size_t n_sessions, cap_sessions;
+	int is_deciding_retries; /* changes of is_retry touch no session */
+	double near_limit_pct;
+	int64_t day_slot, day_offset_ms; /* the UTC offset of one quarter-hour, cached */
+};
+
+/*
+ * Time zones change their offset only on quarter-hour boundaries, and
+ * events arrive mostly in time order: one localtime_r per quarter-hour.
+ */
+static int64_t local_day(struct rollup *r, int64_t ts_ms)
+{
+	int64_t slot = ts_ms >= 0 ? ts_ms / 900000 : (ts_ms - 899999) / 900000;
+	int64_t t = ts_ms + r->day_offset_ms;
+
+	if (slot != r->day_slot) {
+		time_t sec = (time_t)(slot * 900);
+		struct tm tm;
+
+		localtime_r(&sec, &tm);
+		r->day_slot = slot;
+		r->day_offset_ms = (int64_t)tm.tm_gmtoff * 1000;
+		t = ts_ms + r->day_offset_ms;
+	}
+	return t >= 0 ? t / 86400000 : (t - 86399999) / 86400000;
+}
+
+static uint64_t key_hash(const struct key *k)
+{
+	uint64_t h = 1469598103934665603ULL;
+	const int64_t f[5] = {k->day, k->developer, k->model, k->task, k->tool};
+
+	for (int i = 0; i < 5; i++) {
+		h ^= (uint64_t)f[i];
+		h *= 1099511628211ULL;
+		h ^= h >> 29;
+	}
+	return h;
+}
+
+static int key_equal(const struct key *a, const struct key *b)
+{
+	return a->day == b->day && a->developer == b->developer && a->model == b->model &&
+	       a->task == b->task && a->tool == b->tool;
+}
+
+static struct delta *find_slot(struct delta *slots, size_t cap, const struct key *k)
+{
+	size_t i = (size_t)key_hash(k) & (cap - 1);
+
+	while (slots[i].is_used && !key_equal(&slots[i].k, k))
+		i = (i + 1) & (cap - 1);
+	return &slots[i];
+}
+
+static struct delta *delta_for(struct rollup *r, const struct key *k)
+{
+	struct delta *d;
+
+	if ((r->n_used + 1) * 2 > r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 256;
+		struct delta *slots = calloc(cap, sizeof(*slots));
+
+		if (slots == NULL)
+			return NULL;
+		for (size_t i = 0; i < r->cap; i++)
+			if (r->slots[i].is_used)
+				*find_slot(slots, cap, &r->slots[i].k) = r->slots[i];
+		free(r->slots);
+		r->slots = slots;
+		r->cap = cap;
+	}
+	d = find_slot(r->slots, r->cap, k);
+	if (!d->is_used) {
+		d->is_used = 1;
+		d->k = *k;
+		r->n_used++;
+	}
+	return d;
+}
+
+static void touch_session(struct rollup *r, int64_t session)
+{
+	if (r->n_sessions && r->sessions[r->n_sessions - 1] == session)
+		return;
+	if (r->n_sessions == r->cap_sessions) {
+		size_t cap = r->cap_sessions ? r->cap_sessions * 2 : 256;
+		int64_t *p = realloc(r->sessions, cap * sizeof(*p));
+
+		if (p == NULL)
+			return;
+		r->sessions = p;
+		r->cap_sessions = cap;
+	}
+	r->sessions[r->n_sessions++] = session;
+}
+
+int rollup_add(struct rollup *r, int sign, const struct rollup_event *e)
+{
+	struct key k = {local_day(r, e->ts_ms), e->developer, e->model, e->task, e->tool};
+	struct delta *d = delta_for(r, &k);
+	const int64_t tokens[5] = {e->input, e->cache_read, e->cache_write, e->output,
+	                           e->reasoning};
+	const int64_t lines[4] = {e->lines_added, e->lines_removed, e->lines_suggested,
+	                          e->lines_accepted};
+
+	if (d == NULL)
+		return -1;
+	d->v[V_REQUESTS] += sign;
+	if (e->outcome)
+		d->v[e->outcome[0] == 'a'   ? V_ACCEPTED
+		     : e->outcome[0] == 'r' ? V_REJECTED
+		                            : V_EDITED] += sign;
+	for (int i = 0; i < 5; i++)
+		d->v[V_INPUT + i] += sign * tokens[i];
+	if (e->latency_ms >= 0) {
+		if (d->hist == NULL &&
+		    (d->hist = calloc(LATHIST_BUCKETS, sizeof(*d->hist))) == NULL)
+			return -1;
+		d->hist[lathist_bucket(e->latency_ms)] += sign;
+		d->v[V_LATENCY_N] += sign;
+		d->v[V_LATENCY_MS] += sign * e->latency_ms;
+	}
+	for (int i = 0; i < 4; i++)
+		d->v[V_LINES_ADDED + i] += sign * lines[i];
+	if (e->plan_used_pct >= 0 && e->plan_used_pct >= r->near_limit_pct)
+		d->v[V_NEAR_LIMIT] += sign;
+	d->v[V_RETRIES] += (int64_t)sign * e->is_retry;
+	if (e->has_cost)
+		d->cost_usd += sign * e->cost_usd;
+	if (!r->is_deciding_retries && e->session)
+		touch_session(r, e->session);
+	return 0;
+}
+
+static int64_t arg_int(sqlite3_value *v)
+{
+	return sqlite3_value_type(v) == SQLITE_NULL ? 0 : sqlite3_value_int64(v);
+}
+
+/* pb_roll(sign, ts, developer, model, task, tool, session, outcome, input, cache_read,
+ *         cache_write, output, reasoning, latency, lines_added, lines_removed,
+ *         lines_suggested, lines_accepted, plan_used_pct, is_retry, cost_usd) */
+static void fn_roll(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	struct rollup *r = sqlite3_user_data(ctx);
+	int is_null[21];
+	struct rollup_event e;
+
+	(void)argc;
+	for (int i = 0; i < 21; i++)
+		is_null[i] = sqlite3_value_type(argv[i]) == SQLITE_NULL;
+	e.ts_ms = arg_int(argv[1]);
+	e.developer = arg_int(argv[2]);
+	e.model = arg_int(argv[3]);
+	e.task = arg_int(argv[4]);
+	e.tool = arg_int(argv[5]);
+	e.session = arg_int(argv[6]);
+	e.outcome = (const char *)sqlite3_value_text(argv[7]);
+	e.input = arg_int(argv[8]);
+	e.cache_read = arg_int(argv[9]);
+	e.cache_write = arg_int(argv[10]);
+	e.output = arg_int(argv[11]);
+	e.reasoning = arg_int(argv[12]);
+	e.latency_ms = is_null[13] ? -1 : arg_int(argv[13]);
+	e.lines_added = arg_int(argv[14]);
+	e.lines_removed = arg_int(argv[15]);
+	e.lines_suggested = arg_int(argv[16]);
+	e.lines_accepted = arg_int(argv[17]);
+	e.plan_used_pct = is_null[18] ? -1 : sqlite3_value_double(argv[18]);
+	e.is_retry = (int)arg_int(argv[19]);
+	e.has_cost = !is_null[20];
+	e.cost_usd = e.has_cost ? sqlite3_value_double(argv[20]) : 0;
+	if (rollup_add(r, (int)sqlite3_value_int64(argv[0]), &e) < 0)
+		sqlite3_result_error_nomem(ctx);
+	else
+		sqlite3_result_null(ctx);
+}
+
+struct rollup *rollup_new(sqlite3 *db)
+{
+	struct rollup *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		return NULL;
+	r->db = db;
+	r->near_limit_pct = ROLLUP_DEFAULT_NEAR_LIMIT;
+	r->day_slot = INT64_MIN;
+	if (sqlite3_create_function(db, "pb_roll", 21, SQLITE_UTF8, r, fn_roll, NULL, NULL) !=
+	    SQLITE_OK) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+static void clear_deltas(struct rollup *r)
+{
+	for (size_t i = 0; i < r->cap; i++)
+		free(r->slots[i].hist);
+	free(r->slots);
+	r->slots = NULL;
+	r->cap = r->n_used = 0;
+}
+
+void rollup_discard(struct rollup *r)
+{
+	clear_deltas(r);
+	r->n_sessions = 0;
+}
+
+void rollup_free(struct rollup *r)
+{
+	if (r == NULL)
+		return;
+	rollup_discard(r);
+	free(r->sessions);
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(r->stmt[i]);
+	free(r);
+}
+
+size_t rollup_pending(const struct rollup *r)
+{
+	return r->n_used;
+}
+
+/* Statements are prepared on first use: the tables exist only after migration. */
+static sqlite3_stmt *stmt(struct rollup *r, int i)
+{
+	if (r->stmt[i] == NULL &&
+	    sqlite3_prepare_v3(r->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &r->stmt[i],
+	                       NULL) != SQLITE_OK) {
+		log_err("database: %s", sqlite3_errmsg(r->db));
+		return NULL;
+	}
+	return r->stmt[i];
+}
+
+static int step_done(struct rollup *r, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE) {
+		log_err("database: %s", sqlite3_errmsg(r->db));
+		return -1;
+	}
+	return 0;
+}
+
+static void bind_key(sqlite3_stmt *s, const struct key *k)
+{
+	sqlite3_bind_int64(s, 1, k->day);
+	sqlite3_bind_int64(s, 2, k->developer);
+	sqlite3_bind_int64(s, 3, k->model);
+	sqlite3_bind_int64(s, 4, k->task);
+	sqlite3_bind_int64(s, 5, k->tool);
+}
+
+/* The stored histogram of d's row with d's differences added, encoded into out. */
+static int merged_hist(struct rollup *r, const struct delta *d, uint8_t *out, size_t *len)
+{
+	sqlite3_stmt *s = stmt(r, S_READ_HIST);
+	int64_t counts[LATHIST_BUCKETS] = {0};
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	bind_key(s, &d->k);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW && sqlite3_column_type(s, 0) == SQLITE_BLOB &&
+	    lathist_add_blob(counts, sqlite3_column_blob(s, 0),
+	                     (size_t)sqlite3_column_bytes(s, 0)) < 0)
+		log_warn("database: a latency histogram was unreadable and starts anew");
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_err("database: %s", sqlite3_errmsg(r->db));
+		return -1;
+	}
+	for (int b = 0; b < LATHIST_BUCKETS; b++)
+		counts[b] += d->hist[b];
+	*len = lathist_encode(counts, out);
+	return 0;
+}
+
+int rollup_write(struct rollup *r)
+{
+	uint8_t *blob = NULL;
+	int rc = 0;
+
+	for (size_t i = 0; i < r->cap && rc == 0; i++) {
+		const struct delta *d = &r->slots[i];
+		sqlite3_stmt *s;
+		size_t len = 0;
+		int is_zero = d->cost_usd == 0;
+
+		if (!d->is_used)
+			continue;
+		for (int v = 0; v < V_COUNT; v++)
+			is_zero &= d->v[v] == 0;
+		if (d->hist)
+			for (int b = 0; b < LATHIST_BUCKETS; b++)
+				is_zero &= d->hist[b] == 0;
+		if (is_zero)
+			continue; /* an update that changed nothing counted */
+		if (d->hist && blob == NULL && (blob = malloc(LATHIST_MAX_BLOB)) == NULL) {
+			rc = -1;
+			break;
+		}
+		if (d->hist && merged_hist(r, d, blob, &len) < 0) {
+			rc = -1;
+			break;
+		}
+		if ((s = stmt(r, S_UPSERT)) == NULL) {
+			rc = -1;
+			break;
+		}
+		bind_key(s, &d->k);
+		for (int v = 0; v < V_COUNT; v++)
+			sqlite3_bind_int64(s, 6 + v, d->v[v]);
+		sqlite3_bind_double(s, 23, d->cost_usd);
+		rc = step_done(r, s);
+		if (rc == 0 && d->hist) {
+			if ((s = stmt(r, S_HIST_UPSERT)) == NULL) {
+				rc = -1;
+				break;
+			}
+			bind_key(s, &d->k);
+			sqlite3_bind_blob(s, 6, blob, (int)len, SQLITE_STATIC);
+			rc = step_done(r, s);
+		}
+	}
+	free(blob);
+	/* The sessions touched stay: rollup_flush decides them. */
+	if (rc == 0)
+		clear_deltas(r);
+	return rc;
+}
+
+static int is_agent(const char *tool)
+{
+	return strcmp(tool, "claude-code") == 0 || strcmp(tool, "codex") == 0;
+}
+
+/*
+ * A retry is a request that repeats one the developer did not keep: in the
+ * same session right after a rejection, or, for tools where each request is
+ * the developer's own (not an agent's next step), within a minute of the
+ * previous one. Agents (Claude Code, Codex) send requests seconds apart as
+ * they work, which is no sign of a retry.
+ */
+static int decide_session(struct rollup *r, int64_t session)
+{
+	sqlite3_stmt *s = stmt(r, S_SESSION), *set = stmt(r, S_SET_RETRY);
+	int64_t prev_ts = 0, *changed = NULL;
+	size_t n_changed = 0, cap = 0;
+	int is_first = 1, was_rejected = 0, rc;
+
+	if (s == NULL || set == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, session);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t ts = sqlite3_column_int64(s, 1);
+		const char *outcome = (const char *)sqlite3_column_text(s, 2);
+		const char *tool = (const char *)sqlite3_column_text(s, 3);
+		int is_retry = !is_first && (was_rejected || (!is_agent(tool ? tool : "") &&
+		                                              ts - prev_ts < ROLLUP_RETRY_MS));
+
+		if (is_retry != sqlite3_column_int(s, 4)) {
+			if (n_changed == cap) {
+				int64_t *p =
+				    realloc(changed, (cap = cap ? cap * 2 : 16) * sizeof(*p));
+
+				if (p == NULL)
+					break;
+				changed = p;
+			}
+			changed[n_changed++] = sqlite3_column_int64(s, 0) * 2 + is_retry;
+		}
+		is_first = 0;
+		prev_ts = ts;
+		was_rejected = outcome && strcmp(outcome, "rejected") == 0;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		free(changed);
+		log_err("database: %s", sqlite3_errmsg(r->db));
+		return -1;
+	}
+	rc = 0;
+	for (size_t i = 0; i < n_changed && rc == 0; i++) {
+		sqlite3_bind_int64(set, 1, changed[i] / 2);
+		sqlite3_bind_int64(set, 2, changed[i] % 2);
+		rc = step_done(r, set);
+	}
+	free(changed);
+	return rc;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+int rollup_flush(struct rollup *r)
+{
+	int rc = 0;
+
+	if (r->n_sessions > 1)
+		qsort(r->sessions, r->n_sessions, sizeof(*r->sessions), by_value);
+	r->is_deciding_retries = 1;
+	for (size_t i = 0; i < r->n_sessions && rc == 0; i++)
+		if (i == 0 || r->sessions[i] != r->sessions[i - 1])
+			rc = decide_session(r, r->sessions[i]);
+	r->is_deciding_retries = 0;
+	r->n_sessions = 0;
+	return rc < 0 ? -1 : rollup_write(r);
+}
+
+static int basis_text(const struct rollup *r, char *out, size_t len)
+{
+	const char *tz = getenv("TZ");
+
+	return snprintf(out, len, "tz=%s;near_limit=%g", tz && tz[0] ? tz : "localtime",
+	                r->near_limit_pct) < (int)len
+	           ? 0
+	           : -1;
+}
+
+static int exec(struct rollup *r, const char *sql, char *err, size_t errlen)
+{
+	if (sqlite3_exec(r->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "rollup: %s", sqlite3_errmsg(r->db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Feeds every event to pb_roll, a slice of rowids at a time to bound memory. */
+static int rebuild(struct rollup *r, char *err, size_t errlen)
+{
+	static const char sql[] =
+	    "SELECT max(id), count(pb_roll(1, ts, developer_id, model_id, task_id, tool_id, "
+	    "session_id, outcome, input_tokens, cache_read_tokens, cache_write_tokens, "
+	    "output_tokens, reasoning_tokens, latency_ms, lines_added, lines_removed, "
+	    "lines_suggested, lines_accepted, plan_used_pct, is_retry, cost_usd)) "
+	    "FROM (SELECT * FROM event WHERE id > ?1 ORDER BY id LIMIT 200000)";
+	sqlite3_stmt *s;
+	int64_t last = INT64_MIN;
+
+	if (exec(r, "DELETE FROM rollup; DELETE FROM rollup_latency", err, errlen) < 0)
+		return -1;
+	if (sqlite3_prepare_v2(r->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		snprintf(err, errlen, "rollup: %s", sqlite3_errmsg(r->db));
+		return -1;
+	}
+	for (;;) {
+		int rc;
+
+		sqlite3_bind_int64(s, 1, last);
+		rc = sqlite3_step(s);
+		if (rc != SQLITE_ROW) {
+			snprintf(err, errlen, "rollup: %s", sqlite3_errmsg(r->db));
+			sqlite3_finalize(s);
+			return -1;
+		}
+		if (sqlite3_column_int64(s, 1) == 0)
+			break;
+		last = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		if (rollup_write(r) < 0) {
+			snprintf(err, errlen, "rollup: %s", sqlite3_errmsg(r->db));
+			sqlite3_finalize(s);
+			return -1;
+		}
+	}
+	sqlite3_finalize(s);
+	if (rollup_flush(r) < 0) {
+		snprintf(err, errlen, "rollup: %s", sqlite3_errmsg(r->db));
+		return -1;
+	}
+	return 0;
+}
+
+int rollup_ensure(struct rollup *r, double near_limit_pct, char *err, size_t errlen)
+{
+	char want[256];
+	sqlite3_stmt *s;
+	int is_current = 0, rc;
+
+	err[0] = '\0';
+	r->near_limit_pct = near_limit_pct;
+	r->day_slot = INT64_MIN; /* TZ may have changed */
+	if (basis_text(r, want, sizeof(want)) < 0) {
+		snprintf(err, errlen, "rollup: time zone name too long");
+		return -1;
+	}
+	if ((s = stmt(r, S_GET_META)) == NULL) {
+		snprintf(err, errlen, "rollup: %s", sqlite3_errmsg(r->db));
+		return -1;
+	}
+	sqlite3_bind_text(s, 1, "rollup_basis", -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		is_current = strcmp((const char *)sqlite3_column_text(s, 0), want) == 0;
+	sqlite3_reset(s);
+	if (is_current)
+		return 0;
+	if (exec(r, "BEGIN IMMEDIATE", err, errlen) < 0)
+		return -1;
+	rc = rebuild(r, err, errlen);
+	if (rc == 0 && (s = stmt(r, S_SET_META)) != NULL) {
+		sqlite3_bind_text(s, 1, "rollup_basis", -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, want, -1, SQLITE_TRANSIENT);
+		rc = step_done(r, s);
+	}
+	if (rc == 0 && exec(r, "COMMIT", err, errlen) == 0) {
+		log_debug("rollup built for %s", want);
+		return 0;
+	}
+	if (err[0] == '\0')
+		snprintf(err, errlen, "rollup: %s", sqlite3_errmsg(r->db));
+	sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+	rollup_discard(r);
+	return -1;
+}

@@ -1,0 +1,59 @@
+/*
+ * rollup.h - keeps table rollup (schema/003_rollup.sql) equal to the totals
+ * of table event. Triggers on event call pb_roll with each row's old and
+ * new values; the changes gather in memory and are added to rollup within
+ * the same transaction, so a crash never leaves the two apart.
+ */
+#ifndef PAYBACK_ROLLUP_H
+#define PAYBACK_ROLLUP_H
+
+#include <sqlite3.h>
+#include <stddef.h>
+
+/* A request this soon after the previous one in its session is a retry (non-agent tools). */
+#define ROLLUP_RETRY_MS 60000
+/* The near-limit percent used until rollup_ensure says otherwise. */
+#define ROLLUP_DEFAULT_NEAR_LIMIT 90.0
+
+struct rollup;
+
+/* One event's values as the rollup counts them: name ids, 0 for none. */
+struct rollup_event {
+	long long ts_ms, developer, model, task, tool, session;
+	const char *outcome; /* NULL when unknown */
+	long long input, cache_read, cache_write, output, reasoning;
+	long long latency_ms; /* -1 when unknown */
+	long long lines_added, lines_removed, lines_suggested, lines_accepted;
+	double plan_used_pct; /* -1 when unknown */
+	int is_retry, has_cost;
+	double cost_usd;
+};
+
+/* Registers pb_roll on db; must come before any statement that writes events is prepared. */
+struct rollup *rollup_new(sqlite3 *db);
+void rollup_free(struct rollup *r);
+
+/*
+ * Counts an event (sign 1) or takes it back (-1). Inserts come this way from
+ * the writer, which knows which rows it added; updates and deletes come
+ * through the triggers. Returns 0 or -1 when out of memory.
+ */
+int rollup_add(struct rollup *r, int sign, const struct rollup_event *e);
+
+/* Changes gathered and not yet written. */
+size_t rollup_pending(const struct rollup *r);
+/* Adds the gathered changes to table rollup. Inside the writer's transaction. */
+int rollup_write(struct rollup *r);
+/* Decides the retries of the sessions touched, then writes: call before COMMIT. */
+int rollup_flush(struct rollup *r);
+/* Forgets what was gathered: the transaction was rolled back. */
+void rollup_discard(struct rollup *r);
+
+/*
+ * Makes sure the stored rollup was built for the current time zone (TZ) and
+ * near_limit_pct, building it anew from the events when not. Starts and
+ * commits its own transaction. Returns 0 or -1 with err filled.
+ */
+int rollup_ensure(struct rollup *r, double near_limit_pct, char *err, size_t errlen);
+
+#endif

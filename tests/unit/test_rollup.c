@@ -1,0 +1,229 @@
+/*
+ * test_rollup.c - latency histograms, and the rollup kept equal to the
+ * events through inserts, larger copies, edits, declines, retries, a
+ * rollback and a change of time zone.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <cmocka.h>
+
+#include "report_helper.h"
+
+#include "../../daemon/lathist.h"
+#include "query_helper.h"
+
+static int by_int(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void test_lathist_percentiles_are_within_2_5_percent(void **state)
+{
+	static int64_t v[20000];
+	int64_t counts[LATHIST_BUCKETS] = {0}, back[LATHIST_BUCKETS] = {0};
+	static uint8_t blob[LATHIST_MAX_BLOB];
+	const double ps[] = {0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 1.0};
+	size_t len;
+
+	(void)state;
+	srand(7);
+	for (size_t i = 0; i < 20000; i++) {
+		/* Log-uniform from 1 ms to about 10 minutes. */
+		v[i] = (int64_t)exp((double)rand() / RAND_MAX * log(600000.0));
+		counts[lathist_bucket(v[i])]++;
+	}
+	qsort(v, 20000, sizeof(v[0]), by_int);
+	for (size_t i = 0; i < sizeof(ps) / sizeof(ps[0]); i++) {
+		size_t rank = (size_t)ceil(ps[i] * 20000);
+		double exact = (double)v[rank - 1];
+
+		assert_true(fabs(lathist_percentile(counts, ps[i]) - exact) <= 0.025 * exact + 0.5);
+	}
+	len = lathist_encode(counts, blob);
+	assert_true(len > 0 && len <= LATHIST_MAX_BLOB);
+	assert_int_equal(lathist_add_blob(back, blob, len), 0);
+	assert_memory_equal(back, counts, sizeof(counts));
+	/* A cut blob is refused, never read past its end. */
+	assert_int_equal(lathist_add_blob(back, blob, len - 1), len > 1 ? -1 : 0);
+	assert_true(lathist_percentile((int64_t[LATHIST_BUCKETS]){0}, 0.5) == 0);
+	assert_int_equal(lathist_bucket(-5), 0);
+	assert_int_equal(lathist_bucket(INT64_MAX), LATHIST_BUCKETS - 1);
+}
+
+static const char config_text[] = "advice:\n  near_limit_percent: 80\n";
+
+/* Rollup rows that the events do not give, and the other way round. */
+static int64_t rollup_differences(struct store *st)
+{
+	static const char sql[] =
+	    "WITH raw AS (SELECT pb_daynum(ts), developer_id, model_id, coalesce(task_id, 0), "
+	    "tool_id, count(*), sum(outcome IS 'accepted'), sum(outcome IS 'rejected'), "
+	    "sum(outcome IS 'edited'), sum(input_tokens), sum(cache_read_tokens), "
+	    "sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens), "
+	    "count(latency_ms), coalesce(sum(latency_ms), 0), sum(lines_added), "
+	    "sum(lines_removed), sum(lines_suggested), sum(lines_accepted), "
+	    "sum(coalesce(plan_used_pct, 0) >= 80), sum(is_retry) FROM event "
+	    "GROUP BY 1, 2, 3, 4, 5), "
+	    "roll AS (SELECT day, developer_id, model_id, task_id, tool_id, requests, accepted, "
+	    "rejected, edited, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, "
+	    "reasoning_tokens, latency_n, latency_ms, lines_added, lines_removed, "
+	    "lines_suggested, lines_accepted, near_limit, retries FROM rollup) "
+	    "SELECT (SELECT count(*) FROM (SELECT * FROM raw EXCEPT SELECT * FROM roll)) + "
+	    "(SELECT count(*) FROM (SELECT * FROM roll EXCEPT SELECT * FROM raw))";
+
+	return query_int(st, sql);
+}
+
+static struct event *add(struct batch *b, uint64_t id, int64_t ts_s, const char *session)
+{
+	struct event *e = batch_add_event(b);
+
+	e->id = id;
+	e->ts_ms = ts_s * 1000;
+	e->developer = id % 2 ? "ana" : "bob";
+	e->tool = "claude-code";
+	e->model = id % 3 ? "m-a" : "m-b";
+	e->task = id % 5 ? "debug" : NULL;
+	e->session = session;
+	e->input_tokens = (int64_t)id * 10;
+	e->cache_read_tokens = 3;
+	e->cache_write_tokens = 2;
+	e->output_tokens = 7;
+	e->reasoning_tokens = 1;
+	e->latency_ms = id % 4 ? (int64_t)id * 100 : -1;
+	e->plan_used_pct = id % 7 ? -1 : 85;
+	e->lines_suggested = 2;
+	return e;
+}
+
+/* 1795132800 is 2026-11-18T00:00:00Z; events spread over hours around midnight. */
+#define T0 1795132800LL
+
+static void test_rollup_equals_the_events_through_every_change(void **state)
+{
+	struct config cfg;
+	struct store *st = open_report_store(&cfg, config_text);
+	struct store_counts c = {0, 0, 0};
+	struct batch b;
+	struct edit *ed;
+	struct decision *d;
+	char err[256];
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	for (uint64_t i = 1; i <= 300; i++)
+		add(&b, i, T0 - 7200 + (int64_t)i * 50, i % 2 ? "s1" : "s2");
+	add(&b, 5, T0 - 7200 + 250, "s1")->output_tokens = 900; /* a larger copy */
+	add(&b, 6, T0 - 7200 + 300, "s2")->output_tokens = 1;   /* a smaller one */
+	ed = batch_add_edit(&b);
+	ed->id = 77;
+	ed->event_id = 11;
+	ed->lines_added = 12;
+	ed->lines_removed = 3;
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM rollup") > 4, 1);
+	assert_int_equal(rollup_differences(st), 0);
+	assert_int_equal(query_int(st, "SELECT sum(output_tokens) FROM rollup"), 299 * 7 + 900);
+
+	/* A decline in a later batch takes the lines back and rejects the request. */
+	batch_reset(&b);
+	d = batch_add_decision(&b);
+	d->edit_id = 77;
+	d->is_declined = 1;
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(query_int(st, "SELECT sum(rejected) FROM rollup"), 1);
+	assert_int_equal(query_int(st, "SELECT sum(lines_added) FROM rollup"), 0);
+	assert_int_equal(rollup_differences(st), 0);
+
+	/* A rolled back transaction leaves the rollup as it was. */
+	batch_reset(&b);
+	add(&b, 9999, T0, "s9");
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	store_rollback(st);
+	assert_int_equal(query_int(st, "SELECT sum(requests) FROM rollup"), 300);
+	assert_int_equal(rollup_differences(st), 0);
+
+	/* Another time zone moves events across midnight: the rollup is built anew. */
+	setenv("TZ", "America/St_Johns", 1);
+	tzset();
+	assert_int_equal(store_rollup_ensure(st, 80, err, sizeof(err)), 0);
+	assert_int_equal(rollup_differences(st), 0);
+	assert_int_equal(query_int(st, "SELECT value LIKE 'tz=America/St_Johns;%' FROM meta "
+	                               "WHERE key = 'rollup_basis'"),
+	                 1);
+	/* And so does another near-limit percent. */
+	assert_int_equal(store_rollup_ensure(st, 99, err, sizeof(err)), 0);
+	assert_int_equal(query_int(st, "SELECT sum(near_limit) FROM rollup"), 0);
+	assert_int_equal(store_rollup_ensure(st, 80, err, sizeof(err)), 0);
+	assert_int_equal(query_int(st, "SELECT sum(near_limit) FROM rollup"), 42);
+	batch_free(&b);
+	store_close(st);
+	config_free(&cfg);
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
+/*
+ * Session s: A at 0 s, C at 10 s (agent tool: only a rejection makes a
+ * retry). A's edit is declined later: C becomes a retry. Then B arrives
+ * late, at 5 s, accepted: B is the retry now (it follows A), and C is not.
+ */
+static void test_retries_follow_the_session_order_whatever_the_arrival(void **state)
+{
+	struct config cfg;
+	struct store *st = open_report_store(&cfg, config_text);
+	struct store_counts c = {0, 0, 0};
+	struct batch b;
+	struct edit *ed;
+	struct decision *d;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	add(&b, 1, T0, "s");
+	add(&b, 2, T0 + 10, "s");
+	ed = batch_add_edit(&b);
+	ed->id = 50;
+	ed->event_id = 1;
+	ed->lines_added = 1;
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(query_int(st, "SELECT sum(retries) FROM rollup"), 0);
+
+	batch_reset(&b);
+	d = batch_add_decision(&b);
+	d->edit_id = 50;
+	d->is_declined = 1;
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(query_int(st, "SELECT is_retry FROM event WHERE uid = 2"), 1);
+	assert_int_equal(query_int(st, "SELECT sum(retries) FROM rollup"), 1);
+
+	batch_reset(&b);
+	add(&b, 3, T0 + 5, "s")->outcome = OUTCOME_ACCEPTED;
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(query_int(st, "SELECT is_retry FROM event WHERE uid = 3"), 1);
+	assert_int_equal(query_int(st, "SELECT is_retry FROM event WHERE uid = 2"), 0);
+	assert_int_equal(query_int(st, "SELECT sum(retries) FROM rollup"), 1);
+	assert_int_equal(rollup_differences(st), 0);
+	batch_free(&b);
+	store_close(st);
+	config_free(&cfg);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_lathist_percentiles_are_within_2_5_percent),
+	    cmocka_unit_test(test_rollup_equals_the_events_through_every_change),
+	    cmocka_unit_test(test_retries_follow_the_session_order_whatever_the_arrival),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
