@@ -146,6 +146,33 @@ static int open_store(struct globals *g, struct store **st)
 	return 0;
 }
 
+/*
+ * The configured sources, or the tools' own log folders of this user when
+ * none are configured (*paths then holds their names). Returns 0 or -1.
+ */
+static int configured_sources(struct globals *g, struct ingest_source **src, size_t *n_src,
+                              char (**paths)[4096])
+{
+	*paths = NULL;
+	if (g->cfg.n_sources > 0) {
+		*n_src = g->cfg.n_sources;
+		*src = calloc(*n_src, sizeof(**src));
+		if (*src == NULL)
+			return -1;
+		memcpy(*src, g->cfg.sources, *n_src * sizeof(**src));
+		return 0;
+	}
+	*src = calloc(8, sizeof(**src));
+	*paths = calloc(8, sizeof(**paths));
+	if (*src == NULL || *paths == NULL) {
+		free(*src);
+		free(*paths);
+		return -1;
+	}
+	*n_src = config_default_sources(*src, *paths, 8);
+	return 0;
+}
+
 static void print_thousands(FILE *fp, int64_t v)
 {
 	char digits[32];
@@ -216,34 +243,16 @@ static int cmd_ingest(struct globals *g, int argc, char **argv)
 			src[i].developer = developer;
 			src[i].tool = tool;
 		}
-	} else if (g->cfg.n_sources > 0) {
-		n_src = g->cfg.n_sources;
-		src = calloc(n_src, sizeof(*src));
-		if (src == NULL)
-			return 1;
-		for (size_t i = 0; i < n_src; i++) {
-			src[i] = g->cfg.sources[i];
-			if (format)
-				src[i].format = format;
-			if (developer)
-				src[i].developer = developer;
-			if (tool)
-				src[i].tool = tool;
-		}
 	} else {
-		src = calloc(8, sizeof(*src));
-		paths = calloc(8, sizeof(*paths));
-		if (src == NULL || paths == NULL) {
-			free(src);
-			free(paths);
+		if (configured_sources(g, &src, &n_src, &paths) < 0)
 			return 1;
-		}
-		n_src = config_default_sources(src, paths, 8);
 		for (size_t i = 0; i < n_src; i++) {
 			if (format)
 				src[i].format = format;
-			src[i].developer = developer;
-			src[i].tool = tool;
+			if (developer || paths)
+				src[i].developer = developer;
+			if (tool || paths)
+				src[i].tool = tool;
 		}
 		if (n_src == 0) {
 			log_err("nothing to ingest: no PATH given, no sources configured, and no "
@@ -476,6 +485,33 @@ static int cmd_rejects(struct globals *g, int argc, char **argv)
 }
 
 /* Serves the reports over HTTP until SIGINT or SIGTERM. */
+/*
+ * Live ingest: the sources are read again every second, which finds new
+ * lines within two seconds of their writing on any filesystem; a read of
+ * unchanged sources costs a stat per file. Exactly once as for `ingest`.
+ */
+static int serve_loop(struct store *st, const struct ingest_source *src, size_t n_src,
+                      const struct ingest_opts *io)
+{
+	while (!stop_requested) {
+		struct ingest_stats stats;
+
+		if (n_src > 0 && ingest_run(st, src, n_src, io, &stats) < 0) {
+			log_err("ingest: %s", store_errmsg(st));
+			return 1;
+		}
+		if (n_src > 0 && (stats.events_added > 0 || stats.rejected > 0))
+			log_info("ingest: %" PRId64 " events added, %" PRId64 " lines rejected",
+			         stats.events_added, stats.rejected);
+		for (int i = 0; i < 5 && !stop_requested; i++) {
+			struct timespec pause = {0, 200000000L};
+
+			nanosleep(&pause, NULL);
+		}
+	}
+	return 0;
+}
+
 static int cmd_serve(struct globals *g, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -484,12 +520,16 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	const char *listen = g->cfg.http_listen, *path;
+	struct ingest_opts io = {g->cfg.developer, 0, &stop_requested};
+	struct ingest_source *src = NULL;
+	char(*paths)[4096] = NULL;
 	struct sockaddr_storage addr;
 	struct http_server *server;
 	struct store *st;
+	size_t n_src = 0;
 	socklen_t len;
 	char err[512];
-	int c;
+	int c, rc;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "l:h", opts, NULL)) != -1) {
@@ -516,27 +556,34 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 		        listen);
 		return 1;
 	}
-	/* Created and migrated here; requests then open it read-only. */
+	/* This thread writes; requests open their own read-only connections. */
 	if (open_store(g, &st) < 0)
 		return 1;
-	store_close(st);
+	if (configured_sources(g, &src, &n_src, &paths) < 0) {
+		store_close(st);
+		return 1;
+	}
 	path = g->db_path ? g->db_path : g->cfg.storage_path;
 	server = http_start(listen, &g->cfg, path, err, sizeof(err));
 	if (server == NULL) {
 		log_err("%s", err);
+		store_close(st);
+		free(src);
+		free(paths);
 		return 1;
 	}
 	signal(SIGINT, on_stop);
 	signal(SIGTERM, on_stop);
 	log_info("serving http://%s/ (reports under /api/v1/report/)", listen);
-	while (!stop_requested) {
-		struct timespec pause = {0, 200000000L};
-
-		nanosleep(&pause, NULL);
-	}
+	if (n_src == 0)
+		log_info("no log sources configured or found: nothing to watch");
+	rc = serve_loop(st, src, n_src, &io);
 	http_stop(server);
+	store_close(st);
+	free(src);
+	free(paths);
 	log_info("stopped");
-	return 0;
+	return rc;
 }
 
 static int cmd_sources(struct globals *g)

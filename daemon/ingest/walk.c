@@ -231,7 +231,8 @@ int walk_paths(struct walk_list *l, const char *const *paths, size_t n)
 	if (rc < 0)
 		return -1;
 	/* Sorted, so a file named twice (or under two sources) is read once. */
-	qsort(l->files, l->n, sizeof(*l->files), by_path);
+	if (l->n > 1)
+		qsort(l->files, l->n, sizeof(*l->files), by_path);
 	for (size_t i = 1; i < l->n;) {
 		if (strcmp(l->files[i].path, l->files[i - 1].path) == 0) {
 			memmove(&l->files[i], &l->files[i + 1], (l->n - i - 1) * sizeof(*l->files));

@@ -1,5 +1,6 @@
 # The report API on a real port on 127.0.0.1: health, JSON and CSV, errors,
-# hostile names from logs, loopback only, and a clean stop on SIGTERM.
+# hostile names from logs, live ingest of a watched folder, loopback only, and
+# a clean stop on SIGTERM.
 . "$(dirname "$0")/lib.sh"
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -7,7 +8,10 @@ printf '%s\n' \
 	'{"ts":"2026-11-20T10:00:00Z","developer":"<script>alert(1)</script>","model":"\"><img src=x onerror=alert(1)>","project":"=HYPERLINK(\"http://x\",\"y\")","input_tokens":5,"request_id":"a"}' \
 	'{"ts":"2026-11-21T10:00:00Z","developer":"ana","model":"gpt-5","task":"debug","input_tokens":1000000,"output_tokens":10,"outcome":"accepted","request_id":"b"}' > "$TMP/n.ndjson"
 pb ingest "$TMP/n.ndjson" > /dev/null || fail "ingest"
-"$PAYBACKD" --db "$TMP/p.db" serve --listen "127.0.0.1:$PORT" 2> "$TMP/serve.log" &
+mkdir "$TMP/live"
+printf 'timezone: UTC\nsources:\n  - {path: %s, format: native}\n' "$TMP/live" > "$TMP/serve.yaml"
+"$PAYBACKD" -c "$TMP/serve.yaml" --db "$TMP/p.db" serve --listen "127.0.0.1:$PORT" \
+	2> "$TMP/serve.log" &
 pid=$!
 for i in $(seq 50); do
 	python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$PORT/healthz')" 2> /dev/null && break
@@ -65,6 +69,21 @@ except urllib.error.HTTPError as e:
     assert e.code == 405, e.code
 PY
 echo "ok: report API on 127.0.0.1:$PORT"
+
+# Lines written to a watched folder show in the reports within 2 s.
+python3 - "$PORT" "$TMP/live/new.ndjson" <<'PY' || { kill "$pid"; fail "live ingest"; }
+import json, sys, time, urllib.request
+url = "http://127.0.0.1:%s/api/v1/report/overview?period=2026-11" % sys.argv[1]
+with open(sys.argv[2], "a") as f:
+    f.write('{"ts":"2026-11-22T10:00:00Z","developer":"ana","model":"gpt-5",'
+            '"input_tokens":7,"request_id":"live-1"}\n')
+start = time.monotonic()
+while json.loads(urllib.request.urlopen(url).read())["requests"] != 3:
+    assert time.monotonic() - start < 2.0, "not seen within 2 s"
+    time.sleep(0.05)
+print("seen after %.2f s" % (time.monotonic() - start))
+PY
+echo "ok: live ingest"
 
 # The usage CSV keeps formulas from running in a spreadsheet.
 pb report --by project --format csv | grep -q "^\"'=HYPERLINK" || fail "CSV formula guard"
