@@ -144,7 +144,8 @@ static int64_t *group_counts(struct latency_group **groups, size_t *n, int64_t t
 {
 	struct latency_group *g;
 
-	for (size_t i = 0; i < *n; i++)
+	/* Rows come in key order: the group of the row before is the likeliest. */
+	for (size_t i = *n; i-- > 0;)
 		if ((*groups)[i].task_id == task_id && (*groups)[i].model_id == model_id)
 			return (*groups)[i].counts;
 	g = realloc(*groups, (*n + 1) * sizeof(*g));
@@ -185,27 +186,31 @@ static int read_latencies(sqlite3 *db, int64_t first, int64_t last, struct compa
 	if (prepare(db, sql, first, last, &s, err, errlen) < 0)
 		return -1;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		/* The second lookup may move the groups: the first is looked up again. */
-		int64_t *all_counts =
-		    group_counts(&groups, &n_groups, 0, sqlite3_column_int64(s, 1));
-		int64_t *task_counts =
-		    all_counts ? group_counts(&groups, &n_groups, sqlite3_column_int64(s, 0),
-		                              sqlite3_column_int64(s, 1))
-		               : NULL;
-		const void *blob = sqlite3_column_blob(s, 2);
-		size_t len = (size_t)sqlite3_column_bytes(s, 2);
+		int64_t *counts = group_counts(&groups, &n_groups, sqlite3_column_int64(s, 0),
+		                               sqlite3_column_int64(s, 1));
 
-		if (task_counts && sqlite3_column_int64(s, 0) != 0)
-			all_counts =
-			    group_counts(&groups, &n_groups, 0, sqlite3_column_int64(s, 1));
-		if (task_counts == NULL || all_counts == NULL) {
+		if (counts == NULL) {
 			is_ok = 0;
 			break;
 		}
-		if (lathist_add_blob(task_counts, blob, len) < 0)
-			continue; /* unreadable: leaves those latencies out */
-		if (sqlite3_column_int64(s, 0) != 0)
-			lathist_add_blob(all_counts, blob, len);
+		/* An unreadable histogram leaves those latencies out. */
+		lathist_add_blob(counts, sqlite3_column_blob(s, 2),
+		                 (size_t)sqlite3_column_bytes(s, 2));
+	}
+	/* All tasks together: each model's task histograms added up (requests without a
+	 * task are there already). groups may move as it grows: indexes, not pointers. */
+	for (size_t i = 0, n_task_groups = n_groups; is_ok && i < n_task_groups; i++) {
+		int64_t *all;
+
+		if (groups[i].task_id == 0)
+			continue;
+		all = group_counts(&groups, &n_groups, 0, groups[i].model_id);
+		if (all == NULL) {
+			is_ok = 0;
+			break;
+		}
+		for (int b = 0; b < LATHIST_BUCKETS; b++)
+			all[b] += groups[i].counts[b];
 	}
 	sqlite3_finalize(s);
 	if (is_ok && rc == SQLITE_DONE &&
