@@ -43,13 +43,6 @@ static struct compare_row *row_for(struct compare_report *r, const char *task, c
 	return p;
 }
 
-static const char *text_or_empty(sqlite3_stmt *s, int i)
-{
-	const char *v = (const char *)sqlite3_column_text(s, i);
-
-	return v ? v : "";
-}
-
 static int prepare(sqlite3 *db, const char *sql, int64_t first, int64_t last, sqlite3_stmt **s,
                    char *err, size_t errlen)
 {
@@ -159,16 +152,6 @@ static int64_t *group_counts(struct latency_group **groups, size_t *n, int64_t t
 	return g->counts;
 }
 
-static const char *name_text(sqlite3_stmt *find, int64_t id, char *out, size_t len)
-{
-	out[0] = '\0';
-	sqlite3_bind_int64(find, 1, id);
-	if (sqlite3_step(find) == SQLITE_ROW)
-		snprintf(out, len, "%s", text_or_empty(find, 0));
-	sqlite3_reset(find);
-	return out;
-}
-
 /*
  * Histograms add up exactly, so the percentiles of a task (or of all tasks)
  * come from the sum of its rows' histograms: within 2.5% of exact.
@@ -180,7 +163,8 @@ static int read_latencies(sqlite3 *db, int64_t first, int64_t last, struct compa
 	                          "WHERE day >= ?1 AND day <= ?2";
 	struct latency_group *groups = NULL;
 	size_t n_groups = 0;
-	sqlite3_stmt *s, *find = NULL;
+	struct name_cache *names = NULL;
+	sqlite3_stmt *s;
 	int rc, is_ok = 1;
 
 	if (prepare(db, sql, first, last, &s, err, errlen) < 0)
@@ -213,17 +197,13 @@ static int read_latencies(sqlite3 *db, int64_t first, int64_t last, struct compa
 			all[b] += groups[i].counts[b];
 	}
 	sqlite3_finalize(s);
-	if (is_ok && rc == SQLITE_DONE &&
-	    sqlite3_prepare_v2(db, "SELECT text FROM name WHERE id = ?1", -1, &find, NULL) ==
-	        SQLITE_OK) {
+	if (is_ok && rc == SQLITE_DONE && (names = names_new(db)) != NULL) {
 		for (size_t i = 0; i < n_groups; i++) {
-			char task[256], model[256];
-			struct compare_row *row;
+			const char *task = names_text(names, groups[i].task_id);
+			const char *model = names_text(names, groups[i].model_id);
+			struct compare_row *row = task && model ? row_for(r, task, model) : NULL;
 			int64_t n = 0;
 
-			name_text(find, groups[i].task_id, task, sizeof(task));
-			row = row_for(r, task,
-			              name_text(find, groups[i].model_id, model, sizeof(model)));
 			for (int b = 0; b < LATHIST_BUCKETS; b++)
 				n += groups[i].counts[b];
 			if (row == NULL || n == 0)
@@ -232,7 +212,7 @@ static int read_latencies(sqlite3 *db, int64_t first, int64_t last, struct compa
 			row->latency_p50_ms = lathist_percentile(groups[i].counts, 0.50);
 			row->latency_p95_ms = lathist_percentile(groups[i].counts, 0.95);
 		}
-		sqlite3_finalize(find);
+		names_free(names);
 	} else {
 		is_ok = 0;
 	}
