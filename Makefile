@@ -4,7 +4,7 @@ CC      ?= gcc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-PKGS     := sqlite3 yaml-0.1 libcjson libmicrohttpd libcurl
+PKGS     := sqlite3 yaml-0.1 libcjson libmicrohttpd libcurl gnutls zlib libcrypt
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wconversion -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-sign-conversion -Werror
 CSTD     := -std=c17 -D_GNU_SOURCE
@@ -16,7 +16,8 @@ LIBS      = $(PKG_LIBS) -lpthread -lm
 
 # Debian packages each target needs; deps.sh installs the missing ones.
 DEB_BUILD := gcc make pkg-config libsqlite3-dev libyaml-dev libcjson-dev libmicrohttpd-dev \
-             libcurl4-openssl-dev libsystemd-dev libcrypt-dev
+             libcurl4-openssl-dev libsystemd-dev libcrypt-dev \
+             libgnutls28-dev zlib1g-dev
 DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3 procps
 DEB_BENCH := $(DEB_BUILD) python3
 
@@ -24,10 +25,12 @@ LIB_SRC := daemon/buf.c daemon/log.c daemon/util.c daemon/arena.c daemon/yamldoc
            daemon/config.c daemon/lathist.c daemon/rollup.c daemon/store.c \
            daemon/ingest/batch.c daemon/ingest/parser.c daemon/ingest/fmt_claude.c \
            daemon/ingest/fmt_codex.c daemon/ingest/fmt_native.c daemon/ingest/walk.c \
-           daemon/ingest/ingest.c daemon/http.c \
+           daemon/ingest/ingest.c daemon/http.c daemon/http_pages.c daemon/http_ingest.c \
+           daemon/otlp.c daemon/watch.c \
            reports/report.c reports/estimate.c reports/roi.c reports/compare.c \
-           reports/advice.c reports/section.c reports/names.c \
-           reports/render_text.c reports/render_csv.c reports/render_json.c
+           reports/advice.c reports/section.c reports/names.c reports/numfmt.c \
+           reports/render_text.c reports/render_csv.c reports/render_json.c \
+           reports/html.c reports/render_html.c reports/sources.c
 MAIN_SRC := daemon/main.c
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 SCHEMA   := $(sort $(wildcard schema/*.sql))
@@ -84,7 +87,7 @@ build/san/tests/%: tests/unit/%.c $(SAN_OBJ)
 
 build/loggen: tests/gen/loggen.c daemon/util.c
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(WARN) -O2 -o $@ $^ -lm
+	$(CC) $(CSTD) $(WARN) -O2 -o $@ $^ -lm $(shell pkg-config --libs gnutls 2>/dev/null)
 
 build/reportbench: tests/gen/reportbench.c $(REL_OBJ)
 	$(CC) $(CSTD) $(WARN) $(RELFLAGS) $(PKG_CFLAGS) -Ibuild/gen -o $@ $< $(REL_OBJ) $(LIBS)

@@ -631,6 +631,207 @@ static void load_advice(struct cctx *c, struct advice_rules *a, const struct yno
 		             &a->near_limit_share);
 }
 
+/* Reads "16MiB", "512KiB", "1GiB" or a plain number of bytes. */
+static int take_size(struct cctx *c, const struct ynode *n, const char *what, int64_t *out)
+{
+	static const struct {
+		const char *suffix;
+		int64_t mult;
+	} units[] = {{"", 1},          {"B", 1},        {"KiB", 1024},    {"KB", 1000},
+	             {"MiB", 1 << 20}, {"MB", 1000000}, {"GiB", 1 << 30}, {"GB", 1000000000}};
+	char *end;
+	double v;
+
+	if (want_type(c, n, YNODE_SCALAR, what) < 0)
+		return -1;
+	v = strtod(n->scalar, &end);
+	while (*end == ' ')
+		end++;
+	for (size_t i = 0; end != n->scalar && i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(end, units[i].suffix) == 0 && v >= 1 &&
+		    v * (double)units[i].mult < 1e12) {
+			*out = (int64_t)(v * (double)units[i].mult);
+			return 0;
+		}
+	cerr(c, n, "%s must be a size such as 16MiB or 1048576, not '%s'", what, n->scalar);
+	return -1;
+}
+
+static int hex_digit(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* A token file holds the token on its first line; its SHA-256 is all that is kept. */
+static int hash_token_file(const char *path, unsigned char out[32], const char **why)
+{
+	char line[1024];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (f == NULL) {
+		*why = strerror(errno);
+		return -1;
+	}
+	n = fgets(line, sizeof(line), f) ? strcspn(line, "\r\n") : 0;
+	fclose(f);
+	if (n == 0) {
+		*why = "the file is empty";
+		return -1;
+	}
+	line[n] = '\0';
+	sha256(line, n, out);
+	explicit_bzero(line, sizeof(line));
+	return 0;
+}
+
+static void load_tokens(struct cctx *c, struct config *cfg, const struct ynode *list)
+{
+	static const char *const keys[] = {"name", "sha256", "file", NULL};
+
+	if (want_type(c, list, YNODE_SEQ, "ingest.tokens") < 0)
+		return;
+	cfg->tokens = calloc(list->n ? list->n : 1, sizeof(*cfg->tokens));
+	if (cfg->tokens == NULL)
+		return;
+	for (size_t i = 0; i < list->n; i++) {
+		const struct ynode *t = list->items[i], *name, *hex, *file;
+		struct ingest_token *tok = &cfg->tokens[cfg->n_tokens];
+		char *text = NULL;
+		const char *why;
+
+		if (want_type(c, t, YNODE_MAP, "a token") < 0)
+			continue;
+		check_keys(c, t, " in a token", keys);
+		name = ydoc_get(t, "name");
+		hex = ydoc_get(t, "sha256");
+		file = ydoc_get(t, "file");
+		if (name == NULL || take_string(c, name, "name", &tok->name) < 0) {
+			if (name == NULL)
+				cerr(c, t, "a token needs a 'name' (who sends with it)");
+			continue;
+		}
+		cfg->n_tokens++;
+		if ((hex == NULL) == (file == NULL)) {
+			cerr(c, t,
+			     "token '%s' needs exactly one of 'sha256' (hex SHA-256 of the token) "
+			     "or 'file' (a file holding the token)",
+			     tok->name);
+		} else if (hex != NULL && take_string(c, hex, "sha256", &text) == 0) {
+			size_t k;
+
+			for (k = 0; k < 32 && hex_digit(text[2 * k]) >= 0 &&
+			            hex_digit(text[2 * k + 1]) >= 0;
+			     k++)
+				tok->sha256[k] = (unsigned char)(hex_digit(text[2 * k]) << 4 |
+				                                 hex_digit(text[2 * k + 1]));
+			if (k < 32 || text[64] != '\0')
+				cerr(c, hex,
+				     "sha256 must be 64 hex digits (sha256sum of the token)");
+		} else if (file != NULL && take_string(c, file, "file", &text) == 0) {
+			resolve_path(c->path, &text);
+			if (hash_token_file(text, tok->sha256, &why) < 0)
+				cerr(c, file, "cannot read token file '%s': %s", text, why);
+		}
+		free(text);
+	}
+}
+
+static void load_ingest(struct cctx *c, struct config *cfg, const struct ynode *n)
+{
+	static const char *const keys[] = {"tokens", "max_body", NULL};
+	const struct ynode *v;
+
+	if (want_type(c, n, YNODE_MAP, "ingest") < 0)
+		return;
+	check_keys(c, n, " in ingest", keys);
+	if ((v = ydoc_get(n, "tokens")) != NULL && !ydoc_is_null(v))
+		load_tokens(c, cfg, v);
+	if ((v = ydoc_get(n, "max_body")) != NULL)
+		take_size(c, v, "ingest.max_body", &cfg->max_body_bytes);
+}
+
+static void load_users(struct cctx *c, struct config *cfg, const struct ynode *list)
+{
+	static const char *const keys[] = {"name", "password", "role", "developer", NULL};
+	static const char *const roles[] = {"admin", "manager", "developer"};
+
+	if (want_type(c, list, YNODE_SEQ, "users") < 0)
+		return;
+	cfg->users = calloc(list->n ? list->n : 1, sizeof(*cfg->users));
+	if (cfg->users == NULL)
+		return;
+	for (size_t i = 0; i < list->n; i++) {
+		const struct ynode *u = list->items[i], *v;
+		struct user *who = &cfg->users[cfg->n_users];
+		char *role = NULL;
+		size_t r = 0;
+
+		if (want_type(c, u, YNODE_MAP, "a user") < 0)
+			continue;
+		check_keys(c, u, " in a user", keys);
+		cfg->n_users++;
+		if ((v = ydoc_get(u, "name")) == NULL)
+			cerr(c, u, "a user needs a 'name' (what they type to sign in)");
+		else if (take_string(c, v, "name", &who->name) == 0 && strchr(who->name, ':'))
+			cerr(c, v, "a user name cannot contain ':' (HTTP Basic uses it)");
+		if ((v = ydoc_get(u, "password")) == NULL)
+			cerr(c, u,
+			     "a user needs a 'password': a crypt(3) hash from 'paybackd passwd'");
+		else if (take_string(c, v, "password", &who->password_hash) == 0 &&
+		         who->password_hash[0] != '$')
+			cerr(c, v,
+			     "password must be a crypt(3) hash such as \"$y$...\" (make one with "
+			     "'paybackd passwd'), never the password itself");
+		if ((v = ydoc_get(u, "role")) == NULL)
+			cerr(c, u, "a user needs a 'role': admin, manager or developer");
+		else if (take_string(c, v, "role", &role) == 0) {
+			for (r = 0; r < 3 && strcmp(role, roles[r]) != 0; r++)
+				;
+			if (r == 3)
+				cerr(c, v, "role must be admin, manager or developer, not '%s'",
+				     role);
+			else
+				who->role = (enum user_role)r;
+		}
+		if ((v = ydoc_get(u, "developer")) != NULL)
+			take_string(c, v, "developer", &who->developer);
+		else if (role && r == ROLE_DEVELOPER)
+			cerr(c, u,
+			     "a user with role developer needs 'developer': the person they are");
+		free(role);
+	}
+}
+
+static void load_http(struct cctx *c, struct config *cfg, const struct ynode *v)
+{
+	static const char *const http_keys[] = {"listen", "tls", NULL};
+	static const char *const tls_keys[] = {"cert", "key", NULL};
+	const struct ynode *l = ydoc_get(v, "listen"), *t = ydoc_get(v, "tls");
+
+	check_keys(c, v, " in http", http_keys);
+	if (l && take_string(c, l, "http.listen", &cfg->http_listen) == 0 &&
+	    strchr(cfg->http_listen, ':') == NULL)
+		cerr(c, l, "http.listen must be ADDR:PORT, such as 127.0.0.1:8470");
+	if (t && !ydoc_is_null(t) && want_type(c, t, YNODE_MAP, "http.tls") == 0) {
+		const struct ynode *cert = ydoc_get(t, "cert"), *key = ydoc_get(t, "key");
+
+		check_keys(c, t, " in http.tls", tls_keys);
+		if (cert == NULL || key == NULL)
+			cerr(c, t, "http.tls needs both 'cert' and 'key' (PEM files)");
+		if (cert && take_string(c, cert, "cert", &cfg->tls_cert) == 0)
+			resolve_path(c->path, &cfg->tls_cert);
+		if (key && take_string(c, key, "key", &cfg->tls_key) == 0)
+			resolve_path(c->path, &cfg->tls_key);
+	}
+}
+
 static char *default_storage_path(void)
 {
 	const char *state = getenv("STATE_DIRECTORY"), *home = getenv("HOME");
@@ -667,9 +868,9 @@ static char *default_developer(void)
 
 static int load(struct config *cfg, const char *path, const char *text, char *err, size_t errlen)
 {
-	static const char *const top[] = {"storage", "timezone", "developer", "sources",
-	                                  "people",  "plans",    "models",    "estimate",
-	                                  "privacy", "advice",   "http",      NULL};
+	static const char *const top[] = {"storage", "timezone", "developer", "sources", "people",
+	                                  "plans",   "models",   "estimate",  "privacy", "advice",
+	                                  "http",    "users",    "ingest",    NULL};
 	static const char *const storage_keys[] = {"path", NULL};
 	struct cctx c = {path, BUF_INIT, 0};
 	struct ynode *root = NULL, *v;
@@ -683,6 +884,7 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 	cfg->estimate.currency = strdup("USD");
 	cfg->privacy.min_group = 1;
 	cfg->http_listen = strdup("127.0.0.1:8470");
+	cfg->max_body_bytes = 16 << 20;
 	cfg->advice = (struct advice_rules){14, 0.5, 90, 0.1, 2};
 	if (path == NULL)
 		return cfg->storage_path && cfg->timezone && cfg->developer &&
@@ -725,15 +927,12 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 		load_privacy(&c, &cfg->privacy, v);
 	if ((v = ydoc_get(root, "advice")) != NULL && !ydoc_is_null(v))
 		load_advice(&c, &cfg->advice, v);
-	if ((v = ydoc_get(root, "http")) != NULL && want_type(&c, v, YNODE_MAP, "http") == 0) {
-		static const char *const http_keys[] = {"listen", NULL};
-		const struct ynode *l = ydoc_get(v, "listen");
-
-		check_keys(&c, v, " in http", http_keys);
-		if (l && take_string(&c, l, "http.listen", &cfg->http_listen) == 0 &&
-		    strchr(cfg->http_listen, ':') == NULL)
-			cerr(&c, l, "http.listen must be ADDR:PORT, such as 127.0.0.1:8470");
-	}
+	if ((v = ydoc_get(root, "http")) != NULL && want_type(&c, v, YNODE_MAP, "http") == 0)
+		load_http(&c, cfg, v);
+	if ((v = ydoc_get(root, "users")) != NULL && !ydoc_is_null(v))
+		load_users(&c, cfg, v);
+	if ((v = ydoc_get(root, "ingest")) != NULL && !ydoc_is_null(v))
+		load_ingest(&c, cfg, v);
 done:
 	ydoc_free(root);
 	if (c.n_errors) {
@@ -804,6 +1003,17 @@ void config_free(struct config *cfg)
 	free(cfg->estimate.tasks);
 	free(cfg->estimate.currency);
 	free(cfg->http_listen);
+	free(cfg->tls_cert);
+	free(cfg->tls_key);
+	for (size_t i = 0; i < cfg->n_users; i++) {
+		free(cfg->users[i].name);
+		free(cfg->users[i].password_hash);
+		free(cfg->users[i].developer);
+	}
+	free(cfg->users);
+	for (size_t i = 0; i < cfg->n_tokens; i++)
+		free(cfg->tokens[i].name);
+	free(cfg->tokens);
 	free(cfg->file);
 	free(cfg->storage_path);
 	free(cfg->timezone);

@@ -77,6 +77,22 @@ struct advice_rules {
 	int64_t limit_hits;        /* or this many usage-limit messages (Claude Code) */
 };
 
+/* A dashboard account: admin and manager see everything, a developer their own page. */
+enum user_role { ROLE_ADMIN, ROLE_MANAGER, ROLE_DEVELOPER };
+
+struct user {
+	char *name;
+	char *password_hash; /* crypt(3), e.g. yescrypt "$y$..." */
+	enum user_role role;
+	char *developer; /* ROLE_DEVELOPER: the person (id or alias) they are */
+};
+
+/* A bearer token allowed to POST events; only its SHA-256 is kept. */
+struct ingest_token {
+	char *name;
+	unsigned char sha256[32];
+};
+
 struct config {
 	char *file;         /* the file loaded, or NULL for the built-in defaults */
 	char *storage_path; /* storage.path */
@@ -93,7 +109,13 @@ struct config {
 	struct estimate_model estimate;
 	struct privacy privacy;
 	struct advice_rules advice;
-	char *http_listen; /* http.listen: ADDR:PORT */
+	char *http_listen;        /* http.listen: ADDR:PORT */
+	char *tls_cert, *tls_key; /* http.tls: PEM files; NULL for plain HTTP */
+	int64_t max_body_bytes;   /* ingest.max_body: larger POSTs get 413 */
+	struct user *users;
+	size_t n_users;
+	struct ingest_token *tokens;
+	size_t n_tokens;
 };
 
 /*

@@ -4,37 +4,48 @@
  *   GET /healthz                          "ok" while the server runs
  *   GET /metrics                          Prometheus text: ingest, HTTP, database
  *   GET /api/v1/report/SECTION?from=&to=&period=&last=&format=json|csv
+ *   GET / and the other dashboard pages   (http_pages.c)
+ *   POST /api/v1/events                   (http_ingest.c)
+ *   POST /v1/logs, /v1/metrics            OTLP/HTTP JSON (otlp.c)
+ *
+ * Dashboard and reports need a configured user (HTTP Basic, crypt(3)
+ * hashes) unless none is configured, which is allowed on loopback only;
+ * ingest needs a bearer token from ingest.tokens.
  *
  * Every request opens its own read-only database connection, so requests
  * run side by side with ingest (WAL) and with each other, on libmicrohttpd's
  * thread per connection. Strings from logs reach the answers only through
  * the JSON and CSV escaping of the renderers.
  */
-#include "http.h"
-
 #include <arpa/inet.h>
-#include <microhttpd.h>
+#include <crypt.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
 #include "../reports/report.h"
 #include "../reports/section.h"
-#include "buf.h"
+#include "http_internal.h"
 #include "log.h"
+#include "util.h"
 
 #define REPORT_PREFIX "/api/v1/report/"
 
-struct http_server {
-	struct MHD_Daemon *daemon;
-	const struct config *cfg;
-	char *db_path;
-	/* For /metrics: requests answered, and their time, in microseconds. */
-	_Atomic unsigned long long requests, request_us;
+/* What a request carries between libmicrohttpd's calls: its body, for POSTs. */
+struct request {
+	struct buf body;
+	int is_too_large;
 };
+
+/* The last password each user signed in with, as SHA-256: crypt(3) is slow on purpose. */
+static pthread_mutex_t verified_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned char (*verified)[32];
+static size_t n_verified;
 
 int http_parse_listen(const char *listen, struct sockaddr_storage *out, socklen_t *len)
 {
@@ -86,8 +97,8 @@ int http_is_loopback(const struct sockaddr_storage *addr)
 	return 0;
 }
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const char *type,
-                             const char *body, size_t len)
+enum MHD_Result http_reply(struct MHD_Connection *c, unsigned status, const char *type,
+                           const char *body, size_t len)
 {
 	struct MHD_Response *r =
 	    MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
@@ -99,12 +110,14 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned status, const ch
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (status == MHD_HTTP_TOO_MANY_REQUESTS || status == MHD_HTTP_SERVICE_UNAVAILABLE)
+		MHD_add_response_header(r, "Retry-After", "2");
 	ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
 }
 
-static enum MHD_Result reply_error(struct MHD_Connection *c, unsigned status, const char *msg)
+enum MHD_Result http_reply_error(struct MHD_Connection *c, unsigned status, const char *msg)
 {
 	struct buf b = BUF_INIT;
 	enum MHD_Result ret;
@@ -112,68 +125,94 @@ static enum MHD_Result reply_error(struct MHD_Connection *c, unsigned status, co
 	buf_puts(&b, "{\"error\": ");
 	buf_append_json(&b, msg);
 	buf_puts(&b, "}\n");
-	ret = reply(c, status, "application/json", b.data, b.len);
+	ret = http_reply(c, status, "application/json", b.data, b.len);
 	buf_free(&b);
 	return ret;
 }
 
-static const char *arg(struct MHD_Connection *c, const char *key)
+const char *http_arg(struct MHD_Connection *c, const char *key)
 {
 	const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, key);
 
 	return v && *v ? v : NULL;
 }
 
-/* The period of a request: from/to, or period=YYYY-MM, or last=Nd. */
-static int request_period(struct MHD_Connection *c, char from[11], char to[11], const char **f,
-                          const char **t)
+int http_request_period(struct MHD_Connection *c, char from_buf[11], char to_buf[11],
+                        const char **from, const char **to)
 {
-	const char *period = arg(c, "period"), *last = arg(c, "last");
+	const char *period = http_arg(c, "period"), *last = http_arg(c, "last");
 
-	*f = arg(c, "from");
-	*t = arg(c, "to");
+	*from = http_arg(c, "from");
+	*to = http_arg(c, "to");
 	if (!period && !last)
 		return 0;
-	if (*f || *t || (period && last) || report_period_bounds(period, last, from, to) < 0)
+	if (*from || *to || (period && last) ||
+	    report_period_bounds(period, last, from_buf, to_buf) < 0)
 		return -1;
-	*f = from;
-	*t = to;
+	*from = from_buf;
+	*to = to_buf;
 	return 0;
 }
 
-static enum MHD_Result report(struct http_server *s, struct MHD_Connection *c, const char *section)
+sqlite3 *http_open_db(struct http_server *s)
 {
-	const char *format = arg(c, "format"), *from, *to;
-	char err[512], from_buf[11], to_buf[11];
-	enum report_format f = FORMAT_JSON;
-	struct buf out = BUF_INIT;
 	sqlite3 *db = NULL;
-	enum MHD_Result ret;
 
-	if (!report_is_section(section))
-		return reply_error(c, MHD_HTTP_NOT_FOUND, "no such report");
-	if (format && strcmp(format, "csv") == 0)
-		f = FORMAT_CSV;
-	else if (format && strcmp(format, "json") != 0)
-		return reply_error(c, MHD_HTTP_BAD_REQUEST, "format must be json or csv");
-	if (request_period(c, from_buf, to_buf, &from, &to) < 0)
-		return reply_error(c, MHD_HTTP_BAD_REQUEST,
-		                   "use from/to (YYYY-MM-DD), period (YYYY-MM) or last (7d)");
 	if (sqlite3_open_v2(s->db_path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) !=
 	        SQLITE_OK ||
 	    report_register_functions(db, s->cfg) < 0) {
 		log_err("%s: %s", s->db_path, db ? sqlite3_errmsg(db) : "cannot open");
 		sqlite3_close(db);
-		return reply_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-		                   "the database is not available");
+		return NULL;
 	}
 	sqlite3_busy_timeout(db, 5000);
+	return db;
+}
+
+static enum MHD_Result report(struct http_server *s, struct MHD_Connection *c, const char *section)
+{
+	const char *format = http_arg(c, "format"), *from, *to;
+	char err[512], from_buf[11], to_buf[11];
+	enum report_format f = FORMAT_JSON;
+	struct buf out = BUF_INIT;
+	sqlite3 *db;
+	enum MHD_Result ret;
+
+	if (!report_is_section(section))
+		return http_reply_error(c, MHD_HTTP_NOT_FOUND, "no such report");
+	if (format && strcmp(format, "csv") == 0)
+		f = FORMAT_CSV;
+	else if (format && strcmp(format, "json") != 0)
+		return http_reply_error(c, MHD_HTTP_BAD_REQUEST, "format must be json or csv");
+	if (http_request_period(c, from_buf, to_buf, &from, &to) < 0)
+		return http_reply_error(c, MHD_HTTP_BAD_REQUEST,
+		                        "use from/to (YYYY-MM-DD), period (YYYY-MM) or last (7d)");
+	if ((db = http_open_db(s)) == NULL)
+		return http_reply_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		                        "the database is not available");
 	if (report_run_section(section, db, s->cfg, from, to, f, &out, err, sizeof(err)) < 0)
-		ret = reply_error(c, MHD_HTTP_BAD_REQUEST, err);
-	else
-		ret = reply(c, MHD_HTTP_OK,
-		            f == FORMAT_CSV ? "text/csv; charset=utf-8" : "application/json",
-		            out.data ? out.data : "", out.len);
+		ret = http_reply_error(c, MHD_HTTP_BAD_REQUEST, err);
+	else {
+		struct MHD_Response *r = MHD_create_response_from_buffer(
+		    out.len, out.data ? out.data : (char *)"", MHD_RESPMEM_MUST_COPY);
+
+		if (r == NULL) {
+			buf_free(&out);
+			sqlite3_close(db);
+			return MHD_NO;
+		}
+		MHD_add_response_header(r, "Content-Type",
+		                        f == FORMAT_CSV ? "text/csv; charset=utf-8"
+		                                        : "application/json");
+		MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+		MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'");
+		MHD_add_response_header(r, "Cache-Control", "no-store");
+		if (f == FORMAT_CSV)
+			MHD_add_response_header(r, "Content-Disposition",
+			                        "attachment; filename=\"payback.csv\"");
+		ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+		MHD_destroy_response(r);
+	}
 	buf_free(&out);
 	sqlite3_close(db);
 	return ret;
@@ -241,20 +280,182 @@ static enum MHD_Result metrics(struct http_server *s, struct MHD_Connection *c)
 	}
 	sqlite3_finalize(q);
 	sqlite3_close(db);
-	ret = reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
+	ret = http_reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
 	buf_free(&b);
 	return ret;
 }
 
-static enum MHD_Result route(struct http_server *s, struct MHD_Connection *c, const char *url)
+/* Checks a password against a user's crypt(3) hash, remembering the last good one. */
+static int password_ok(const struct config *cfg, size_t user, const char *password)
 {
+	const char *hash = cfg->users[user].password_hash;
+	unsigned char digest[32];
+	struct crypt_data *data;
+	const char *out;
+	int ok = 0;
+
+	sha256(password, strlen(password), digest);
+	pthread_mutex_lock(&verified_lock);
+	if (verified == NULL && (verified = calloc(cfg->n_users, sizeof(*verified))) != NULL)
+		n_verified = cfg->n_users;
+	ok = user < n_verified && equal_const_time(verified[user], digest, 32);
+	pthread_mutex_unlock(&verified_lock);
+	if (ok)
+		return 1;
+	data = calloc(1, sizeof(*data));
+	if (data == NULL)
+		return 0;
+	out = crypt_r(password, hash, data);
+	ok = out != NULL && out[0] == '$' && strlen(out) == strlen(hash) &&
+	     equal_const_time(out, hash, strlen(hash));
+	free(data);
+	if (ok) {
+		pthread_mutex_lock(&verified_lock);
+		if (user < n_verified)
+			memcpy(verified[user], digest, 32);
+		pthread_mutex_unlock(&verified_lock);
+	}
+	return ok;
+}
+
+/* Who sent a dashboard or report request: 0, or -1 when they must sign in. */
+static int authenticate(struct http_server *s, struct MHD_Connection *c, struct http_user *u)
+{
+	const struct config *cfg = s->cfg;
+	char *name, *password = NULL;
+	int rc = -1;
+
+	memset(u, 0, sizeof(*u));
+	if (cfg->n_users == 0) {
+		u->role = ROLE_ADMIN; /* only ever on loopback: http_start saw to that */
+		return 0;
+	}
+	name = MHD_basic_auth_get_username_password(c, &password);
+	if (name != NULL && password != NULL) {
+		for (size_t i = 0; i < cfg->n_users; i++) {
+			const struct user *x = &cfg->users[i];
+
+			if (strcmp(x->name, name) != 0)
+				continue;
+			if (password_ok(cfg, i, password)) {
+				u->name = x->name;
+				u->role = x->role;
+				u->developer = x->developer;
+				rc = 0;
+			}
+			break;
+		}
+	}
+	if (password)
+		explicit_bzero(password, strlen(password));
+	MHD_free(name);
+	MHD_free(password);
+	return rc;
+}
+
+static enum MHD_Result ask_to_sign_in(struct MHD_Connection *c)
+{
+	static const char body[] = "{\"error\": \"sign in with a dashboard user\"}\n";
+	struct MHD_Response *r =
+	    MHD_create_response_from_buffer(sizeof(body) - 1, (char *)body, MHD_RESPMEM_PERSISTENT);
+	enum MHD_Result ret;
+
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", "application/json");
+	ret = MHD_queue_basic_auth_fail_response(c, "Payback", r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result route_get(struct http_server *s, struct MHD_Connection *c, const char *url)
+{
+	struct http_user u;
+
 	if (strcmp(url, "/healthz") == 0)
-		return reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8", "ok\n", 3);
+		return http_reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8", "ok\n", 3);
+	if (authenticate(s, c, &u) < 0)
+		return ask_to_sign_in(c);
+	if (http_is_page(url))
+		return http_page(s, c, url, &u);
+	if (u.role == ROLE_DEVELOPER)
+		return http_reply_error(c, MHD_HTTP_FORBIDDEN,
+		                        "a developer account sees only its own dashboard page");
 	if (strcmp(url, "/metrics") == 0)
 		return metrics(s, c);
 	if (strncmp(url, REPORT_PREFIX, strlen(REPORT_PREFIX)) == 0)
 		return report(s, c, url + strlen(REPORT_PREFIX));
-	return reply_error(c, MHD_HTTP_NOT_FOUND, "not found");
+	return http_reply_error(c, MHD_HTTP_NOT_FOUND, "not found");
+}
+
+/*
+ * The sender of events: the name of the token it showed, or, with no
+ * tokens configured, "local" on a loopback listener. NULL after answering.
+ */
+static const char *ingest_sender(struct http_server *s, struct MHD_Connection *c,
+                                 enum MHD_Result *ret)
+{
+	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	const struct config *cfg = s->cfg;
+	unsigned char digest[32];
+	const char *found = NULL;
+
+	if (cfg->n_tokens == 0) {
+		if (s->is_loopback)
+			return "local";
+		*ret = http_reply_error(c, MHD_HTTP_FORBIDDEN,
+		                        "no ingest tokens are configured (ingest.tokens)");
+		return NULL;
+	}
+	if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0 || auth[7] == '\0') {
+		struct MHD_Response *r =
+		    MHD_create_response_from_buffer(0, (char *)"", MHD_RESPMEM_PERSISTENT);
+
+		if (r == NULL) {
+			*ret = MHD_NO;
+			return NULL;
+		}
+		MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"Payback ingest\"");
+		*ret = MHD_queue_response(c, MHD_HTTP_UNAUTHORIZED, r);
+		MHD_destroy_response(r);
+		return NULL;
+	}
+	sha256(auth + 7, strlen(auth + 7), digest);
+	/* Every token is compared, so the time taken says nothing of which matched. */
+	for (size_t i = 0; i < cfg->n_tokens; i++)
+		if (equal_const_time(cfg->tokens[i].sha256, digest, 32) && found == NULL)
+			found = cfg->tokens[i].name;
+	if (found == NULL)
+		*ret = http_reply_error(c, MHD_HTTP_FORBIDDEN, "this token is not accepted");
+	return found;
+}
+
+static enum MHD_Result route_post(struct http_server *s, struct MHD_Connection *c, const char *url,
+                                  struct request *req)
+{
+	enum MHD_Result ret = MHD_NO;
+	const char *sender;
+	int is_events = strcmp(url, "/api/v1/events") == 0;
+	int is_logs = strcmp(url, "/v1/logs") == 0, is_metrics = strcmp(url, "/v1/metrics") == 0;
+
+	if (!is_events && !is_logs && !is_metrics)
+		return http_reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+		                        "POST is taken only at /api/v1/events, /v1/logs and /v1/metrics");
+	if ((sender = ingest_sender(s, c, &ret)) == NULL)
+		return ret;
+	if (req->is_too_large) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "the body is larger than ingest.max_body (%lld bytes)",
+		         (long long)s->cfg->max_body_bytes);
+		return http_reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE, msg);
+	}
+	if (s->writer == NULL)
+		return http_reply_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		                        "this server is read-only");
+	if (is_events)
+		return http_ingest_events(s, c, sender, &req->body);
+	return http_otlp(s, c, sender, is_logs, &req->body);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -262,69 +463,166 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
                               size_t *upload_size, void **state)
 {
 	struct http_server *s = cls;
+	struct request *req = *state;
+	int is_post = strcmp(method, "POST") == 0;
+	struct timespec t0, t1;
+	enum MHD_Result ret;
 
 	(void)version;
-	(void)upload;
-	/* The first call only announces the request; answer on the second. */
-	if (*state == NULL) {
-		*state = s;
+	/* The first call only announces the request; a POST's body follows in parts. */
+	if (req == NULL) {
+		const char *length =
+		    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+
+		if ((req = calloc(1, sizeof(*req))) == NULL)
+			return MHD_NO;
+		req->body.max = (size_t)s->cfg->max_body_bytes;
+		if (length && strtoll(length, NULL, 10) > s->cfg->max_body_bytes)
+			req->is_too_large = 1;
+		*state = req;
 		return MHD_YES;
 	}
 	if (*upload_size != 0) {
+		if (!is_post || req->is_too_large ||
+		    buf_append(&req->body, upload, *upload_size) < 0)
+			req->is_too_large = is_post;
 		*upload_size = 0;
 		return MHD_YES;
 	}
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-		return reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET is served here");
-	{
-		struct timespec t0, t1;
-		enum MHD_Result ret;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (is_post)
+		ret = route_post(s, c, url, req);
+	else if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+		ret = route_get(s, c, url);
+	else
+		ret = http_reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED,
+		                       "only GET and POST are served");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	s->request_us += (unsigned long long)((t1.tv_sec - t0.tv_sec) * 1000000 +
+	                                      (t1.tv_nsec - t0.tv_nsec) / 1000);
+	s->requests++;
+	return ret;
+}
 
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		ret = route(s, c, url);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		s->request_us += (unsigned long long)((t1.tv_sec - t0.tv_sec) * 1000000 +
-		                                      (t1.tv_nsec - t0.tv_nsec) / 1000);
-		s->requests++;
-		return ret;
+static void completed(void *cls, struct MHD_Connection *c, void **state,
+                      enum MHD_RequestTerminationCode code)
+{
+	struct request *req = *state;
+
+	(void)cls;
+	(void)c;
+	(void)code;
+	if (req != NULL) {
+		buf_free(&req->body);
+		free(req);
+		*state = NULL;
 	}
 }
 
-struct http_server *http_start(const char *listen, const struct config *cfg, const char *db_path,
-                               char *err, size_t errlen)
+static char *read_pem(const char *path, char *err, size_t errlen)
+{
+	struct buf b = BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (f == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_append(&b, chunk, n);
+	fclose(f);
+	if (b.len == 0) {
+		snprintf(err, errlen, "%s: empty", path);
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+struct http_server *http_start(const struct http_options *o, char *err, size_t errlen)
 {
 	struct http_server *s;
 	struct sockaddr_storage addr;
 	socklen_t len;
 	unsigned flags =
 	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	char *cert = NULL, *key = NULL;
+	int is_tls = o->cfg->tls_cert != NULL;
 
-	if (http_parse_listen(listen, &addr, &len) < 0) {
-		snprintf(err, errlen, "'%s' is not ADDR:PORT", listen);
+	if (http_parse_listen(o->listen, &addr, &len) < 0) {
+		snprintf(err, errlen, "'%s' is not ADDR:PORT", o->listen);
+		return NULL;
+	}
+	if (!http_is_loopback(&addr) && o->cfg->n_users == 0) {
+		snprintf(err, errlen,
+		         "refusing to serve the dashboard on %s without users: add 'users' to "
+		         "the configuration, or listen on 127.0.0.1",
+		         o->listen);
+		return NULL;
+	}
+	if (!http_is_loopback(&addr) && !is_tls) {
+		snprintf(err, errlen,
+		         "refusing to send passwords in clear on %s: set http.tls.cert and key, or "
+		         "listen on 127.0.0.1 behind a TLS proxy",
+		         o->listen);
+		return NULL;
+	}
+	if (is_tls && ((cert = read_pem(o->cfg->tls_cert, err, errlen)) == NULL ||
+	               (key = read_pem(o->cfg->tls_key, err, errlen)) == NULL)) {
+		free(cert);
 		return NULL;
 	}
 	s = calloc(1, sizeof(*s));
-	if (s == NULL || (s->db_path = strdup(db_path)) == NULL) {
+	if (s == NULL || (s->db_path = strdup(o->db_path)) == NULL) {
 		free(s);
+		free(cert);
+		free(key);
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	s->cfg = cfg;
+	s->cfg = o->cfg;
+	s->writer = o->writer;
+	s->writer_lock = o->writer_lock;
+	s->started = time(NULL);
+	s->is_loopback = http_is_loopback(&addr);
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	s->daemon = MHD_start_daemon(flags, 0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, &addr,
-	                             MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-	                             MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-	                             MHD_OPTION_CONNECTION_LIMIT, (unsigned)256, MHD_OPTION_END);
+	if (is_tls)
+		s->daemon = MHD_start_daemon(
+		    flags | MHD_USE_TLS, 0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, &addr,
+		    MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_HTTPS_MEM_CERT, cert,
+		    MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)512, MHD_OPTION_END);
+	else
+		s->daemon = MHD_start_daemon(
+		    flags, 0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, &addr,
+		    MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
+		    (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)512, MHD_OPTION_END);
+	if (key)
+		explicit_bzero(key, strlen(key));
+	free(cert);
+	free(key);
 	if (s->daemon == NULL) {
-		snprintf(err, errlen, "cannot listen on %s (in use, or not an address here?)",
-		         listen);
+		snprintf(err, errlen,
+		         "cannot listen on %s (in use, not an address here, or a bad "
+		         "TLS certificate or key?)",
+		         o->listen);
 		free(s->db_path);
 		free(s);
 		return NULL;
 	}
 	(void)len;
 	return s;
+}
+
+void http_data_changed(struct http_server *s)
+{
+	if (s != NULL)
+		s->generation++;
 }
 
 void http_stop(struct http_server *s)
@@ -334,4 +632,9 @@ void http_stop(struct http_server *s)
 	MHD_stop_daemon(s->daemon);
 	free(s->db_path);
 	free(s);
+	pthread_mutex_lock(&verified_lock);
+	free(verified);
+	verified = NULL;
+	n_verified = 0;
+	pthread_mutex_unlock(&verified_lock);
 }

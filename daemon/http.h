@@ -1,20 +1,33 @@
-/* http.h - the HTTP server: health check and the report API (libmicrohttpd). */
+/* http.h - the HTTP server: dashboard, report and ingest APIs (libmicrohttpd). */
 #ifndef PAYBACK_HTTP_H
 #define PAYBACK_HTTP_H
 
+#include <pthread.h>
 #include <sys/socket.h>
 
 #include "config.h"
 
 struct http_server;
 
+struct store;
+
+struct http_options {
+	const char *listen;           /* "ADDR:PORT", IPv4 or [IPv6] */
+	const struct config *cfg;     /* users, tokens, TLS, limits; must outlive the server */
+	const char *db_path;          /* read by every request on its own connection */
+	struct store *writer;         /* stores POSTed events; NULL answers them 503 */
+	pthread_mutex_t *writer_lock; /* held by whoever uses writer */
+};
+
 /*
- * Listens on listen ("ADDR:PORT", IPv4 or [IPv6]) and serves the reports of
- * the database at db_path. Returns NULL with err filled on failure.
+ * Serves the dashboard, the report API, /metrics, /healthz and the ingest
+ * endpoints. Refuses (NULL, err filled) to listen beyond loopback without
+ * users and TLS. Returns NULL with err filled on failure.
  */
-struct http_server *http_start(const char *listen, const struct config *cfg, const char *db_path,
-                               char *err, size_t errlen);
+struct http_server *http_start(const struct http_options *o, char *err, size_t errlen);
 void http_stop(struct http_server *s);
+/* Tells the server that stored data changed (answers it kept are stale). */
+void http_data_changed(struct http_server *s);
 
 /* Parses "ADDR:PORT"; returns 0, or -1 when it is not one. */
 int http_parse_listen(const char *listen, struct sockaddr_storage *out, socklen_t *len);

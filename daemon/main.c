@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <signal.h>
 #include <time.h>
 #include <stdarg.h>
@@ -29,6 +30,7 @@
 #include "log.h"
 #include "store.h"
 #include "util.h"
+#include "watch.h"
 
 #define EXIT_USAGE 2
 
@@ -484,32 +486,41 @@ static int cmd_rejects(struct globals *g, int argc, char **argv)
 	return 0;
 }
 
-/* Serves the reports over HTTP until SIGINT or SIGTERM. */
 /*
- * Live ingest: the sources are read again every second, which finds new
- * lines within two seconds of their writing on any filesystem; a read of
- * unchanged sources costs a stat per file. Exactly once as for `ingest`.
+ * Live ingest: inotify wakes the loop when a source changes, and the
+ * sources are read again at least every second anyway, for filesystems
+ * inotify cannot see; reading unchanged sources costs a stat per file.
+ * Exactly once as for `ingest`. The writer is shared with POSTed events.
  */
-static int serve_loop(struct store *st, const struct ingest_source *src, size_t n_src,
-                      const struct ingest_opts *io)
+static int serve_loop(struct store *st, pthread_mutex_t *lock, struct http_server *server,
+                      const struct ingest_source *src, size_t n_src, const struct ingest_opts *io)
 {
+	struct watch *w = n_src > 0 ? watch_open(src, n_src) : NULL;
+	int rc = 0;
+
 	while (!stop_requested) {
 		struct ingest_stats stats;
 
-		if (n_src > 0 && ingest_run(st, src, n_src, io, &stats) < 0) {
-			log_err("ingest: %s", store_errmsg(st));
-			return 1;
+		if (n_src > 0) {
+			pthread_mutex_lock(lock);
+			rc = ingest_run(st, src, n_src, io, &stats);
+			pthread_mutex_unlock(lock);
+			if (rc < 0) {
+				log_err("ingest: %s", store_errmsg(st));
+				rc = 1;
+				break;
+			}
+			if (stats.events_added > 0 || stats.rejected > 0 || stats.files_read > 0)
+				http_data_changed(server);
+			if (stats.events_added > 0 || stats.rejected > 0)
+				log_info("ingest: %" PRId64 " events added, %" PRId64
+				         " lines rejected",
+				         stats.events_added, stats.rejected);
 		}
-		if (n_src > 0 && (stats.events_added > 0 || stats.rejected > 0))
-			log_info("ingest: %" PRId64 " events added, %" PRId64 " lines rejected",
-			         stats.events_added, stats.rejected);
-		for (int i = 0; i < 5 && !stop_requested; i++) {
-			struct timespec pause = {0, 200000000L};
-
-			nanosleep(&pause, NULL);
-		}
+		watch_wait(w, 1000, &stop_requested);
 	}
-	return 0;
+	watch_close(w);
+	return rc;
 }
 
 static int cmd_serve(struct globals *g, int argc, char **argv)
@@ -524,6 +535,8 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	struct ingest_source *src = NULL;
 	char(*paths)[4096] = NULL;
 	struct sockaddr_storage addr;
+	pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
+	struct http_options ho;
 	struct http_server *server;
 	struct store *st;
 	size_t n_src = 0;
@@ -548,14 +561,6 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 		return usage_error("serve: unexpected argument '%s'", argv[optind]);
 	if (http_parse_listen(listen, &addr, &len) < 0)
 		return usage_error("serve: '%s' is not ADDR:PORT", listen);
-	/* Reports are open to whoever reaches them: loopback only until
-	 * dashboard users can be configured. */
-	if (!http_is_loopback(&addr)) {
-		log_err("refusing to listen on %s: without users only loopback addresses are "
-		        "served (127.0.0.1, ::1)",
-		        listen);
-		return 1;
-	}
 	/* This thread writes; requests open their own read-only connections. */
 	if (open_store(g, &st) < 0)
 		return 1;
@@ -564,7 +569,12 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 		return 1;
 	}
 	path = g->db_path ? g->db_path : g->cfg.storage_path;
-	server = http_start(listen, &g->cfg, path, err, sizeof(err));
+	ho.listen = listen;
+	ho.cfg = &g->cfg;
+	ho.db_path = path;
+	ho.writer = st;
+	ho.writer_lock = &writer_lock;
+	server = http_start(&ho, err, sizeof(err));
 	if (server == NULL) {
 		log_err("%s", err);
 		store_close(st);
@@ -574,10 +584,11 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	}
 	signal(SIGINT, on_stop);
 	signal(SIGTERM, on_stop);
-	log_info("serving http://%s/ (reports under /api/v1/report/)", listen);
+	log_info("serving %s://%s/ (dashboard; reports under /api/v1/report/)",
+	         g->cfg.tls_cert ? "https" : "http", listen);
 	if (n_src == 0)
 		log_info("no log sources configured or found: nothing to watch");
-	rc = serve_loop(st, src, n_src, &io);
+	rc = serve_loop(st, &writer_lock, server, src, n_src, &io);
 	http_stop(server);
 	store_close(st);
 	free(src);

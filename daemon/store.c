@@ -420,6 +420,54 @@ int store_file_save(struct store *st, struct store_file *f)
 	return step_done(st, s);
 }
 
+int store_stream_open(struct store *st, const char *name, const char *format, int64_t *id,
+                      int64_t *offset)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(
+	        st->db,
+	        "INSERT INTO source_file (path, format, first_read) VALUES (?1, ?2, ?3) "
+	        "ON CONFLICT (path) DO UPDATE SET format = ?2 "
+	        "RETURNING id, offset",
+	        -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	bind_text(s, 1, name);
+	bind_text(s, 2, format);
+	sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		*id = sqlite3_column_int64(s, 0);
+		*offset = sqlite3_column_int64(s, 1);
+		rc = 0;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+int store_stream_add(struct store *st, int64_t id, int64_t bytes, int64_t lines,
+                     const struct store_counts *c)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db,
+	                       "UPDATE source_file SET offset = offset + ?2, size = offset + ?2, "
+	                       "line_no = line_no + ?3, events = events + ?4, "
+	                       "rejected = rejected + ?5, last_read = ?6 WHERE id = ?1",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, bytes);
+	sqlite3_bind_int64(s, 3, lines);
+	sqlite3_bind_int64(s, 4, c->added);
+	sqlite3_bind_int64(s, 5, c->rejected);
+	sqlite3_bind_int64(s, 6, (int64_t)time(NULL));
+	rc = step_done(st, s);
+	sqlite3_finalize(s);
+	return rc;
+}
+
 static int names_grow(struct store *st)
 {
 	size_t cap = st->cap_names ? st->cap_names * 2 : 256;

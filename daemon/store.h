@@ -40,6 +40,16 @@ int store_file_save(struct store *st, struct store_file *f);
 /* Stores one parsed batch of file source_id; adds to *c. */
 int store_add_batch(struct store *st, int64_t source_id, const struct batch *b,
                     struct store_counts *c);
+/*
+ * A source that is not a file (events POSTed over HTTP, by sender): finds
+ * or makes its row, named name, and returns its id and the bytes received
+ * so far, which give every line a distinct offset. Inside a transaction.
+ */
+int store_stream_open(struct store *st, const char *name, const char *format, int64_t *id,
+                      int64_t *offset);
+/* Adds a request of bytes bytes and its counts to stream id. */
+int store_stream_add(struct store *st, int64_t id, int64_t bytes, int64_t lines,
+                     const struct store_counts *c);
 const char *store_errmsg(struct store *st);
 /*
  * Makes sure the rollup that reports read was built for the current time

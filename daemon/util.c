@@ -1,6 +1,8 @@
 /* util.c - hashing, calendar arithmetic, ISO 8601 and a JSON/UTF-8 checker. */
 #include "util.h"
 
+#include <gnutls/crypto.h>
+
 #include <string.h>
 
 uint64_t hash64(const void *p, size_t n, uint64_t seed)
@@ -448,4 +450,20 @@ unsigned edit_distance(const char *a, const char *b)
 		}
 	}
 	return row[lb];
+}
+
+void sha256(const void *p, size_t n, unsigned char out[32])
+{
+	/* GnuTLS is already there for libmicrohttpd's TLS; its hash is well tested. */
+	gnutls_hash_fast(GNUTLS_DIG_SHA256, p, n, out);
+}
+
+int equal_const_time(const void *a, const void *b, size_t n)
+{
+	const volatile unsigned char *x = a, *y = b;
+	unsigned char diff = 0;
+
+	for (size_t i = 0; i < n; i++)
+		diff |= x[i] ^ y[i];
+	return diff == 0;
 }

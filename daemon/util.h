@@ -39,6 +39,11 @@ int json_check(const char *p, size_t n, size_t *err_at, const char **why);
  */
 int text_is_clean(const char *p, size_t n);
 
+/* SHA-256 of [p, p+n): ingest tokens are compared by their hash. */
+void sha256(const void *p, size_t n, unsigned char out[32]);
+/* Whether a and b (n bytes each) are equal, in time that does not depend on where they differ. */
+int equal_const_time(const void *a, const void *b, size_t n);
+
 /* Levenshtein distance, capped: used for did-you-mean suggestions. */
 unsigned edit_distance(const char *a, const char *b);
 

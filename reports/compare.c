@@ -8,6 +8,7 @@
  */
 #include "compare.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -322,4 +323,20 @@ void compare_free(struct compare_report *r)
 	}
 	free(r->advice);
 	memset(r, 0, sizeof(*r));
+}
+
+void compare_advice_sentence(const struct compare_advice *a, struct buf *out)
+{
+	const char *task = a->task[0] ? a->task : "all tasks";
+
+	if (a->best == NULL)
+		buf_printf(out,
+		           "for %s: not enough data (a recommendation needs %d requests from each "
+		           "of two priced models)",
+		           task, COMPARE_MIN_SAMPLES);
+	else
+		buf_printf(out,
+		           "for %s, %s saved %.1fx more time per dollar than %s over %" PRId64
+		           " requests",
+		           task, a->best, a->ratio, a->runner_up, a->requests);
 }

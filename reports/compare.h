@@ -47,6 +47,9 @@ double compare_acceptance(const struct compare_row *row);
 /* Likely minutes saved per API-equivalent dollar, 0 when nothing was spent. */
 double compare_minutes_per_dollar(const struct compare_row *row);
 
+/* "for debug, m1 saved 2.1x more time per dollar than m2 over 420 requests", unescaped. */
+void compare_advice_sentence(const struct compare_advice *a, struct buf *out);
+
 int render_text_compare(const struct compare_report *r, struct buf *out);
 int render_csv_compare(const struct compare_report *r, struct buf *out);
 int render_json_compare(const struct compare_report *r, struct buf *out);

@@ -6,26 +6,8 @@
 #include "report.h"
 #include "advice.h"
 #include "compare.h"
+#include "numfmt.h"
 #include "roi.h"
-
-/* Formats v with thousands separators: 1234567 -> "1,234,567". */
-static void thousands(int64_t v, char *out, size_t n)
-{
-	char digits[32];
-	size_t len, j = 0;
-	int neg = v < 0;
-
-	snprintf(digits, sizeof(digits), "%" PRIu64, neg ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v);
-	len = strlen(digits);
-	if (neg && j + 1 < n)
-		out[j++] = '-';
-	for (size_t i = 0; i < len && j + 2 < n; i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			out[j++] = ',';
-		out[j++] = digits[i];
-	}
-	out[j] = '\0';
-}
 
 /* Display width: counts UTF-8 lead bytes, not bytes. */
 static size_t width(const char *s)
@@ -60,16 +42,6 @@ static void clean(const char *s, char *out, size_t n)
 	out[i] = '\0';
 }
 
-/* Dollars with thousands separators and cents: 1234.5 -> "1,234.50". */
-static void dollars(double v, char *out, size_t n)
-{
-	int64_t cents = (int64_t)(v * 100 + (v < 0 ? -0.5 : 0.5));
-	char whole[32];
-
-	thousands(cents / 100, whole, sizeof(whole));
-	snprintf(out, n, "%s.%02d", whole, (int)((cents < 0 ? -cents : cents) % 100));
-}
-
 #define TEXT_COLS (REPORT_MAX_KEYS + M_COUNT + 1)
 #define CELL      96
 
@@ -86,8 +58,8 @@ static void row_cells(const struct report *r, size_t i, char cells[TEXT_COLS][CE
 			snprintf(cells[k], CELL, "%s", k == 0 ? "TOTAL" : "");
 	}
 	for (int m = 0; m < M_COUNT; m++)
-		thousands(metrics[m], cells[nk + (size_t)m], CELL);
-	dollars(i < r->n_rows ? r->rows[i].api_usd : r->total_api_usd, cells[nk + M_COUNT], CELL);
+		fmt_thousands(metrics[m], cells[nk + (size_t)m], CELL);
+	fmt_money(i < r->n_rows ? r->rows[i].api_usd : r->total_api_usd, cells[nk + M_COUNT], CELL);
 }
 
 static void print_row(struct buf *out, char cells[TEXT_COLS][CELL], const size_t *w, size_t nk,
@@ -156,28 +128,28 @@ int render_text_overview(const struct roi_report *r, struct buf *out)
 	double total = r->seat_cost_usd + r->payg_usd;
 
 	buf_printf(out, "Period            %s .. %s\n", r->from, r->to);
-	thousands(r->requests, a, sizeof(a));
+	fmt_thousands(r->requests, a, sizeof(a));
 	buf_printf(out, "Requests          %s\n", a);
-	dollars(r->seat_cost_usd, a, sizeof(a));
+	fmt_money(r->seat_cost_usd, a, sizeof(a));
 	buf_printf(out, "Seat cost         %s %s\n", a, r->currency);
-	dollars(r->payg_usd, a, sizeof(a));
+	fmt_money(r->payg_usd, a, sizeof(a));
 	buf_printf(out, "Pay-as-you-go     %s %s\n", a, r->currency);
-	dollars(total, a, sizeof(a));
+	fmt_money(total, a, sizeof(a));
 	buf_printf(out, "Total cost        %s %s\n", a, r->currency);
-	dollars(r->api_usd, a, sizeof(a));
+	fmt_money(r->api_usd, a, sizeof(a));
 	buf_printf(out, "API-equivalent    %s %s\n\n", a, r->currency);
 	buf_printf(out, "%-16s  %12s  %12s  %12s\n", "", "low", "likely", "high");
 	hours_text(x->hours.low, a, sizeof(a));
 	hours_text(x->hours.likely, b, sizeof(b));
 	hours_text(x->hours.high, c, sizeof(c));
 	buf_printf(out, "%-16s  %12s  %12s  %12s\n", "Hours saved", a, b, c);
-	dollars(x->value_usd.low, a, sizeof(a));
-	dollars(x->value_usd.likely, b, sizeof(b));
-	dollars(x->value_usd.high, c, sizeof(c));
+	fmt_money(x->value_usd.low, a, sizeof(a));
+	fmt_money(x->value_usd.likely, b, sizeof(b));
+	fmt_money(x->value_usd.high, c, sizeof(c));
 	buf_printf(out, "%-16s  %12s  %12s  %12s\n", "Value", a, b, c);
-	dollars(x->net_usd.low, a, sizeof(a));
-	dollars(x->net_usd.likely, b, sizeof(b));
-	dollars(x->net_usd.high, c, sizeof(c));
+	fmt_money(x->net_usd.low, a, sizeof(a));
+	fmt_money(x->net_usd.likely, b, sizeof(b));
+	fmt_money(x->net_usd.high, c, sizeof(c));
 	buf_printf(out, "%-16s  %12s  %12s  %12s\n", "Net", a, b, c);
 	if (total > 0)
 		buf_printf(out, "%-16s  %11.1fx  %11.1fx  %11.1fx\n", "ROI", x->roi.low,
@@ -199,10 +171,10 @@ int render_text_models(const struct roi_report *r, struct buf *out)
 		const struct roi_model *m = &r->models[i];
 
 		clean(m->model, cells[0], sizeof(cells[0]));
-		thousands(m->requests, cells[1], sizeof(cells[1]));
-		dollars(m->seat_cost_usd, cells[2], sizeof(cells[2]));
-		dollars(m->payg_usd, cells[3], sizeof(cells[3]));
-		dollars(m->api_usd, cells[4], sizeof(cells[4]));
+		fmt_thousands(m->requests, cells[1], sizeof(cells[1]));
+		fmt_money(m->seat_cost_usd, cells[2], sizeof(cells[2]));
+		fmt_money(m->payg_usd, cells[3], sizeof(cells[3]));
+		fmt_money(m->api_usd, cells[4], sizeof(cells[4]));
 		hours_text(m->minutes.low / 60, cells[5], sizeof(cells[5]));
 		hours_text(m->minutes.likely / 60, cells[6], sizeof(cells[6]));
 		hours_text(m->minutes.high / 60, cells[7], sizeof(cells[7]));
@@ -220,9 +192,9 @@ static void group_line(struct buf *out, const char *name, const char *second, in
 
 	clean(name, cells[0], sizeof(cells[0]));
 	clean(second, cells[1], sizeof(cells[1]));
-	thousands(requests, cells[2], sizeof(cells[2]));
-	dollars(seat + payg, cells[3], sizeof(cells[3]));
-	dollars(api, cells[4], sizeof(cells[4]));
+	fmt_thousands(requests, cells[2], sizeof(cells[2]));
+	fmt_money(seat + payg, cells[3], sizeof(cells[3]));
+	fmt_money(api, cells[4], sizeof(cells[4]));
 	hours_text(x->hours.low, cells[5], sizeof(cells[5]));
 	hours_text(x->hours.likely, cells[6], sizeof(cells[6]));
 	hours_text(x->hours.high, cells[7], sizeof(cells[7]));
@@ -276,21 +248,13 @@ int render_text_teams(const struct roi_report *r, struct buf *out)
 
 static void recommendation_sentence(const struct compare_advice *a, struct buf *out)
 {
-	char task[CELL], best[CELL], second[CELL];
+	struct buf line = BUF_INIT;
+	char text[4 * CELL];
 
-	clean(a->task[0] ? a->task : "all tasks", task, sizeof(task));
-	if (a->best == NULL) {
-		buf_printf(out,
-		           "for %s: not enough data (a recommendation needs %d requests from each "
-		           "of two priced models)\n",
-		           task, COMPARE_MIN_SAMPLES);
-		return;
-	}
-	clean(a->best, best, sizeof(best));
-	clean(a->runner_up, second, sizeof(second));
-	buf_printf(
-	    out, "for %s, %s saved %.1fx more time per dollar than %s over %" PRId64 " requests\n",
-	    task, best, a->ratio, second, a->requests);
+	compare_advice_sentence(a, &line);
+	clean(line.data ? line.data : "", text, sizeof(text));
+	buf_printf(out, "%s\n", text);
+	buf_free(&line);
 }
 
 int render_text_compare(const struct compare_report *r, struct buf *out)
@@ -305,7 +269,7 @@ int render_text_compare(const struct compare_report *r, struct buf *out)
 
 		clean(row->task[0] ? row->task : "(all)", task, sizeof(task));
 		clean(row->model, model, sizeof(model));
-		thousands(row->requests, n, sizeof(n));
+		fmt_thousands(row->requests, n, sizeof(n));
 		if (compare_acceptance(row) < 0)
 			snprintf(acc, sizeof(acc), "-");
 		else
@@ -314,8 +278,8 @@ int render_text_compare(const struct compare_report *r, struct buf *out)
 			snprintf(p50, sizeof(p50), "-");
 			snprintf(p95, sizeof(p95), "-");
 		} else {
-			thousands((int64_t)row->latency_p50_ms, p50, sizeof(p50));
-			thousands((int64_t)row->latency_p95_ms, p95, sizeof(p95));
+			fmt_thousands((int64_t)row->latency_p50_ms, p50, sizeof(p50));
+			fmt_thousands((int64_t)row->latency_p95_ms, p95, sizeof(p95));
 		}
 		buf_printf(
 		    out, "%-10s  %-28s  %8s  %6s  %8s  %8s  %5.0f%%  %9.0f  %9.4f  %8.2f  %8.1f\n",
@@ -338,7 +302,7 @@ int render_text_seats(const struct advice_report *r, struct buf *out)
 
 		clean(a->person, who, sizeof(who));
 		clean(a->plan, plan, sizeof(plan));
-		dollars(a->monthly_delta_usd, money, sizeof(money));
+		fmt_money(a->monthly_delta_usd, money, sizeof(money));
 		buf_printf(out, "%-26s  %-14s  %-10s  %10s/month  ", who, plan,
 		           advice_kind_name(a->kind), money);
 		advice_sentence(a, out);

@@ -61,15 +61,16 @@ static int native_wants(const char *line, size_t len)
 	return 1;
 }
 
-static void native_line(struct parse_ctx *ctx, const char *line, size_t len)
+void native_event(struct parse_ctx *ctx, const cJSON *root, const char *text, size_t len)
 {
-	cJSON *root = parse_json(ctx, line, len);
 	const cJSON *v;
 	const char *ts, *dev, *model, *req, *outcome, *why;
 	struct event ev, *e;
 
-	if (root == NULL)
+	if (!cJSON_IsObject(root)) {
+		parse_reject(ctx, "an event must be a JSON object");
 		return;
+	}
 	memset(&ev, 0, sizeof(ev));
 	for (size_t i = 0; i < ARRAY_LEN(string_fields); i++) {
 		v = cJSON_GetObjectItemCaseSensitive(root, string_fields[i]);
@@ -128,7 +129,7 @@ static void native_line(struct parse_ctx *ctx, const char *line, size_t len)
 		return;
 	}
 	req = json_str(root, "request_id");
-	ev.id = req && *req ? hash64_str(req, 0x4e) : hash64(line, len, 0x4f);
+	ev.id = req && *req ? hash64_str(req, 0x4e) : hash64(text, len, 0x4f);
 
 	e = batch_add_event(ctx->out);
 	if (e == NULL)
@@ -144,6 +145,14 @@ static void native_line(struct parse_ctx *ctx, const char *line, size_t len)
 	e->project = parse_strdup(ctx, json_str(root, "project"));
 	e->session = parse_strdup(ctx, json_str(root, "session"));
 	e->plan_used_pct = -1;
+}
+
+static void native_line(struct parse_ctx *ctx, const char *line, size_t len)
+{
+	cJSON *root = parse_json(ctx, line, len);
+
+	if (root != NULL)
+		native_event(ctx, root, line, len);
 }
 
 static void native_flush(struct parse_ctx *ctx)

@@ -44,6 +44,12 @@ struct format {
 
 extern const struct format fmt_claude, fmt_codex, fmt_native;
 
+/*
+ * One native event from a parsed object; text (len bytes) is its source,
+ * whose hash is the identity of an event without request_id.
+ */
+void native_event(struct parse_ctx *ctx, const struct cJSON *root, const char *text, size_t len);
+
 /* Maps "accepted", "rejected", "edited"; returns -1 for anything else. */
 int native_outcome(const char *s, enum outcome *out);
 

@@ -96,5 +96,5 @@ wait "$pid" || fail "serve exited with $? after SIGTERM"
 echo "ok: SIGTERM stops the server"
 
 expect_status "non-loopback refused without users" 1 pb serve --listen "0.0.0.0:$PORT"
-grep -q "refusing to listen on 0.0.0.0" "$TMP/err" || fail "refusal message"
+grep -q "refusing to serve the dashboard on 0.0.0.0" "$TMP/err" || fail "refusal message"
 expect_status "bad listen address" 2 pb serve --listen nowhere

@@ -1,0 +1,84 @@
+/*
+ * http_internal.h - what the parts of the HTTP server share: the server, a
+ * request's state, and the helpers that answer.
+ */
+#ifndef PAYBACK_HTTP_INTERNAL_H
+#define PAYBACK_HTTP_INTERNAL_H
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdatomic.h>
+#include <time.h>
+
+#include "buf.h"
+#include "config.h"
+#include "http.h"
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	const struct config *cfg;
+	char *db_path;
+	struct store *writer;         /* for POSTed events, or NULL */
+	pthread_mutex_t *writer_lock; /* held while writer is in use */
+	atomic_int writers_waiting;   /* POSTs queued for the writer: over a limit, 503 */
+	time_t started;
+	int is_loopback;
+	/* For /metrics: requests answered, and their time, in microseconds. */
+	atomic_ullong requests, request_us;
+	atomic_ullong generation; /* bumped whenever stored data changes */
+	atomic_ullong events_received, events_rejected, otlp_records, otlp_rejected;
+};
+
+/* Who a request comes from, once authenticated. */
+struct http_user {
+	const char *name; /* NULL when the dashboard is open (no users configured) */
+	enum user_role role;
+	const char *developer; /* for ROLE_DEVELOPER: the person they are */
+};
+
+enum MHD_Result http_reply(struct MHD_Connection *c, unsigned status, const char *type,
+                           const char *body, size_t len);
+/* {"error": msg} with status. */
+enum MHD_Result http_reply_error(struct MHD_Connection *c, unsigned status, const char *msg);
+/* A query argument, NULL when absent or empty. */
+const char *http_arg(struct MHD_Connection *c, const char *key);
+/*
+ * The period a request asks for: from/to, or period=YYYY-MM, or last=Nd
+ * (written into from_buf/to_buf). Returns 0 or -1 for a bad combination.
+ */
+int http_request_period(struct MHD_Connection *c, char from_buf[11], char to_buf[11],
+                        const char **from, const char **to);
+/* A read-only connection with the report functions, or NULL (logged). */
+sqlite3 *http_open_db(struct http_server *s);
+
+/* The dashboard: answers GET of / and the other pages; MHD_NO when url is not one. */
+int http_is_page(const char *url);
+enum MHD_Result http_page(struct http_server *s, struct MHD_Connection *c, const char *url,
+                          const struct http_user *u);
+
+struct batch;
+struct store_counts;
+
+/* Inflates a gzip body into out, up to max bytes; returns 0 or -1 with *why. */
+int http_gunzip(const struct buf *in, size_t max, struct buf *out, const char **why);
+/* The request's body, decompressed into inflated if it came gzip-encoded; NULL with *why. */
+const struct buf *http_body(struct http_server *s, struct MHD_Connection *c, const struct buf *body,
+                            struct buf *inflated, const char **why);
+/*
+ * Stores b as the next request of the stream (a source_file row) named
+ * stream, committing before it returns. Returns 0, or -1 with the status
+ * to answer (429, 503, 500) and *why.
+ */
+int http_store_batch(struct http_server *s, const char *stream, int64_t bytes, int64_t lines,
+                     struct batch *b, struct store_counts *counts, unsigned *status,
+                     const char **why);
+
+/* POST /api/v1/events: native NDJSON or a JSON array, maybe gzip-encoded. */
+enum MHD_Result http_ingest_events(struct http_server *s, struct MHD_Connection *c,
+                                   const char *sender, struct buf *body);
+/* POST /v1/logs (is_logs) or /v1/metrics: OTLP/HTTP in JSON. */
+enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const char *sender,
+                          int is_logs, struct buf *body);
+
+#endif
