@@ -18,7 +18,7 @@ LIBS      = $(PKG_LIBS) -lpthread -lm
 DEB_BUILD := gcc make pkg-config libsqlite3-dev libyaml-dev libcjson-dev libmicrohttpd-dev \
              libcurl4-openssl-dev libsystemd-dev libcrypt-dev \
              libgnutls28-dev zlib1g-dev
-DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3 procps
+DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3 procps chromium openssl nodejs
 DEB_BENCH := $(DEB_BUILD) python3
 
 LIB_SRC := daemon/buf.c daemon/log.c daemon/util.c daemon/arena.c daemon/yamldoc.c \
@@ -26,7 +26,7 @@ LIB_SRC := daemon/buf.c daemon/log.c daemon/util.c daemon/arena.c daemon/yamldoc
            daemon/ingest/batch.c daemon/ingest/parser.c daemon/ingest/fmt_claude.c \
            daemon/ingest/fmt_codex.c daemon/ingest/fmt_native.c daemon/ingest/walk.c \
            daemon/ingest/ingest.c daemon/http.c daemon/http_pages.c daemon/http_ingest.c \
-           daemon/otlp.c daemon/watch.c \
+           daemon/otlp.c daemon/watch.c daemon/passwd.c \
            reports/report.c reports/estimate.c reports/roi.c reports/compare.c \
            reports/advice.c reports/section.c reports/names.c reports/numfmt.c \
            reports/render_text.c reports/render_csv.c reports/render_json.c \
@@ -46,6 +46,7 @@ deps-build:
 	@sh tests/deps.sh $(DEB_BUILD)
 deps-test:
 	@sh tests/deps.sh $(DEB_TEST)
+	@command -v npm > /dev/null || sh tests/deps.sh npm
 deps-bench:
 	@sh tests/deps.sh $(DEB_BENCH)
 

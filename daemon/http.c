@@ -439,8 +439,9 @@ static enum MHD_Result route_post(struct http_server *s, struct MHD_Connection *
 	int is_logs = strcmp(url, "/v1/logs") == 0, is_metrics = strcmp(url, "/v1/metrics") == 0;
 
 	if (!is_events && !is_logs && !is_metrics)
-		return http_reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED,
-		                        "POST is taken only at /api/v1/events, /v1/logs and /v1/metrics");
+		return http_reply_error(
+		    c, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "POST is taken only at /api/v1/events, /v1/logs and /v1/metrics");
 	if ((sender = ingest_sender(s, c, &ret)) == NULL)
 		return ret;
 	if (req->is_too_large) {

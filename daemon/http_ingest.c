@@ -153,7 +153,8 @@ static int64_t parse_events(const char *text, size_t len, struct batch *b, const
 }
 
 int http_store_batch(struct http_server *s, const char *stream, int64_t bytes, int64_t lines,
-                     struct batch *b, struct store_counts *counts, unsigned *status,
+                     struct batch *b, struct store_counts *counts,
+                     int (*also)(struct store *st, void *arg), void *arg, unsigned *status,
                      const char **why)
 {
 	struct timespec until;
@@ -185,6 +186,7 @@ int http_store_batch(struct http_server *s, const char *stream, int64_t bytes, i
 		for (size_t i = 0; i < b->n_rejects; i++)
 			b->rejects[i].offset += base;
 		if (store_add_batch(s->writer, id, b, counts) == 0 &&
+		    (also == NULL || also(s->writer, arg) == 0) &&
 		    store_stream_add(s->writer, id, bytes, lines, counts) == 0 &&
 		    store_commit(s->writer) == 0)
 			rc = 0;
@@ -225,8 +227,8 @@ enum MHD_Result http_ingest_events(struct http_server *s, struct MHD_Connection 
 		goto done;
 	}
 	buf_printf(&stream, "http:%s", sender);
-	if (http_store_batch(s, stream.data, (int64_t)body->len, items, &b, &counts, &status,
-	                     &why) < 0) {
+	if (http_store_batch(s, stream.data, (int64_t)body->len, items, &b, &counts, NULL, NULL,
+	                     &status, &why) < 0) {
 		ret = http_reply_error(c, status, why);
 		goto done;
 	}

@@ -67,11 +67,13 @@ const struct buf *http_body(struct http_server *s, struct MHD_Connection *c, con
                             struct buf *inflated, const char **why);
 /*
  * Stores b as the next request of the stream (a source_file row) named
- * stream, committing before it returns. Returns 0, or -1 with the status
- * to answer (429, 503, 500) and *why.
+ * stream, and runs also (when not NULL) in the same transaction,
+ * committing before it returns. Returns 0, or -1 with the status to
+ * answer (429, 503, 500) and *why.
  */
 int http_store_batch(struct http_server *s, const char *stream, int64_t bytes, int64_t lines,
-                     struct batch *b, struct store_counts *counts, unsigned *status,
+                     struct batch *b, struct store_counts *counts,
+                     int (*also)(struct store *st, void *arg), void *arg, unsigned *status,
                      const char **why);
 
 /* POST /api/v1/events: native NDJSON or a JSON array, maybe gzip-encoded. */

@@ -28,6 +28,7 @@
 #include "ingest/ingest.h"
 #include "ingest/parser.h"
 #include "log.h"
+#include "passwd.h"
 #include "store.h"
 #include "util.h"
 #include "watch.h"
@@ -72,8 +73,10 @@ static void usage(FILE *fp)
 	      "  rejects [--limit N] [--format text|json]\n"
 	      "                     lines that could not be used, with the reason\n"
 	      "  serve [--listen ADDR:PORT]\n"
-	      "                     serve the reports as JSON and CSV over HTTP\n"
-	      "                     (default http.listen, 127.0.0.1:8470)\n"
+	      "                     watch the sources and serve the dashboard, the report\n"
+	      "                     API and the ingest endpoints (default http.listen,\n"
+	      "                     127.0.0.1:8470)\n"
+	      "  passwd             read a password on stdin, print its hash for users[]\n"
 	      "  sources            what has been read of each file\n"
 	      "  check              validate the configuration\n"
 	      "  version            print the version\n",
@@ -682,6 +685,9 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	if (strcmp(cmd, "passwd") == 0)
+		return argc > 1 ? usage_error("passwd: unexpected argument '%s'", argv[1])
+		                : passwd_command();
 	if (strcmp(cmd, "ingest") != 0 && strcmp(cmd, "report") != 0 &&
 	    strcmp(cmd, "rejects") != 0 && strcmp(cmd, "sources") != 0 &&
 	    strcmp(cmd, "check") != 0 && strcmp(cmd, "serve") != 0)

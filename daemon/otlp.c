@@ -1,12 +1,549 @@
-/* otlp.c - the OpenTelemetry receiver (placeholder replaced below). */
+/*
+ * otlp.c - the OpenTelemetry receiver: OTLP/HTTP with JSON encoding.
+ *
+ * POST /v1/logs: Claude Code's claude_code.api_request records, and any
+ * record with GenAI semantic-convention usage (gen_ai.usage.*), become
+ * events; claude_code.tool_decision sets the outcome of the latest request
+ * of its session in the same export. Codex's codex.sse_event records of
+ * kind response.completed count too.
+ * POST /v1/metrics: claude_code.lines_of_code.count adds the lines to the
+ * latest stored request of its session (delta points as they are,
+ * cumulative ones as the growth since the last point seen).
+ *
+ * Who a record belongs to is user.email, user.id, user.account_uuid or
+ * enduser.id, looked up in the record and then its resource; people[].
+ * aliases turn it into a person at report time. Protobuf is answered 415.
+ */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
 #include "http_internal.h"
+#include "ingest/event.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+#define MAX_SERIES 4096 /* cumulative series remembered; beyond, the oldest go */
+
+/* An attribute's value object ({"stringValue": ...}) in an OTLP key/value list. */
+static const cJSON *attr(const cJSON *list, const char *key)
+{
+	const cJSON *kv;
+
+	cJSON_ArrayForEach(kv, list)
+	{
+		const cJSON *k = cJSON_GetObjectItemCaseSensitive(kv, "key");
+
+		if (cJSON_IsString(k) && strcmp(k->valuestring, key) == 0)
+			return cJSON_GetObjectItemCaseSensitive(kv, "value");
+	}
+	return NULL;
+}
+
+/* Looks in the record's attributes, then in its resource's. */
+static const cJSON *attr2(const cJSON *rec, const cJSON *res, const char *key)
+{
+	const cJSON *v = attr(rec, key);
+
+	return v ? v : attr(res, key);
+}
+
+static const char *value_str(const cJSON *v)
+{
+	const cJSON *s = v ? cJSON_GetObjectItemCaseSensitive(v, "stringValue") : NULL;
+
+	return s != NULL && cJSON_IsString(s) && s->valuestring[0] ? s->valuestring : NULL;
+}
+
+/* A number from intValue (a JSON string or number), doubleValue or a numeric stringValue. */
+static int value_num(const cJSON *v, double *out)
+{
+	static const char *const kinds[] = {"intValue", "doubleValue", "stringValue"};
+
+	for (size_t i = 0; v && i < 3; i++) {
+		const cJSON *x = cJSON_GetObjectItemCaseSensitive(v, kinds[i]);
+		char *end;
+
+		if (cJSON_IsNumber(x)) {
+			*out = x->valuedouble;
+			return 0;
+		}
+		if (cJSON_IsString(x) && x->valuestring[0]) {
+			*out = strtod(x->valuestring, &end);
+			if (*end == '\0')
+				return 0;
+		}
+	}
+	return -1;
+}
+
+/* The first of keys present as a number, as a count of tokens (0 when none is). */
+static int64_t tokens(const cJSON *rec, const char *const *keys)
+{
+	double v;
+
+	for (; *keys; keys++)
+		if (value_num(attr(rec, *keys), &v) == 0 && v >= 0 && v < 9e15)
+			return (int64_t)v;
+	return 0;
+}
+
+static const char *first_str(const cJSON *rec, const cJSON *res, const char *const *keys)
+{
+	const char *s;
+
+	for (; *keys; keys++)
+		if ((s = value_str(attr2(rec, res, *keys))) != NULL)
+			return s;
+	return NULL;
+}
+
+/* A uint64 in nanoseconds, which OTLP/JSON sends as a string. */
+static int64_t nanos(const cJSON *obj, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (cJSON_IsString(v))
+		return strtoll(v->valuestring, NULL, 10);
+	if (cJSON_IsNumber(v))
+		return (int64_t)v->valuedouble;
+	return 0;
+}
+
+static const char *const who_keys[] = {"user.email", "user.id", "user.account_uuid", "enduser.id",
+                                       NULL};
+
+/* The record's event name without the tool's prefix: "api_request", "tool_decision". */
+static const char *event_name(const cJSON *lr, const cJSON *attrs)
+{
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(lr, "eventName");
+	const char *name = cJSON_IsString(n) && n->valuestring[0] ? n->valuestring : NULL;
+	const cJSON *body = cJSON_GetObjectItemCaseSensitive(lr, "body");
+
+	if (name == NULL)
+		name = value_str(attr(attrs, "event.name"));
+	if (name == NULL)
+		name = value_str(body);
+	if (name == NULL)
+		return "";
+	if (strncmp(name, "claude_code.", 12) == 0)
+		return name + 12;
+	return name;
+}
+
+struct logs_ctx {
+	struct batch *b;
+	int64_t rejected, seen;
+	char first_error[200];
+};
+
+static void reject(struct logs_ctx *x, const char *why)
+{
+	if (x->rejected++ == 0)
+		snprintf(x->first_error, sizeof(x->first_error), "%s", why);
+}
+
+static void add_request(struct logs_ctx *x, const cJSON *lr, const cJSON *attrs,
+                        const cJSON *res_attrs, const char *name)
+{
+	static const char *const model_keys[] = {"model", "gen_ai.response.model",
+	                                         "gen_ai.request.model", NULL};
+	static const char *const in_keys[] = {"input_tokens", "gen_ai.usage.input_tokens",
+	                                      "input_token_count", NULL};
+	static const char *const out_keys[] = {"output_tokens", "gen_ai.usage.output_tokens",
+	                                       "output_token_count", NULL};
+	static const char *const read_keys[] = {
+	    "cache_read_tokens", "gen_ai.usage.cache_read.input_tokens",
+	    "gen_ai.usage.cache_read_input_tokens", "cached_token_count", NULL};
+	static const char *const write_keys[] = {"cache_creation_tokens",
+	                                         "gen_ai.usage.cache_creation.input_tokens",
+	                                         "gen_ai.usage.cache_creation_input_tokens", NULL};
+	static const char *const reason_keys[] = {"reasoning_tokens", "reasoning_token_count",
+	                                          "gen_ai.usage.reasoning_tokens", NULL};
+	static const char *const tool_keys[] = {"service.name", "gen_ai.provider.name", NULL};
+	const char *model = first_str(attrs, res_attrs, model_keys);
+	const char *who = first_str(attrs, res_attrs, who_keys);
+	const char *ts_text = value_str(attr(attrs, "event.timestamp"));
+	const char *session = value_str(attr2(attrs, res_attrs, "session.id"));
+	int64_t ts_ns = nanos(lr, "timeUnixNano");
+	struct event ev, *e;
+	double v;
+	char key[512];
+
+	memset(&ev, 0, sizeof(ev));
+	if (model == NULL) {
+		reject(x, "a request record names no model (model or gen_ai.*.model)");
+		return;
+	}
+	if (ts_ns <= 0)
+		ts_ns = nanos(lr, "observedTimeUnixNano");
+	if (ts_text == NULL || parse_iso8601(ts_text, &ev.ts_ms, &(const char *){NULL}) < 0)
+		ev.ts_ms = ts_ns / 1000000;
+	if (ev.ts_ms <= 0) {
+		reject(x, "a request record has no time (timeUnixNano or event.timestamp)");
+		return;
+	}
+	ev.input_tokens = tokens(attrs, in_keys);
+	ev.output_tokens = tokens(attrs, out_keys);
+	ev.cache_read_tokens = tokens(attrs, read_keys);
+	ev.cache_write_tokens = tokens(attrs, write_keys);
+	ev.reasoning_tokens = tokens(attrs, reason_keys);
+	/* GenAI conventions count cached input inside input_tokens; ours does not. */
+	if (attr(attrs, "gen_ai.usage.input_tokens") != NULL && attr(attrs, "input_tokens") == NULL)
+		ev.input_tokens =
+		    ev.input_tokens > ev.cache_read_tokens + ev.cache_write_tokens
+		        ? ev.input_tokens - ev.cache_read_tokens - ev.cache_write_tokens
+		        : 0;
+	if (ev.reasoning_tokens > ev.output_tokens)
+		ev.output_tokens += ev.reasoning_tokens; /* Codex counts them apart */
+	ev.latency_ms = -1;
+	if (value_num(attr(attrs, "duration_ms"), &v) == 0 && v >= 0)
+		ev.latency_ms = (int64_t)v;
+	if (value_num(attr(attrs, "cost_usd"), &v) == 0 && v >= 0) {
+		ev.cost_usd = v;
+		ev.has_cost = 1;
+	}
+	ev.plan_used_pct = -1;
+	/* The same record sent twice (an exporter's retry) is one event. */
+	snprintf(key, sizeof(key), "%s|%s|%s|%lld|%s|%lld|%lld|%lld|%lld|%s", name, who ? who : "",
+	         session ? session : "", (long long)ts_ns, model, (long long)ev.input_tokens,
+	         (long long)ev.output_tokens, (long long)ev.cache_read_tokens,
+	         (long long)ev.cache_write_tokens,
+	         value_str(attr(attrs, "event.sequence")) ? value_str(attr(attrs, "event.sequence"))
+	                                                  : "");
+	ev.id = hash64_str(key, 0x07);
+	if ((e = batch_add_event(x->b)) == NULL)
+		return;
+	*e = ev;
+	e->developer = arena_strdup(&x->b->mem, who ? who : "unknown");
+	e->model = arena_strdup(&x->b->mem, model);
+	e->tool = arena_strdup(&x->b->mem, first_str(NULL, res_attrs, tool_keys)
+	                                       ? first_str(NULL, res_attrs, tool_keys)
+	                                       : "otlp");
+	e->session = session ? arena_strdup(&x->b->mem, session) : NULL;
+	e->offset = x->seen;
+}
+
+/* A tool decision answers the latest earlier request of its session in this export. */
+static void add_decision(struct logs_ctx *x, const cJSON *attrs, const cJSON *res_attrs)
+{
+	const char *decision = value_str(attr(attrs, "decision"));
+	const char *session = value_str(attr2(attrs, res_attrs, "session.id"));
+	struct event *best = NULL;
+
+	if (decision == NULL || session == NULL)
+		return;
+	for (size_t i = 0; i < x->b->n_events; i++) {
+		struct event *e = &x->b->events[i];
+
+		if (e->session && strcmp(e->session, session) == 0 &&
+		    (best == NULL || e->ts_ms >= best->ts_ms))
+			best = e;
+	}
+	if (best == NULL)
+		return;
+	if (strcmp(decision, "accept") == 0)
+		best->outcome = best->outcome == OUTCOME_REJECTED ? OUTCOME_EDITED
+		                : best->outcome == OUTCOME_EDITED ? OUTCOME_EDITED
+		                                                  : OUTCOME_ACCEPTED;
+	else if (strcmp(decision, "reject") == 0)
+		best->outcome = best->outcome == OUTCOME_ACCEPTED || best->outcome == OUTCOME_EDITED
+		                    ? OUTCOME_EDITED
+		                    : OUTCOME_REJECTED;
+}
+
+static int is_request(const char *name, const cJSON *attrs)
+{
+	const char *kind;
+
+	if (strcmp(name, "api_request") == 0)
+		return 1;
+	if (strcmp(name, "codex.sse_event") == 0) {
+		kind = value_str(attr(attrs, "event.kind"));
+		return kind && strcmp(kind, "response.completed") == 0;
+	}
+	return attr(attrs, "gen_ai.usage.input_tokens") != NULL ||
+	       attr(attrs, "gen_ai.usage.output_tokens") != NULL;
+}
+
+static void read_logs(const cJSON *root, struct logs_ctx *x)
+{
+	const cJSON *rl, *sl, *lr;
+
+	cJSON_ArrayForEach(rl, cJSON_GetObjectItemCaseSensitive(root, "resourceLogs"))
+	{
+		const cJSON *res = cJSON_GetObjectItemCaseSensitive(rl, "resource");
+		const cJSON *res_attrs = cJSON_GetObjectItemCaseSensitive(res, "attributes");
+
+		/* Requests first, then decisions, whatever order the records came in. */
+		for (int pass = 0; pass < 2; pass++)
+			cJSON_ArrayForEach(sl, cJSON_GetObjectItemCaseSensitive(rl, "scopeLogs"))
+			{
+				cJSON_ArrayForEach(
+				    lr, cJSON_GetObjectItemCaseSensitive(sl, "logRecords"))
+				{
+					const cJSON *attrs =
+					    cJSON_GetObjectItemCaseSensitive(lr, "attributes");
+					const char *name = event_name(lr, attrs);
+
+					if (pass == 0) {
+						x->seen++;
+						if (is_request(name, attrs))
+							add_request(x, lr, attrs, res_attrs, name);
+					} else if (strcmp(name, "tool_decision") == 0) {
+						add_decision(x, attrs, res_attrs);
+					}
+				}
+			}
+	}
+}
+
+/* Lines of code from metrics, to be credited to sessions under the writer. */
+struct lines {
+	char *session;
+	int64_t added, removed;
+};
+
+struct metrics_ctx {
+	struct http_server *s;
+	struct lines *items;
+	size_t n, cap;
+	int64_t rejected, points;
+	char first_error[200];
+};
+
+/* Cumulative series: the last value seen of each, to turn totals into growth. */
+static pthread_mutex_t series_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	uint64_t key;
+	int64_t start_ns;
+	double value;
+} series[MAX_SERIES];
+static size_t n_series, next_series;
+
+static double cumulative_growth(struct http_server *s, uint64_t key, int64_t start_ns, double v)
+{
+	double growth = -1;
+	size_t i;
+
+	pthread_mutex_lock(&series_lock);
+	for (i = 0; i < n_series && series[i].key != key; i++)
+		;
+	if (i < n_series && series[i].start_ns == start_ns) {
+		growth = v >= series[i].value ? v - series[i].value : v;
+	} else {
+		/* A series first seen: all of it is new only if it began while we ran. */
+		growth = start_ns / 1000000000 >= (int64_t)s->started ? v : 0;
+		if (i == n_series) {
+			if (n_series < MAX_SERIES)
+				i = n_series++;
+			else
+				i = next_series++ % MAX_SERIES;
+		}
+		series[i].key = key;
+	}
+	series[i].start_ns = start_ns;
+	series[i].value = v;
+	pthread_mutex_unlock(&series_lock);
+	return growth;
+}
+
+static void add_lines(struct metrics_ctx *x, const char *session, const char *type, double n)
+{
+	struct lines *l = NULL;
+
+	if (n <= 0)
+		return;
+	for (size_t i = 0; i < x->n && l == NULL; i++)
+		if (strcmp(x->items[i].session, session) == 0)
+			l = &x->items[i];
+	if (l == NULL) {
+		if (x->n == x->cap) {
+			size_t cap = x->cap ? x->cap * 2 : 16;
+			struct lines *p = realloc(x->items, cap * sizeof(*p));
+
+			if (p == NULL)
+				return;
+			x->items = p;
+			x->cap = cap;
+		}
+		l = &x->items[x->n++];
+		memset(l, 0, sizeof(*l));
+		if ((l->session = strdup(session)) == NULL) {
+			x->n--;
+			return;
+		}
+	}
+	if (strcmp(type, "added") == 0)
+		l->added += (int64_t)n;
+	else if (strcmp(type, "removed") == 0)
+		l->removed += (int64_t)n;
+}
+
+/* One metric: only claude_code.lines_of_code.count sums are read. */
+static void read_metric(struct metrics_ctx *x, const cJSON *m, const cJSON *res_attrs)
+{
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(m, "name");
+	const cJSON *sum = cJSON_GetObjectItemCaseSensitive(m, "sum");
+	const cJSON *temp = cJSON_GetObjectItemCaseSensitive(sum, "aggregationTemporality");
+	int is_cumulative = cJSON_IsNumber(temp) && temp->valueint == 2;
+	const cJSON *dp;
+
+	if (!cJSON_IsString(name) ||
+	    strcmp(name->valuestring, "claude_code.lines_of_code.count") != 0 || sum == NULL)
+		return;
+	cJSON_ArrayForEach(dp, cJSON_GetObjectItemCaseSensitive(sum, "dataPoints"))
+	{
+		const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(dp, "attributes");
+		const char *session = value_str(attr2(attrs, res_attrs, "session.id"));
+		const char *type = value_str(attr(attrs, "type"));
+		const char *who = first_str(attrs, res_attrs, who_keys);
+		const cJSON *iv = cJSON_GetObjectItemCaseSensitive(dp, "asInt");
+		const cJSON *dv = cJSON_GetObjectItemCaseSensitive(dp, "asDouble");
+		double v = cJSON_IsString(iv)   ? strtod(iv->valuestring, NULL)
+		           : cJSON_IsNumber(iv) ? iv->valuedouble
+		           : cJSON_IsNumber(dv) ? dv->valuedouble
+		                                : -1;
+		char key[512];
+
+		x->points++;
+		if (session == NULL || type == NULL || v < 0) {
+			if (x->rejected++ == 0)
+				snprintf(
+				    x->first_error, sizeof(x->first_error),
+				    "a lines_of_code point needs session.id, type and a value");
+			continue;
+		}
+		if (is_cumulative) {
+			snprintf(key, sizeof(key), "%s|%s|%s", session, type, who ? who : "");
+			v = cumulative_growth(x->s, hash64_str(key, 0x11),
+			                      nanos(dp, "startTimeUnixNano"), v);
+		}
+		add_lines(x, session, type, v);
+	}
+}
+
+static void read_metrics(const cJSON *root, struct metrics_ctx *x)
+{
+	const cJSON *rm, *sm, *m;
+
+	cJSON_ArrayForEach(rm, cJSON_GetObjectItemCaseSensitive(root, "resourceMetrics"))
+	{
+		const cJSON *res_attrs = cJSON_GetObjectItemCaseSensitive(
+		    cJSON_GetObjectItemCaseSensitive(rm, "resource"), "attributes");
+
+		cJSON_ArrayForEach(sm, cJSON_GetObjectItemCaseSensitive(rm, "scopeMetrics"))
+		{
+			cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(sm, "metrics"))
+			{
+				read_metric(x, m, res_attrs);
+			}
+		}
+	}
+}
+
+/* Under the writer: credits each session's lines to its latest stored request. */
+static int credit_lines(struct store *st, void *arg)
+{
+	struct metrics_ctx *x = arg;
+
+	for (size_t i = 0; i < x->n; i++) {
+		int rc = store_add_session_lines(st, x->items[i].session, x->items[i].added,
+		                                 x->items[i].removed);
+
+		if (rc < 0)
+			return -1;
+		if (rc == 0 && x->rejected++ == 0)
+			snprintf(x->first_error, sizeof(x->first_error),
+			         "no request of session '%.80s' is stored yet",
+			         x->items[i].session);
+	}
+	return 0;
+}
+
+static enum MHD_Result answer(struct MHD_Connection *c, int is_logs, int64_t rejected,
+                              const char *why)
+{
+	struct buf b = BUF_INIT;
+	enum MHD_Result ret;
+
+	if (rejected == 0)
+		buf_puts(&b, "{}");
+	else {
+		buf_printf(&b, "{\"partialSuccess\": {\"%s\": \"%lld\", \"errorMessage\": ",
+		           is_logs ? "rejectedLogRecords" : "rejectedDataPoints",
+		           (long long)rejected);
+		buf_append_json(&b, why);
+		buf_puts(&b, "}}");
+	}
+	ret = http_reply(c, MHD_HTTP_OK, "application/json", b.data, b.len);
+	buf_free(&b);
+	return ret;
+}
 
 enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const char *sender,
                           int is_logs, struct buf *body)
 {
-	(void)s;
-	(void)sender;
-	(void)is_logs;
-	(void)body;
-	return http_reply_error(c, MHD_HTTP_NOT_IMPLEMENTED, "not yet");
+	const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	struct buf inflated = BUF_INIT, stream = BUF_INIT;
+	const struct buf *text;
+	const char *why = NULL;
+	unsigned status = MHD_HTTP_OK;
+	struct store_counts counts;
+	enum MHD_Result ret;
+	struct batch b;
+	cJSON *root;
+
+	if (type == NULL || strncasecmp(type, "application/json", 16) != 0)
+		return http_reply_error(
+		    c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+		    "this receiver speaks OTLP/HTTP with JSON encoding only (Content-Type: "
+		    "application/json); set OTEL_EXPORTER_OTLP_PROTOCOL=http/json");
+	if ((text = http_body(s, c, body, &inflated, &why)) == NULL) {
+		buf_free(&inflated);
+		return http_reply_error(c, MHD_HTTP_BAD_REQUEST, why);
+	}
+	root = cJSON_ParseWithLength(text->data ? text->data : "", text->len);
+	buf_free(&inflated);
+	if (!cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		return http_reply_error(c, MHD_HTTP_BAD_REQUEST,
+		                        "the body is not an OTLP JSON object");
+	}
+	memset(&b, 0, sizeof(b));
+	buf_printf(&stream, "otlp:%s", sender);
+	if (is_logs) {
+		struct logs_ctx x = {&b, 0, 0, ""};
+
+		read_logs(root, &x);
+		if (http_store_batch(s, stream.data, (int64_t)body->len, x.seen, &b, &counts, NULL,
+		                     NULL, &status, &why) < 0)
+			ret = http_reply_error(c, status, why);
+		else {
+			s->otlp_records += (unsigned long long)x.seen;
+			s->otlp_rejected += (unsigned long long)x.rejected;
+			s->events_received += (unsigned long long)counts.added;
+			ret = answer(c, 1, x.rejected, x.first_error);
+		}
+	} else {
+		struct metrics_ctx x = {s, NULL, 0, 0, 0, 0, ""};
+
+		read_metrics(root, &x);
+		/* Points that add no line need no writer. */
+		if (x.n > 0 && http_store_batch(s, stream.data, (int64_t)body->len, x.points, &b,
+		                                &counts, credit_lines, &x, &status, &why) < 0)
+			ret = http_reply_error(c, status, why);
+		else
+			ret = answer(c, 0, x.rejected, x.first_error);
+		for (size_t i = 0; i < x.n; i++)
+			free(x.items[i].session);
+		free(x.items);
+	}
+	cJSON_Delete(root);
+	batch_free(&b);
+	buf_free(&stream);
+	return ret;
 }

@@ -468,6 +468,28 @@ int store_stream_add(struct store *st, int64_t id, int64_t bytes, int64_t lines,
 	return rc;
 }
 
+int store_add_session_lines(struct store *st, const char *session, int64_t added, int64_t removed)
+{
+	sqlite3_stmt *s = NULL;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db,
+	                       "UPDATE event SET lines_added = lines_added + ?2, "
+	                       "lines_removed = lines_removed + ?3 WHERE id = "
+	                       "(SELECT e.id FROM event e WHERE e.session_id = "
+	                       "(SELECT id FROM name WHERE text = ?1) ORDER BY e.ts DESC LIMIT 1)",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return -1;
+	bind_text(s, 1, session);
+	sqlite3_bind_int64(s, 2, added);
+	sqlite3_bind_int64(s, 3, removed);
+	rc = step_done(st, s);
+	sqlite3_finalize(s);
+	if (rc < 0)
+		return -1;
+	return sqlite3_changes(st->db) > 0;
+}
+
 static int names_grow(struct store *st)
 {
 	size_t cap = st->cap_names ? st->cap_names * 2 : 256;

@@ -50,6 +50,12 @@ int store_stream_open(struct store *st, const char *name, const char *format, in
 /* Adds a request of bytes bytes and its counts to stream id. */
 int store_stream_add(struct store *st, int64_t id, int64_t bytes, int64_t lines,
                      const struct store_counts *c);
+/*
+ * Adds lines written and removed to the latest stored request of session
+ * (lines counted apart from requests, as OTLP metrics are). Returns 1, 0
+ * when the session has no stored request, or -1.
+ */
+int store_add_session_lines(struct store *st, const char *session, int64_t added, int64_t removed);
 const char *store_errmsg(struct store *st);
 /*
  * Makes sure the rollup that reports read was built for the current time

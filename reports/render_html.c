@@ -103,8 +103,7 @@ static void empty_row(struct buf *b, int cols, const char *text)
 }
 
 /* A team's row, with its API-equivalent cost when with_api. */
-static void team_row(struct buf *out, const struct roi_team *t, const char *currency,
-                     int with_api)
+static void team_row(struct buf *out, const struct roi_team *t, const char *currency, int with_api)
 {
 	buf_puts(out, "<tr>");
 	cell_text(out, t->team);

@@ -1,0 +1,58 @@
+// Sends Claude Code-shaped telemetry to paybackd through the real OpenTelemetry
+// OTLP/HTTP JSON exporters, configured only by the standard environment
+// (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS), as Claude Code is.
+// Usage: node export.js REQUESTS
+'use strict';
+const { LoggerProvider, BatchLogRecordProcessor } = require('@opentelemetry/sdk-logs');
+const { OTLPLogExporter } = require('@opentelemetry/exporter-logs-otlp-http');
+const { MeterProvider, PeriodicExportingMetricReader } = require('@opentelemetry/sdk-metrics');
+const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-http');
+const { Resource } = require('@opentelemetry/resources');
+
+const n = parseInt(process.argv[2] || '10', 10);
+const resource = new Resource({ 'service.name': 'claude-code', 'service.version': '2.0.0' });
+const failures = [];
+const logExporter = new OTLPLogExporter();
+const realExport = logExporter.export.bind(logExporter);
+logExporter.export = (items, done) =>
+  realExport(items, (r) => { if (r.code !== 0) failures.push(r.error); done(r); });
+const logs = new LoggerProvider({ resource });
+logs.addLogRecordProcessor(new BatchLogRecordProcessor(logExporter, { maxExportBatchSize: 512 }));
+const logger = logs.getLogger('com.anthropic.claude_code', '2.0.0');
+const metricReader = new PeriodicExportingMetricReader({
+  exporter: new OTLPMetricExporter(), exportIntervalMillis: 3600000 });
+const meters = new MeterProvider({ resource, readers: [metricReader] });
+const lines = meters.getMeter('com.anthropic.claude_code').createCounter('claude_code.lines_of_code.count');
+
+async function main() {
+  const base = Date.parse('2026-11-20T09:00:00Z');
+  for (let i = 0; i < n; i++) {
+    const session = 'otel-session-' + (i % 2);
+    const when = new Date(base + i * 60000);
+    logger.emit({
+      body: 'claude_code.api_request', timestamp: when,
+      attributes: {
+        'event.name': 'api_request', 'event.timestamp': when.toISOString(),
+        'user.email': 'otel.dev@example.com', 'session.id': session, model: 'claude-sonnet-4-5',
+        input_tokens: 100, output_tokens: 20, cache_read_tokens: 1000, cache_creation_tokens: 10,
+        cost_usd: 0.0123, duration_ms: 1500 + i },
+    });
+  }
+  logger.emit({ body: 'claude_code.tool_decision', timestamp: new Date(base + n * 60000),
+    attributes: { 'event.name': 'tool_decision', 'session.id': 'otel-session-0',
+      'user.email': 'otel.dev@example.com', tool_name: 'Edit', decision: 'accept' } });
+  await logs.forceFlush();
+  lines.add(30, { type: 'added', 'session.id': 'otel-session-0', 'user.email': 'otel.dev@example.com' });
+  await metricReader.forceFlush();
+  // Cumulative: the second export carries 30 + 12, of which only 12 is new.
+  lines.add(12, { type: 'added', 'session.id': 'otel-session-0', 'user.email': 'otel.dev@example.com' });
+  await metricReader.forceFlush();
+  await logs.shutdown();
+  await meters.shutdown();
+  if (failures.length) {
+    console.error('export failed:', failures.map(String).join('; '));
+    process.exit(1);
+  }
+  console.log('exported ' + n + ' requests');
+}
+main().catch((e) => { console.error(e); process.exit(1); });
