@@ -19,14 +19,14 @@ DEB_BUILD := gcc make pkg-config libsqlite3-dev libyaml-dev libcjson-dev libmicr
              libcurl4-openssl-dev libsystemd-dev libcrypt-dev \
              libgnutls28-dev zlib1g-dev
 DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3 procps chromium openssl nodejs
-DEB_BENCH := $(DEB_BUILD) python3
+DEB_BENCH := $(DEB_BUILD) python3 wrk
 
 LIB_SRC := daemon/buf.c daemon/log.c daemon/util.c daemon/arena.c daemon/yamldoc.c \
            daemon/config.c daemon/lathist.c daemon/rollup.c daemon/store.c \
            daemon/ingest/batch.c daemon/ingest/parser.c daemon/ingest/fmt_claude.c \
            daemon/ingest/fmt_codex.c daemon/ingest/fmt_native.c daemon/ingest/walk.c \
            daemon/ingest/ingest.c daemon/http.c daemon/http_pages.c daemon/http_ingest.c \
-           daemon/otlp.c daemon/watch.c daemon/passwd.c \
+           daemon/otlp.c daemon/watch.c daemon/passwd.c daemon/http_cache.c \
            reports/report.c reports/estimate.c reports/roi.c reports/compare.c \
            reports/advice.c reports/section.c reports/names.c reports/numfmt.c \
            reports/render_text.c reports/render_csv.c reports/render_json.c \
@@ -39,7 +39,8 @@ REL_OBJ  := $(LIB_SRC:%.c=build/rel/%.o)
 SAN_OBJ  := $(LIB_SRC:%.c=build/san/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
-.PHONY: all run test unit integration bench lint format clean deps-build deps-test deps-bench demo-data
+.PHONY: all run test unit integration bench lint format clean deps-build deps-test deps-bench demo-data \
+        screenshot
 all: build/paybackd
 
 deps-build:
@@ -93,17 +94,21 @@ build/loggen: tests/gen/loggen.c daemon/util.c
 build/reportbench: tests/gen/reportbench.c $(REL_OBJ)
 	$(CC) $(CSTD) $(WARN) $(RELFLAGS) $(PKG_CFLAGS) -Ibuild/gen -o $@ $< $(REL_OBJ) $(LIBS)
 
-# The demo: ingest the shipped sample logs and print a report.
+# The demo: ingest the shipped sample logs, print the overview, then serve
+# the dashboard on them (Ctrl-C stops it). PORT=... picks another port.
+PORT ?= 8470
 run: deps-build build/paybackd
 	@rm -f build/demo.db build/demo.db-wal build/demo.db-shm
 	./build/paybackd -c config/demo/payback.yaml --db build/demo.db ingest
-	./build/paybackd -c config/demo/payback.yaml --db build/demo.db report --by developer,tool,model
-	./build/paybackd -c config/demo/payback.yaml --db build/demo.db report --by team,week
 	./build/paybackd -c config/demo/payback.yaml --db build/demo.db report overview
-	./build/paybackd -c config/demo/payback.yaml --db build/demo.db report models
-	./build/paybackd -c config/demo/payback.yaml --db build/demo.db report compare
-	./build/paybackd -c config/demo/payback.yaml --db build/demo.db report developers
-	./build/paybackd -c config/demo/payback.yaml --db build/demo.db report seats
+	@echo
+	@echo "Payback is running: open http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	@exec ./build/paybackd -c config/demo/payback.yaml --db build/demo.db \
+	  serve --listen 127.0.0.1:$(PORT)
+
+# The README's screenshot of the overview, from headless Chromium.
+screenshot: build/paybackd
+	sh tests/screenshot.sh docs/overview.png
 
 demo-data: build/loggen
 	rm -rf config/demo/logs

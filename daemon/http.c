@@ -30,6 +30,7 @@
 
 #include "../reports/report.h"
 #include "../reports/section.h"
+#include "http_cache.h"
 #include "http_internal.h"
 #include "log.h"
 #include "util.h"
@@ -154,6 +155,23 @@ int http_request_period(struct MHD_Connection *c, char from_buf[11], char to_buf
 	return 0;
 }
 
+void http_cache_key(struct MHD_Connection *c, const char *what, const struct http_user *u,
+                    struct buf *key)
+{
+	static const char *const args[] = {"from", "to", "period", "last", "format"};
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	buf_printf(key, "%s|%d-%d|%d|%s", what, tm.tm_year, tm.tm_yday, u ? (int)u->role : -1,
+	           u && u->name ? u->name : "");
+	for (size_t i = 0; i < sizeof(args) / sizeof(args[0]); i++) {
+		const char *v = http_arg(c, args[i]);
+
+		buf_printf(key, "|%s", v ? v : "");
+	}
+}
+
 sqlite3 *http_open_db(struct http_server *s)
 {
 	sqlite3 *db = NULL;
@@ -174,7 +192,9 @@ static enum MHD_Result report(struct http_server *s, struct MHD_Connection *c, c
 	const char *format = http_arg(c, "format"), *from, *to;
 	char err[512], from_buf[11], to_buf[11];
 	enum report_format f = FORMAT_JSON;
-	struct buf out = BUF_INIT;
+	struct buf out = BUF_INIT, key = BUF_INIT;
+	unsigned long long generation;
+	unsigned status;
 	sqlite3 *db;
 	enum MHD_Result ret;
 
@@ -187,10 +207,23 @@ static enum MHD_Result report(struct http_server *s, struct MHD_Connection *c, c
 	if (http_request_period(c, from_buf, to_buf, &from, &to) < 0)
 		return http_reply_error(c, MHD_HTTP_BAD_REQUEST,
 		                        "use from/to (YYYY-MM-DD), period (YYYY-MM) or last (7d)");
-	if ((db = http_open_db(s)) == NULL)
+	http_cache_key(c, section, NULL, &key);
+	generation = s->generation;
+	if (http_cache_get(key.data, generation, &out, &status)) {
+		db = NULL;
+	} else if ((db = http_open_db(s)) == NULL) {
+		buf_free(&key);
 		return http_reply_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 		                        "the database is not available");
-	if (report_run_section(section, db, s->cfg, from, to, f, &out, err, sizeof(err)) < 0)
+	} else if (report_run_section(section, db, s->cfg, from, to, f, &out, err, sizeof(err)) <
+	           0) {
+		status = MHD_HTTP_BAD_REQUEST;
+	} else {
+		status = MHD_HTTP_OK;
+		http_cache_put(key.data, generation, out.data ? out.data : "", out.len, status);
+	}
+	buf_free(&key);
+	if (status != MHD_HTTP_OK)
 		ret = http_reply_error(c, MHD_HTTP_BAD_REQUEST, err);
 	else {
 		struct MHD_Response *r = MHD_create_response_from_buffer(
@@ -631,6 +664,7 @@ void http_stop(struct http_server *s)
 	if (s == NULL)
 		return;
 	MHD_stop_daemon(s->daemon);
+	http_cache_clear();
 	free(s->db_path);
 	free(s);
 	pthread_mutex_lock(&verified_lock);

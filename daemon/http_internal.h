@@ -49,6 +49,12 @@ const char *http_arg(struct MHD_Connection *c, const char *key);
  */
 int http_request_period(struct MHD_Connection *c, char from_buf[11], char to_buf[11],
                         const char **from, const char **to);
+/*
+ * The cache key of a GET: what (a page or report), the period arguments,
+ * who asks, and today's date (presets such as last=7d move with it).
+ */
+void http_cache_key(struct MHD_Connection *c, const char *what, const struct http_user *u,
+                    struct buf *key);
 /* A read-only connection with the report functions, or NULL (logged). */
 sqlite3 *http_open_db(struct http_server *s);
 

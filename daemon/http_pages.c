@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "../reports/render_html.h"
+#include "http_cache.h"
 #include "http_internal.h"
 #include "log.h"
 
@@ -194,8 +195,10 @@ enum MHD_Result http_page(struct http_server *s, struct MHD_Connection *c, const
 	const char *from, *to;
 	char from_buf[11], to_buf[11], err[512], own[128];
 	unsigned status = MHD_HTTP_BAD_REQUEST;
-	struct buf out = BUF_INIT;
+	struct buf out = BUF_INIT, key = BUF_INIT;
+	unsigned long long generation;
 	enum MHD_Result ret;
+	int is_cached;
 	sqlite3 *db;
 
 	if (u->role == ROLE_DEVELOPER) {
@@ -226,16 +229,33 @@ enum MHD_Result http_page(struct http_server *s, struct MHD_Connection *c, const
 		return message(
 		    c, MHD_HTTP_BAD_REQUEST, "Bad period",
 		    "Use from and to (YYYY-MM-DD), period (YYYY-MM) or last (such as 7d).");
+	/* Sources shows ages and uptime: always built afresh. */
+	is_cached = strcmp(url, "/sources") != 0;
+	generation = s->generation;
+	http_cache_key(c, url, u, &key);
+	if (is_cached && http_cache_get(key.data, generation, &out, &status)) {
+		ret = reply_html(c, status, &out);
+		buf_free(&out);
+		buf_free(&key);
+		return ret;
+	}
 	db = http_open_db(s);
-	if (db == NULL)
+	if (db == NULL) {
+		buf_free(&key);
 		return message(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Unavailable",
 		               "The database is not available; see the daemon's log.");
-	if (build_page(s, db, url, from, to, u, &out, err, sizeof(err), &status) < 0)
+	}
+	if (build_page(s, db, url, from, to, u, &out, err, sizeof(err), &status) < 0) {
 		ret = message(c, status, status == MHD_HTTP_NOT_FOUND ? "Not found" : "Bad request",
 		              err);
-	else
+	} else {
+		if (is_cached)
+			http_cache_put(key.data, generation, out.data ? out.data : "", out.len,
+			               MHD_HTTP_OK);
 		ret = reply_html(c, MHD_HTTP_OK, &out);
+	}
 	buf_free(&out);
+	buf_free(&key);
 	sqlite3_close(db);
 	return ret;
 }

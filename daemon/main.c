@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <libgen.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <time.h>
@@ -572,6 +573,9 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 		return 1;
 	}
 	path = g->db_path ? g->db_path : g->cfg.storage_path;
+	/* A thread per connection: without a cap, glibc gives many of them an
+	 * arena of their own, and RSS grows with the number of connections. */
+	mallopt(M_ARENA_MAX, 2);
 	ho.listen = listen;
 	ho.cfg = &g->cfg;
 	ho.db_path = path;

@@ -93,6 +93,7 @@ def main():
     for name, ok in targets:
         print(f"  {'met    ' if ok else 'NOT met'} {name}")
     bench_reports()
+    subprocess.run([sys.executable, os.path.join(ROOT, "tests", "bench_daemon.py")], check=True)
 
 
 def bench_reports():
