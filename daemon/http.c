@@ -98,8 +98,9 @@ int http_is_loopback(const struct sockaddr_storage *addr)
 	return 0;
 }
 
-enum MHD_Result http_reply(struct MHD_Connection *c, unsigned status, const char *type,
-                           const char *body, size_t len)
+enum MHD_Result http_reply_with(struct MHD_Connection *c, unsigned status, const char *type,
+                                const char *csp, const char *disposition, const char *body,
+                                size_t len)
 {
 	struct MHD_Response *r =
 	    MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
@@ -109,13 +110,23 @@ enum MHD_Result http_reply(struct MHD_Connection *c, unsigned status, const char
 		return MHD_NO;
 	MHD_add_response_header(r, "Content-Type", type);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'");
+	MHD_add_response_header(r, "Content-Security-Policy", csp);
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (disposition)
+		MHD_add_response_header(r, "Content-Disposition", disposition);
 	if (status == MHD_HTTP_TOO_MANY_REQUESTS || status == MHD_HTTP_SERVICE_UNAVAILABLE)
 		MHD_add_response_header(r, "Retry-After", "2");
 	ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+enum MHD_Result http_reply(struct MHD_Connection *c, unsigned status, const char *type,
+                           const char *body, size_t len)
+{
+	return http_reply_with(c, status, type, "default-src 'none'", NULL, body, len);
 }
 
 enum MHD_Result http_reply_error(struct MHD_Connection *c, unsigned status, const char *msg)
@@ -225,27 +236,13 @@ static enum MHD_Result report(struct http_server *s, struct MHD_Connection *c, c
 	buf_free(&key);
 	if (status != MHD_HTTP_OK)
 		ret = http_reply_error(c, MHD_HTTP_BAD_REQUEST, err);
-	else {
-		struct MHD_Response *r = MHD_create_response_from_buffer(
-		    out.len, out.data ? out.data : (char *)"", MHD_RESPMEM_MUST_COPY);
-
-		if (r == NULL) {
-			buf_free(&out);
-			sqlite3_close(db);
-			return MHD_NO;
-		}
-		MHD_add_response_header(r, "Content-Type",
-		                        f == FORMAT_CSV ? "text/csv; charset=utf-8"
-		                                        : "application/json");
-		MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-		MHD_add_response_header(r, "Content-Security-Policy", "default-src 'none'");
-		MHD_add_response_header(r, "Cache-Control", "no-store");
-		if (f == FORMAT_CSV)
-			MHD_add_response_header(r, "Content-Disposition",
-			                        "attachment; filename=\"payback.csv\"");
-		ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-		MHD_destroy_response(r);
-	}
+	else
+		ret = http_reply_with(
+		    c, MHD_HTTP_OK,
+		    f == FORMAT_CSV ? "text/csv; charset=utf-8" : "application/json",
+		    "default-src 'none'",
+		    f == FORMAT_CSV ? "attachment; filename=\"payback.csv\"" : NULL,
+		    out.data ? out.data : "", out.len);
 	buf_free(&out);
 	sqlite3_close(db);
 	return ret;

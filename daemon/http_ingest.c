@@ -93,7 +93,6 @@ static int64_t parse_events(const char *text, size_t len, struct batch *b, const
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.out = b;
-	ctx.tool = NULL;
 	ctx.scratch = &scratch;
 	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
 		i++;

@@ -37,6 +37,11 @@ struct http_user {
 	const char *developer; /* for ROLE_DEVELOPER: the person they are */
 };
 
+/* An answer with the security headers every answer carries; disposition may be NULL. */
+enum MHD_Result http_reply_with(struct MHD_Connection *c, unsigned status, const char *type,
+                                const char *csp, const char *disposition, const char *body,
+                                size_t len);
+/* The same with Content-Security-Policy: default-src 'none'. */
 enum MHD_Result http_reply(struct MHD_Connection *c, unsigned status, const char *type,
                            const char *body, size_t len);
 /* {"error": msg} with status. */

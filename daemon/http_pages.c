@@ -26,21 +26,8 @@ static const char page_csp[] = "default-src 'none'; style-src 'unsafe-inline'; i
 
 static enum MHD_Result reply_html(struct MHD_Connection *c, unsigned status, struct buf *b)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(
-	    b->len, b->data ? b->data : (char *)"", MHD_RESPMEM_MUST_COPY);
-	enum MHD_Result ret;
-
-	if (r == NULL)
-		return MHD_NO;
-	MHD_add_response_header(r, "Content-Type", "text/html; charset=utf-8");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Content-Security-Policy", page_csp);
-	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
-	return ret;
+	return http_reply_with(c, status, "text/html; charset=utf-8", page_csp, NULL,
+	                       b->data ? b->data : "", b->len);
 }
 
 static enum MHD_Result message(struct MHD_Connection *c, unsigned status, const char *title,

@@ -55,6 +55,9 @@ enum {
 	S_NAME_FIND,
 	S_NAME_ADD,
 	S_EVENT_MAX,
+	S_STREAM_OPEN,
+	S_STREAM_ADD,
+	S_SESSION_LINES,
 	S_EVENT_NEW_UIDS,
 	S_LIMIT,
 	S_COUNT
@@ -81,6 +84,15 @@ static const char *const stmt_sql[S_COUNT] = {
                       "WHERE id = ?1",
     [S_NAME_FIND] = "SELECT id FROM name WHERE text = ?1",
     [S_NAME_ADD] = "INSERT INTO name (text) VALUES (?1)",
+    [S_STREAM_OPEN] = "INSERT INTO source_file (path, format, first_read) VALUES (?1, ?2, ?3) "
+                      "ON CONFLICT (path) DO UPDATE SET format = ?2 RETURNING id, offset",
+    [S_STREAM_ADD] = "UPDATE source_file SET offset = offset + ?2, size = offset + ?2, "
+                     "line_no = line_no + ?3, events = events + ?4, "
+                     "rejected = rejected + ?5, last_read = ?6 WHERE id = ?1",
+    [S_SESSION_LINES] = "UPDATE event SET lines_added = lines_added + ?2, "
+                        "lines_removed = lines_removed + ?3 WHERE id = "
+                        "(SELECT e.id FROM event e WHERE e.session_id = "
+                        "(SELECT id FROM name WHERE text = ?1) ORDER BY e.ts DESC LIMIT 1)",
     [S_EVENT_MAX] = "SELECT coalesce(max(id), 0) FROM event",
     [S_EVENT_NEW_UIDS] = "SELECT uid FROM event WHERE id > ?1 ORDER BY id",
     [S_LIMIT] = "INSERT OR IGNORE INTO limit_hit (id, ts, developer_id, tool_id) "
@@ -423,16 +435,9 @@ int store_file_save(struct store *st, struct store_file *f)
 int store_stream_open(struct store *st, const char *name, const char *format, int64_t *id,
                       int64_t *offset)
 {
-	sqlite3_stmt *s = NULL;
+	sqlite3_stmt *s = st->stmt[S_STREAM_OPEN];
 	int rc = -1;
 
-	if (sqlite3_prepare_v2(
-	        st->db,
-	        "INSERT INTO source_file (path, format, first_read) VALUES (?1, ?2, ?3) "
-	        "ON CONFLICT (path) DO UPDATE SET format = ?2 "
-	        "RETURNING id, offset",
-	        -1, &s, NULL) != SQLITE_OK)
-		return -1;
 	bind_text(s, 1, name);
 	bind_text(s, 2, format);
 	sqlite3_bind_int64(s, 3, (int64_t)time(NULL));
@@ -441,51 +446,32 @@ int store_stream_open(struct store *st, const char *name, const char *format, in
 		*offset = sqlite3_column_int64(s, 1);
 		rc = 0;
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return rc;
 }
 
 int store_stream_add(struct store *st, int64_t id, int64_t bytes, int64_t lines,
                      const struct store_counts *c)
 {
-	sqlite3_stmt *s = NULL;
-	int rc;
+	sqlite3_stmt *s = st->stmt[S_STREAM_ADD];
 
-	if (sqlite3_prepare_v2(st->db,
-	                       "UPDATE source_file SET offset = offset + ?2, size = offset + ?2, "
-	                       "line_no = line_no + ?3, events = events + ?4, "
-	                       "rejected = rejected + ?5, last_read = ?6 WHERE id = ?1",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return -1;
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, bytes);
 	sqlite3_bind_int64(s, 3, lines);
 	sqlite3_bind_int64(s, 4, c->added);
 	sqlite3_bind_int64(s, 5, c->rejected);
 	sqlite3_bind_int64(s, 6, (int64_t)time(NULL));
-	rc = step_done(st, s);
-	sqlite3_finalize(s);
-	return rc;
+	return step_done(st, s);
 }
 
 int store_add_session_lines(struct store *st, const char *session, int64_t added, int64_t removed)
 {
-	sqlite3_stmt *s = NULL;
-	int rc;
+	sqlite3_stmt *s = st->stmt[S_SESSION_LINES];
 
-	if (sqlite3_prepare_v2(st->db,
-	                       "UPDATE event SET lines_added = lines_added + ?2, "
-	                       "lines_removed = lines_removed + ?3 WHERE id = "
-	                       "(SELECT e.id FROM event e WHERE e.session_id = "
-	                       "(SELECT id FROM name WHERE text = ?1) ORDER BY e.ts DESC LIMIT 1)",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return -1;
 	bind_text(s, 1, session);
 	sqlite3_bind_int64(s, 2, added);
 	sqlite3_bind_int64(s, 3, removed);
-	rc = step_done(st, s);
-	sqlite3_finalize(s);
-	if (rc < 0)
+	if (step_done(st, s) < 0)
 		return -1;
 	return sqlite3_changes(st->db) > 0;
 }
