@@ -4,7 +4,7 @@ CC      ?= gcc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-PKGS     := sqlite3 yaml-0.1 libcjson libmicrohttpd libcurl gnutls zlib libcrypt
+PKGS     := sqlite3 yaml-0.1 libcjson libmicrohttpd libcurl gnutls zlib libcrypt libsystemd
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wconversion -Wstrict-prototypes \
             -Wmissing-prototypes -Wno-sign-conversion -Werror
 CSTD     := -std=c17 -D_GNU_SOURCE
@@ -22,15 +22,16 @@ DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3 procps chromium openssl nodejs
 DEB_BENCH := $(DEB_BUILD) python3 wrk
 
 LIB_SRC := daemon/buf.c daemon/log.c daemon/util.c daemon/arena.c daemon/yamldoc.c \
-           daemon/config.c daemon/lathist.c daemon/rollup.c daemon/store.c \
+           daemon/config.c daemon/config_mail.c daemon/sched.c daemon/lathist.c daemon/rollup.c daemon/store.c \
            daemon/ingest/batch.c daemon/ingest/parser.c daemon/ingest/fmt_claude.c \
            daemon/ingest/fmt_codex.c daemon/ingest/fmt_native.c daemon/ingest/walk.c \
            daemon/ingest/ingest.c daemon/http.c daemon/http_pages.c daemon/http_ingest.c \
-           daemon/otlp.c daemon/watch.c daemon/passwd.c daemon/http_cache.c \
+           daemon/otlp.c daemon/watch.c daemon/mailer.c daemon/digest_run.c daemon/serve.c daemon/passwd.c daemon/http_cache.c \
            reports/report.c reports/estimate.c reports/roi.c reports/compare.c \
            reports/advice.c reports/section.c reports/names.c reports/numfmt.c \
            reports/render_text.c reports/render_csv.c reports/render_json.c \
-           reports/html.c reports/render_html.c reports/sources.c
+           reports/html.c reports/render_html.c reports/sources.c \
+           reports/digest.c reports/render_email.c
 MAIN_SRC := daemon/main.c
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 SCHEMA   := $(sort $(wildcard schema/*.sql))

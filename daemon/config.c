@@ -21,18 +21,10 @@
 #include "ingest/parser.h"
 #include "util.h"
 #include "pricing_yaml.h"
+#include "config_internal.h"
 #include "yamldoc.h"
 
-struct cctx {
-	const char *path;
-	struct buf errors;
-	int n_errors;
-};
-
-static void cerr(struct cctx *c, const struct ynode *n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void cerr(struct cctx *c, const struct ynode *n, const char *fmt, ...)
+void config_error(struct config_ctx *c, const struct ynode *n, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -62,7 +54,7 @@ static const char *suggest(const char *word, const char *const *known)
 }
 
 /* Reports every key of map that is not in known; returns 0 if there were none. */
-static int check_keys(struct cctx *c, const struct ynode *map, const char *where,
+int config_check_keys(struct config_ctx *c, const struct ynode *map, const char *where,
                       const char *const *known)
 {
 	int bad = 0;
@@ -78,31 +70,32 @@ static int check_keys(struct cctx *c, const struct ynode *map, const char *where
 		bad = -1;
 		s = suggest(k, known);
 		if (s)
-			cerr(c, map->keys[i], "unknown key '%s'%s (did you mean '%s'?)", k, where,
-			     s);
+			config_error(c, map->keys[i], "unknown key '%s'%s (did you mean '%s'?)", k,
+			             where, s);
 		else
-			cerr(c, map->keys[i], "unknown key '%s'%s", k, where);
+			config_error(c, map->keys[i], "unknown key '%s'%s", k, where);
 	}
 	return bad;
 }
 
-static int want_type(struct cctx *c, const struct ynode *n, enum ynode_type t, const char *what)
+int config_want_type(struct config_ctx *c, const struct ynode *n, enum ynode_type t,
+                     const char *what)
 {
 	static const char *const names[] = {"a value", "a list", "a mapping"};
 
 	if (n->type == t)
 		return 0;
-	cerr(c, n, "%s must be %s", what, names[t]);
+	config_error(c, n, "%s must be %s", what, names[t]);
 	return -1;
 }
 
 /* Replaces *out with the scalar of n; returns -1 (reported) if n is not one. */
-static int take_string(struct cctx *c, const struct ynode *n, const char *what, char **out)
+int config_take_string(struct config_ctx *c, const struct ynode *n, const char *what, char **out)
 {
-	if (want_type(c, n, YNODE_SCALAR, what) < 0)
+	if (config_want_type(c, n, YNODE_SCALAR, what) < 0)
 		return -1;
 	if (n->scalar[0] == '\0' || ydoc_is_null(n)) {
-		cerr(c, n, "%s must not be empty", what);
+		config_error(c, n, "%s must not be empty", what);
 		return -1;
 	}
 	free(*out);
@@ -131,7 +124,7 @@ static int timezone_exists(const char *name)
 }
 
 /* Relative paths in a file are relative to the file's folder, wherever paybackd runs. */
-static void resolve_path(const char *config_path, char **p)
+void config_resolve_path(const char *config_path, char **p)
 {
 	const char *slash = strrchr(config_path, '/');
 	char *joined;
@@ -150,11 +143,11 @@ static void resolve_path(const char *config_path, char **p)
 	*p = joined;
 }
 
-static void load_sources(struct cctx *c, struct config *cfg, const struct ynode *list)
+static void load_sources(struct config_ctx *c, struct config *cfg, const struct ynode *list)
 {
 	static const char *const keys[] = {"path", "format", "developer", "tool", NULL};
 
-	if (want_type(c, list, YNODE_SEQ, "sources") < 0)
+	if (config_want_type(c, list, YNODE_SEQ, "sources") < 0)
 		return;
 	cfg->sources = calloc(list->n ? list->n : 1, sizeof(*cfg->sources));
 	if (cfg->sources == NULL)
@@ -164,23 +157,24 @@ static void load_sources(struct cctx *c, struct config *cfg, const struct ynode 
 		struct ingest_source *src = &cfg->sources[cfg->n_sources];
 		char *path = NULL, *format = NULL, *developer = NULL, *tool = NULL;
 
-		if (want_type(c, s, YNODE_MAP, "a source") < 0)
+		if (config_want_type(c, s, YNODE_MAP, "a source") < 0)
 			continue;
-		check_keys(c, s, " in a source", keys);
+		config_check_keys(c, s, " in a source", keys);
 		if ((v = ydoc_get(s, "path")) == NULL)
-			cerr(c, s, "a source needs a 'path'");
-		else if (take_string(c, v, "path", &path) == 0)
-			resolve_path(c->path, &path);
+			config_error(c, s, "a source needs a 'path'");
+		else if (config_take_string(c, v, "path", &path) == 0)
+			config_resolve_path(c->path, &path);
 		if ((v = ydoc_get(s, "format")) != NULL &&
-		    take_string(c, v, "format", &format) == 0 && strcmp(format, "auto") != 0 &&
-		    format_by_name(format) == NULL)
-			cerr(c, v,
-			     "unknown format '%s' (expected auto, native, claude-code or codex)",
-			     format);
+		    config_take_string(c, v, "format", &format) == 0 &&
+		    strcmp(format, "auto") != 0 && format_by_name(format) == NULL)
+			config_error(
+			    c, v,
+			    "unknown format '%s' (expected auto, native, claude-code or codex)",
+			    format);
 		if ((v = ydoc_get(s, "developer")) != NULL)
-			take_string(c, v, "developer", &developer);
+			config_take_string(c, v, "developer", &developer);
 		if ((v = ydoc_get(s, "tool")) != NULL)
-			take_string(c, v, "tool", &tool);
+			config_take_string(c, v, "tool", &tool);
 		src->path = path;
 		src->format = format;
 		src->developer = developer;
@@ -190,18 +184,18 @@ static void load_sources(struct cctx *c, struct config *cfg, const struct ynode 
 }
 
 /* A number in [lo, hi); -1 (reported, with what it should be) otherwise. */
-static int take_bounded(struct cctx *c, const struct ynode *n, const char *what, double lo,
+int config_take_bounded(struct config_ctx *c, const struct ynode *n, const char *what, double lo,
                         double hi, const char *should, double *out)
 {
 	char *end;
 	double v;
 
-	if (want_type(c, n, YNODE_SCALAR, what) < 0)
+	if (config_want_type(c, n, YNODE_SCALAR, what) < 0)
 		return -1;
 	errno = 0;
 	v = strtod(n->scalar, &end);
 	if (errno || end == n->scalar || *end != '\0' || !(v >= lo && v < hi)) {
-		cerr(c, n, "%s must be %s, not '%s'", what, should, n->scalar);
+		config_error(c, n, "%s must be %s, not '%s'", what, should, n->scalar);
 		return -1;
 	}
 	*out = v;
@@ -209,27 +203,27 @@ static int take_bounded(struct cctx *c, const struct ynode *n, const char *what,
 }
 
 /* A non-negative number: a price, a cost. */
-static int take_number(struct cctx *c, const struct ynode *n, const char *what, double *out)
+static int take_number(struct config_ctx *c, const struct ynode *n, const char *what, double *out)
 {
-	return take_bounded(c, n, what, 0, 1e12, "a number of 0 or more", out);
+	return config_take_bounded(c, n, what, 0, 1e12, "a number of 0 or more", out);
 }
 
 /* Any number, negative too: a scenario may lose time. */
-static int take_signed(struct cctx *c, const struct ynode *n, const char *what, double *out)
+static int take_signed(struct config_ctx *c, const struct ynode *n, const char *what, double *out)
 {
-	return take_bounded(c, n, what, -1e9, 1e9, "a number", out);
+	return config_take_bounded(c, n, what, -1e9, 1e9, "a number", out);
 }
 
 /* A date (YYYY-MM-DD) as days since 1970-01-01. */
-static int take_day(struct cctx *c, const struct ynode *n, const char *what, int64_t *out)
+static int take_day(struct config_ctx *c, const struct ynode *n, const char *what, int64_t *out)
 {
 	int y;
 	unsigned m, d;
 
-	if (want_type(c, n, YNODE_SCALAR, what) < 0)
+	if (config_want_type(c, n, YNODE_SCALAR, what) < 0)
 		return -1;
 	if (parse_date(n->scalar, &y, &m, &d) < 0) {
-		cerr(c, n, "%s must be a date (YYYY-MM-DD), not '%s'", what, n->scalar);
+		config_error(c, n, "%s must be a date (YYYY-MM-DD), not '%s'", what, n->scalar);
 		return -1;
 	}
 	*out = days_from_civil(y, m, d);
@@ -237,7 +231,7 @@ static int take_day(struct cctx *c, const struct ynode *n, const char *what, int
 }
 
 /* A list of names, or one name on its own. */
-static int take_list(struct cctx *c, const struct ynode *n, const char *what, char ***out,
+int config_take_list(struct config_ctx *c, const struct ynode *n, const char *what, char ***out,
                      size_t *count)
 {
 	size_t items = n->type == YNODE_SEQ ? n->n : 1;
@@ -247,23 +241,23 @@ static int take_list(struct cctx *c, const struct ynode *n, const char *what, ch
 	if (*out == NULL)
 		return -1;
 	if (n->type == YNODE_MAP) {
-		cerr(c, n, "%s must be a list of names", what);
+		config_error(c, n, "%s must be a list of names", what);
 		return -1;
 	}
 	for (size_t i = 0; i < items; i++) {
 		const struct ynode *v = n->type == YNODE_SEQ ? n->items[i] : n;
 
-		if (take_string(c, v, what, &(*out)[*count]) == 0)
+		if (config_take_string(c, v, what, &(*out)[*count]) == 0)
 			(*count)++;
 	}
 	return 0;
 }
 
-static void load_plans(struct cctx *c, struct config *cfg, const struct ynode *list)
+static void load_plans(struct config_ctx *c, struct config *cfg, const struct ynode *list)
 {
 	static const char *const keys[] = {"id", "vendor", "monthly_usd", "covers", NULL};
 
-	if (want_type(c, list, YNODE_SEQ, "plans") < 0)
+	if (config_want_type(c, list, YNODE_SEQ, "plans") < 0)
 		return;
 	cfg->plans = calloc(list->n ? list->n : 1, sizeof(*cfg->plans));
 	if (cfg->plans == NULL)
@@ -272,36 +266,37 @@ static void load_plans(struct cctx *c, struct config *cfg, const struct ynode *l
 		const struct ynode *p = list->items[i], *v;
 		struct plan *plan = &cfg->plans[cfg->n_plans];
 
-		if (want_type(c, p, YNODE_MAP, "a plan") < 0)
+		if (config_want_type(c, p, YNODE_MAP, "a plan") < 0)
 			continue;
-		check_keys(c, p, " in a plan", keys);
+		config_check_keys(c, p, " in a plan", keys);
 		cfg->n_plans++;
 		if ((v = ydoc_get(p, "id")) == NULL)
-			cerr(c, p, "a plan needs an 'id'");
-		else if (take_string(c, v, "id", &plan->id) == 0)
+			config_error(c, p, "a plan needs an 'id'");
+		else if (config_take_string(c, v, "id", &plan->id) == 0)
 			for (size_t k = 0; k + 1 < cfg->n_plans; k++)
 				if (cfg->plans[k].id && strcmp(cfg->plans[k].id, plan->id) == 0)
-					cerr(c, v, "plan '%s' is defined twice", plan->id);
+					config_error(c, v, "plan '%s' is defined twice", plan->id);
 		if ((v = ydoc_get(p, "vendor")) != NULL)
-			take_string(c, v, "vendor", &plan->vendor);
+			config_take_string(c, v, "vendor", &plan->vendor);
 		if ((v = ydoc_get(p, "monthly_usd")) == NULL)
-			cerr(c, p, "a plan needs 'monthly_usd'");
+			config_error(c, p, "a plan needs 'monthly_usd'");
 		else
 			take_number(c, v, "monthly_usd", &plan->monthly_usd);
 		if ((v = ydoc_get(p, "covers")) == NULL)
-			cerr(c, p, "a plan needs 'covers' (the model name patterns it pays for)");
+			config_error(c, p,
+			             "a plan needs 'covers' (the model name patterns it pays for)");
 		else
-			take_list(c, v, "covers", &plan->covers, &plan->n_covers);
+			config_take_list(c, v, "covers", &plan->covers, &plan->n_covers);
 	}
 }
 
-static void load_models(struct cctx *c, struct config *cfg, const struct ynode *list)
+static void load_models(struct config_ctx *c, struct config *cfg, const struct ynode *list)
 {
 	static const char *const keys[] = {"match",       "input",  "cache_read",
 	                                   "cache_write", "output", NULL};
 	static const char *const prices[] = {"input", "cache_read", "cache_write", "output"};
 
-	if (want_type(c, list, YNODE_SEQ, "models") < 0)
+	if (config_want_type(c, list, YNODE_SEQ, "models") < 0)
 		return;
 	cfg->models = calloc(list->n ? list->n : 1, sizeof(*cfg->models));
 	if (cfg->models == NULL)
@@ -311,30 +306,30 @@ static void load_models(struct cctx *c, struct config *cfg, const struct ynode *
 		struct model_price *mp = &cfg->models[cfg->n_models];
 		double *fields[] = {&mp->input, &mp->cache_read, &mp->cache_write, &mp->output};
 
-		if (want_type(c, m, YNODE_MAP, "a model") < 0)
+		if (config_want_type(c, m, YNODE_MAP, "a model") < 0)
 			continue;
-		check_keys(c, m, " in a model", keys);
+		config_check_keys(c, m, " in a model", keys);
 		cfg->n_models++;
 		if ((v = ydoc_get(m, "match")) == NULL)
-			cerr(c, m, "a model needs 'match' (a model name pattern)");
+			config_error(c, m, "a model needs 'match' (a model name pattern)");
 		else
-			take_string(c, v, "match", &mp->match);
+			config_take_string(c, v, "match", &mp->match);
 		for (size_t k = 0; k < ARRAY_LEN(prices); k++) {
 			if ((v = ydoc_get(m, prices[k])) == NULL)
-				cerr(c, m, "a model needs '%s' (USD per million tokens)",
-				     prices[k]);
+				config_error(c, m, "a model needs '%s' (USD per million tokens)",
+				             prices[k]);
 			else
 				take_number(c, v, prices[k], fields[k]);
 		}
 	}
 }
 
-static void load_seats(struct cctx *c, const struct config *cfg, struct person *who,
+static void load_seats(struct config_ctx *c, const struct config *cfg, struct person *who,
                        const struct ynode *list)
 {
 	static const char *const keys[] = {"plan", "since", "until", NULL};
 
-	if (want_type(c, list, YNODE_SEQ, "seats") < 0)
+	if (config_want_type(c, list, YNODE_SEQ, "seats") < 0)
 		return;
 	who->seats = calloc(list->n ? list->n : 1, sizeof(*who->seats));
 	if (who->seats == NULL)
@@ -343,29 +338,29 @@ static void load_seats(struct cctx *c, const struct config *cfg, struct person *
 		const struct ynode *s = list->items[i], *v;
 		struct seat *seat = &who->seats[who->n_seats];
 
-		if (want_type(c, s, YNODE_MAP, "a seat") < 0)
+		if (config_want_type(c, s, YNODE_MAP, "a seat") < 0)
 			continue;
-		check_keys(c, s, " in a seat", keys);
+		config_check_keys(c, s, " in a seat", keys);
 		who->n_seats++;
 		seat->until = INT64_MAX;
 		if ((v = ydoc_get(s, "plan")) == NULL)
-			cerr(c, s, "a seat needs a 'plan'");
-		else if (take_string(c, v, "plan", &seat->plan) == 0 &&
+			config_error(c, s, "a seat needs a 'plan'");
+		else if (config_take_string(c, v, "plan", &seat->plan) == 0 &&
 		         config_plan(cfg, seat->plan) == NULL)
-			cerr(c, v, "unknown plan '%s' (plans: define it under 'plans')",
-			     seat->plan);
+			config_error(c, v, "unknown plan '%s' (plans: define it under 'plans')",
+			             seat->plan);
 		if ((v = ydoc_get(s, "since")) == NULL)
-			cerr(c, s, "a seat needs 'since' (the first day it is held)");
+			config_error(c, s, "a seat needs 'since' (the first day it is held)");
 		else
 			take_day(c, v, "since", &seat->since);
 		if ((v = ydoc_get(s, "until")) != NULL && !ydoc_is_null(v) &&
 		    take_day(c, v, "until", &seat->until) == 0 && seat->until < seat->since)
-			cerr(c, v, "'until' is before 'since'");
+			config_error(c, v, "'until' is before 'since'");
 	}
 }
 
 /* Reports a name (id or alias) that already belongs to someone else. */
-static void check_name_free(struct cctx *c, const struct config *cfg, size_t upto,
+static void check_name_free(struct config_ctx *c, const struct config *cfg, size_t upto,
                             const struct ynode *at, const char *name)
 {
 	for (size_t k = 0; k < upto; k++) {
@@ -375,17 +370,17 @@ static void check_name_free(struct cctx *c, const struct config *cfg, size_t upt
 		for (size_t a = 0; a < p->n_aliases && !is_taken; a++)
 			is_taken = strcmp(p->aliases[a], name) == 0;
 		if (is_taken) {
-			cerr(c, at, "'%s' already names '%s'", name, p->id);
+			config_error(c, at, "'%s' already names '%s'", name, p->id);
 			return;
 		}
 	}
 }
 
-static void load_people(struct cctx *c, struct config *cfg, const struct ynode *list)
+static void load_people(struct config_ctx *c, struct config *cfg, const struct ynode *list)
 {
-	static const char *const keys[] = {"id", "name", "team", "aliases", "seats", NULL};
+	static const char *const keys[] = {"id", "name", "team", "email", "aliases", "seats", NULL};
 
-	if (want_type(c, list, YNODE_SEQ, "people") < 0)
+	if (config_want_type(c, list, YNODE_SEQ, "people") < 0)
 		return;
 	cfg->people = calloc(list->n ? list->n : 1, sizeof(*cfg->people));
 	if (cfg->people == NULL)
@@ -394,20 +389,27 @@ static void load_people(struct cctx *c, struct config *cfg, const struct ynode *
 		const struct ynode *p = list->items[i], *v;
 		struct person *who = &cfg->people[cfg->n_people];
 
-		if (want_type(c, p, YNODE_MAP, "a person") < 0)
+		if (config_want_type(c, p, YNODE_MAP, "a person") < 0)
 			continue;
-		check_keys(c, p, " in a person", keys);
+		config_check_keys(c, p, " in a person", keys);
 		cfg->n_people++;
 		if ((v = ydoc_get(p, "id")) == NULL)
-			cerr(c, p, "a person needs an 'id' (the name logs use, e.g. an e-mail)");
-		else if (take_string(c, v, "id", &who->id) == 0)
+			config_error(c, p,
+			             "a person needs an 'id' (the name logs use, e.g. an e-mail)");
+		else if (config_take_string(c, v, "id", &who->id) == 0)
 			check_name_free(c, cfg, cfg->n_people - 1, v, who->id);
 		if ((v = ydoc_get(p, "name")) != NULL)
-			take_string(c, v, "name", &who->name);
+			config_take_string(c, v, "name", &who->name);
 		if ((v = ydoc_get(p, "team")) != NULL)
-			take_string(c, v, "team", &who->team);
+			config_take_string(c, v, "team", &who->team);
+		if ((v = ydoc_get(p, "email")) != NULL &&
+		    config_take_string(c, v, "email", &who->email) == 0 &&
+		    strchr(who->email, '@') == NULL)
+			config_error(c, v,
+			             "email must be an address such as ana@example.com, not '%s'",
+			             who->email);
 		if ((v = ydoc_get(p, "aliases")) != NULL &&
-		    take_list(c, v, "aliases", &who->aliases, &who->n_aliases) == 0)
+		    config_take_list(c, v, "aliases", &who->aliases, &who->n_aliases) == 0)
 			for (size_t a = 0; a < who->n_aliases; a++)
 				check_name_free(c, cfg, cfg->n_people - 1,
 				                v->type == YNODE_SEQ ? v->items[a] : v,
@@ -425,7 +427,7 @@ static void load_people(struct cctx *c, struct config *cfg, const struct ynode *
  */
 static int load_builtin_pricing(struct config *cfg)
 {
-	struct cctx c = {"(built-in pricing)", BUF_INIT, 0};
+	struct config_ctx c = {"(built-in pricing)", BUF_INIT, 0};
 	struct config builtin;
 	struct model_price *all;
 	struct ynode *root;
@@ -457,7 +459,7 @@ fail:
 }
 
 /* {low, likely, high}, or one number for all three. */
-static void take_scenario(struct cctx *c, const struct ynode *n, const char *what,
+static void take_scenario(struct config_ctx *c, const struct ynode *n, const char *what,
                           struct scenario *out)
 {
 	static const char *const keys[] = {"low", "likely", "high", NULL};
@@ -470,14 +472,14 @@ static void take_scenario(struct cctx *c, const struct ynode *n, const char *wha
 			out->low = out->likely = out->high = v;
 		return;
 	}
-	if (want_type(c, n, YNODE_MAP, what) < 0)
+	if (config_want_type(c, n, YNODE_MAP, what) < 0)
 		return;
-	check_keys(c, n, " in a scenario", keys);
+	config_check_keys(c, n, " in a scenario", keys);
 	for (int i = 0; i < 3; i++) {
 		const struct ynode *v = ydoc_get(n, keys[i]);
 
 		if (v == NULL)
-			cerr(c, n, "%s needs '%s'", what, keys[i]);
+			config_error(c, n, "%s needs '%s'", what, keys[i]);
 		else
 			take_signed(c, v, keys[i], fields[i]);
 	}
@@ -506,7 +508,7 @@ static void estimate_defaults(struct estimate_model *m)
 	m->waiting_share = (struct scenario){1.0, 0.5, 0.25};
 }
 
-static void load_estimate(struct cctx *c, struct estimate_model *m, const struct ynode *n)
+static void load_estimate(struct config_ctx *c, struct estimate_model *m, const struct ynode *n)
 {
 	static const char *const keys[] = {"hourly_cost_usd",
 	                                   "currency",
@@ -520,16 +522,16 @@ static void load_estimate(struct cctx *c, struct estimate_model *m, const struct
 	static const char *const outcomes[] = {"unknown", "accepted", "rejected", "edited", NULL};
 	const struct ynode *v;
 
-	if (want_type(c, n, YNODE_MAP, "estimate") < 0)
+	if (config_want_type(c, n, YNODE_MAP, "estimate") < 0)
 		return;
-	check_keys(c, n, " in estimate", keys);
+	config_check_keys(c, n, " in estimate", keys);
 	if ((v = ydoc_get(n, "hourly_cost_usd")) != NULL)
 		take_number(c, v, "hourly_cost_usd", &m->hourly_cost_usd);
 	if ((v = ydoc_get(n, "currency")) != NULL)
-		take_string(c, v, "currency", &m->currency);
+		config_take_string(c, v, "currency", &m->currency);
 	if ((v = ydoc_get(n, "minutes_per_request")) != NULL &&
-	    want_type(c, v, YNODE_MAP, "minutes_per_request") == 0) {
-		check_keys(c, v, " in minutes_per_request", outcomes);
+	    config_want_type(c, v, YNODE_MAP, "minutes_per_request") == 0) {
+		config_check_keys(c, v, " in minutes_per_request", outcomes);
 		for (int o = 0; o < OUTCOME_KINDS; o++)
 			if (ydoc_get(v, outcomes[o]))
 				take_scenario(c, ydoc_get(v, outcomes[o]), outcomes[o],
@@ -538,12 +540,13 @@ static void load_estimate(struct cctx *c, struct estimate_model *m, const struct
 	if ((v = ydoc_get(n, "minutes_per_line")) != NULL)
 		take_scenario(c, v, "minutes_per_line", &m->minutes_per_line);
 	if ((v = ydoc_get(n, "allocate_seats_by")) != NULL &&
-	    want_type(c, v, YNODE_SCALAR, "allocate_seats_by") == 0) {
+	    config_want_type(c, v, YNODE_SCALAR, "allocate_seats_by") == 0) {
 		if (strcmp(v->scalar, "requests") == 0)
 			m->is_allocated_by_requests = 1;
 		else if (strcmp(v->scalar, "api_equivalent") != 0)
-			cerr(c, v, "allocate_seats_by must be api_equivalent or requests, not '%s'",
-			     v->scalar);
+			config_error(
+			    c, v, "allocate_seats_by must be api_equivalent or requests, not '%s'",
+			    v->scalar);
 	}
 	if ((v = ydoc_get(n, "review_per_rejection")) != NULL)
 		take_scenario(c, v, "review_per_rejection", &m->review_per_rejection);
@@ -553,10 +556,10 @@ static void load_estimate(struct cctx *c, struct estimate_model *m, const struct
 		take_scenario(c, v, "waiting_share", w);
 		if (w->low < 0 || w->low > 1 || w->likely < 0 || w->likely > 1 || w->high < 0 ||
 		    w->high > 1)
-			cerr(c, v, "waiting_share must be between 0 and 1");
+			config_error(c, v, "waiting_share must be between 0 and 1");
 	}
 	if ((v = ydoc_get(n, "task_factor")) != NULL &&
-	    want_type(c, v, YNODE_MAP, "task_factor") == 0) {
+	    config_want_type(c, v, YNODE_MAP, "task_factor") == 0) {
 		m->tasks = calloc(v->n ? v->n : 1, sizeof(*m->tasks));
 		for (size_t i = 0; m->tasks && i < v->n; i++) {
 			struct task_factor *t = &m->tasks[m->n_tasks];
@@ -570,40 +573,43 @@ static void load_estimate(struct cctx *c, struct estimate_model *m, const struct
 	}
 }
 
-static void load_privacy(struct cctx *c, struct privacy *p, const struct ynode *n)
+static void load_privacy(struct config_ctx *c, struct privacy *p, const struct ynode *n)
 {
 	static const char *const keys[] = {"developers", "min_group", NULL};
 	static const char *const modes[] = {"visible", "pseudonymous", "hidden"};
 	const struct ynode *v;
 	double group;
 
-	if (want_type(c, n, YNODE_MAP, "privacy") < 0)
+	if (config_want_type(c, n, YNODE_MAP, "privacy") < 0)
 		return;
-	check_keys(c, n, " in privacy", keys);
+	config_check_keys(c, n, " in privacy", keys);
 	if ((v = ydoc_get(n, "developers")) != NULL &&
-	    want_type(c, v, YNODE_SCALAR, "developers") == 0) {
+	    config_want_type(c, v, YNODE_SCALAR, "developers") == 0) {
 		size_t i;
 
 		for (i = 0; i < 3 && strcmp(v->scalar, modes[i]) != 0; i++)
 			;
 		if (i == 3)
-			cerr(c, v,
-			     "privacy.developers must be visible, pseudonymous or hidden, not '%s'",
-			     v->scalar);
+			config_error(
+			    c, v,
+			    "privacy.developers must be visible, pseudonymous or hidden, not '%s'",
+			    v->scalar);
 		else
 			p->developers = (enum privacy_mode)i;
 	}
 	if ((v = ydoc_get(n, "min_group")) != NULL &&
-	    take_bounded(c, v, "min_group", 1, 1e6, "a whole number of 1 or more", &group) == 0) {
+	    config_take_bounded(c, v, "min_group", 1, 1e6, "a whole number of 1 or more", &group) ==
+	        0) {
 		if (group != (double)(int64_t)group)
-			cerr(c, v, "min_group must be a whole number of 1 or more, not '%s'",
-			     v->scalar);
+			config_error(c, v,
+			             "min_group must be a whole number of 1 or more, not '%s'",
+			             v->scalar);
 		else
 			p->min_group = (int64_t)group;
 	}
 }
 
-static void load_advice(struct cctx *c, struct advice_rules *a, const struct ynode *n)
+static void load_advice(struct config_ctx *c, struct advice_rules *a, const struct ynode *n)
 {
 	static const char *const keys[] = {"idle_days",          "oversized_ratio",
 	                                   "near_limit_percent", "near_limit_share",
@@ -611,28 +617,29 @@ static void load_advice(struct cctx *c, struct advice_rules *a, const struct yno
 	const struct ynode *v;
 	double days;
 
-	if (want_type(c, n, YNODE_MAP, "advice") < 0)
+	if (config_want_type(c, n, YNODE_MAP, "advice") < 0)
 		return;
-	check_keys(c, n, " in advice", keys);
+	config_check_keys(c, n, " in advice", keys);
 	if ((v = ydoc_get(n, "idle_days")) != NULL &&
-	    take_bounded(c, v, "idle_days", 1, 3660, "a number of days from 1", &days) == 0)
+	    config_take_bounded(c, v, "idle_days", 1, 3660, "a number of days from 1", &days) == 0)
 		a->idle_days = (int64_t)days;
 	if ((v = ydoc_get(n, "oversized_ratio")) != NULL)
-		take_bounded(c, v, "oversized_ratio", 0, 1.000001, "a share from 0 to 1",
-		             &a->oversized_ratio);
+		config_take_bounded(c, v, "oversized_ratio", 0, 1.000001, "a share from 0 to 1",
+		                    &a->oversized_ratio);
 	if ((v = ydoc_get(n, "near_limit_percent")) != NULL)
-		take_bounded(c, v, "near_limit_percent", 0, 100.000001, "a percentage",
-		             &a->near_limit_percent);
+		config_take_bounded(c, v, "near_limit_percent", 0, 100.000001, "a percentage",
+		                    &a->near_limit_percent);
 	if ((v = ydoc_get(n, "limit_hits")) != NULL &&
-	    take_bounded(c, v, "limit_hits", 1, 1e6, "a number of messages from 1", &days) == 0)
+	    config_take_bounded(c, v, "limit_hits", 1, 1e6, "a number of messages from 1", &days) ==
+	        0)
 		a->limit_hits = (int64_t)days;
 	if ((v = ydoc_get(n, "near_limit_share")) != NULL)
-		take_bounded(c, v, "near_limit_share", 0, 1.000001, "a share from 0 to 1",
-		             &a->near_limit_share);
+		config_take_bounded(c, v, "near_limit_share", 0, 1.000001, "a share from 0 to 1",
+		                    &a->near_limit_share);
 }
 
 /* Reads "16MiB", "512KiB", "1GiB" or a plain number of bytes. */
-static int take_size(struct cctx *c, const struct ynode *n, const char *what, int64_t *out)
+static int take_size(struct config_ctx *c, const struct ynode *n, const char *what, int64_t *out)
 {
 	static const struct {
 		const char *suffix;
@@ -642,7 +649,7 @@ static int take_size(struct cctx *c, const struct ynode *n, const char *what, in
 	char *end;
 	double v;
 
-	if (want_type(c, n, YNODE_SCALAR, what) < 0)
+	if (config_want_type(c, n, YNODE_SCALAR, what) < 0)
 		return -1;
 	v = strtod(n->scalar, &end);
 	while (*end == ' ')
@@ -653,7 +660,7 @@ static int take_size(struct cctx *c, const struct ynode *n, const char *what, in
 			*out = (int64_t)(v * (double)units[i].mult);
 			return 0;
 		}
-	cerr(c, n, "%s must be a size such as 16MiB or 1048576, not '%s'", what, n->scalar);
+	config_error(c, n, "%s must be a size such as 16MiB or 1048576, not '%s'", what, n->scalar);
 	return -1;
 }
 
@@ -691,11 +698,11 @@ static int hash_token_file(const char *path, unsigned char out[32], const char *
 	return 0;
 }
 
-static void load_tokens(struct cctx *c, struct config *cfg, const struct ynode *list)
+static void load_tokens(struct config_ctx *c, struct config *cfg, const struct ynode *list)
 {
 	static const char *const keys[] = {"name", "sha256", "file", NULL};
 
-	if (want_type(c, list, YNODE_SEQ, "ingest.tokens") < 0)
+	if (config_want_type(c, list, YNODE_SEQ, "ingest.tokens") < 0)
 		return;
 	cfg->tokens = calloc(list->n ? list->n : 1, sizeof(*cfg->tokens));
 	if (cfg->tokens == NULL)
@@ -706,24 +713,25 @@ static void load_tokens(struct cctx *c, struct config *cfg, const struct ynode *
 		char *text = NULL;
 		const char *why;
 
-		if (want_type(c, t, YNODE_MAP, "a token") < 0)
+		if (config_want_type(c, t, YNODE_MAP, "a token") < 0)
 			continue;
-		check_keys(c, t, " in a token", keys);
+		config_check_keys(c, t, " in a token", keys);
 		name = ydoc_get(t, "name");
 		hex = ydoc_get(t, "sha256");
 		file = ydoc_get(t, "file");
-		if (name == NULL || take_string(c, name, "name", &tok->name) < 0) {
+		if (name == NULL || config_take_string(c, name, "name", &tok->name) < 0) {
 			if (name == NULL)
-				cerr(c, t, "a token needs a 'name' (who sends with it)");
+				config_error(c, t, "a token needs a 'name' (who sends with it)");
 			continue;
 		}
 		cfg->n_tokens++;
 		if ((hex == NULL) == (file == NULL)) {
-			cerr(c, t,
-			     "token '%s' needs exactly one of 'sha256' (hex SHA-256 of the token) "
-			     "or 'file' (a file holding the token)",
-			     tok->name);
-		} else if (hex != NULL && take_string(c, hex, "sha256", &text) == 0) {
+			config_error(
+			    c, t,
+			    "token '%s' needs exactly one of 'sha256' (hex SHA-256 of the token) "
+			    "or 'file' (a file holding the token)",
+			    tok->name);
+		} else if (hex != NULL && config_take_string(c, hex, "sha256", &text) == 0) {
 			size_t k;
 
 			for (k = 0; k < 32 && hex_digit(text[2 * k]) >= 0 &&
@@ -732,37 +740,38 @@ static void load_tokens(struct cctx *c, struct config *cfg, const struct ynode *
 				tok->sha256[k] = (unsigned char)(hex_digit(text[2 * k]) << 4 |
 				                                 hex_digit(text[2 * k + 1]));
 			if (k < 32 || text[64] != '\0')
-				cerr(c, hex,
-				     "sha256 must be 64 hex digits (sha256sum of the token)");
-		} else if (file != NULL && take_string(c, file, "file", &text) == 0) {
-			resolve_path(c->path, &text);
+				config_error(
+				    c, hex,
+				    "sha256 must be 64 hex digits (sha256sum of the token)");
+		} else if (file != NULL && config_take_string(c, file, "file", &text) == 0) {
+			config_resolve_path(c->path, &text);
 			if (hash_token_file(text, tok->sha256, &why) < 0)
-				cerr(c, file, "cannot read token file '%s': %s", text, why);
+				config_error(c, file, "cannot read token file '%s': %s", text, why);
 		}
 		free(text);
 	}
 }
 
-static void load_ingest(struct cctx *c, struct config *cfg, const struct ynode *n)
+static void load_ingest(struct config_ctx *c, struct config *cfg, const struct ynode *n)
 {
 	static const char *const keys[] = {"tokens", "max_body", NULL};
 	const struct ynode *v;
 
-	if (want_type(c, n, YNODE_MAP, "ingest") < 0)
+	if (config_want_type(c, n, YNODE_MAP, "ingest") < 0)
 		return;
-	check_keys(c, n, " in ingest", keys);
+	config_check_keys(c, n, " in ingest", keys);
 	if ((v = ydoc_get(n, "tokens")) != NULL && !ydoc_is_null(v))
 		load_tokens(c, cfg, v);
 	if ((v = ydoc_get(n, "max_body")) != NULL)
 		take_size(c, v, "ingest.max_body", &cfg->max_body_bytes);
 }
 
-static void load_users(struct cctx *c, struct config *cfg, const struct ynode *list)
+static void load_users(struct config_ctx *c, struct config *cfg, const struct ynode *list)
 {
 	static const char *const keys[] = {"name", "password", "role", "developer", NULL};
 	static const char *const roles[] = {"admin", "manager", "developer"};
 
-	if (want_type(c, list, YNODE_SEQ, "users") < 0)
+	if (config_want_type(c, list, YNODE_SEQ, "users") < 0)
 		return;
 	cfg->users = calloc(list->n ? list->n : 1, sizeof(*cfg->users));
 	if (cfg->users == NULL)
@@ -773,62 +782,73 @@ static void load_users(struct cctx *c, struct config *cfg, const struct ynode *l
 		char *role = NULL;
 		size_t r = 0;
 
-		if (want_type(c, u, YNODE_MAP, "a user") < 0)
+		if (config_want_type(c, u, YNODE_MAP, "a user") < 0)
 			continue;
-		check_keys(c, u, " in a user", keys);
+		config_check_keys(c, u, " in a user", keys);
 		cfg->n_users++;
 		if ((v = ydoc_get(u, "name")) == NULL)
-			cerr(c, u, "a user needs a 'name' (what they type to sign in)");
-		else if (take_string(c, v, "name", &who->name) == 0 && strchr(who->name, ':'))
-			cerr(c, v, "a user name cannot contain ':' (HTTP Basic uses it)");
+			config_error(c, u, "a user needs a 'name' (what they type to sign in)");
+		else if (config_take_string(c, v, "name", &who->name) == 0 &&
+		         strchr(who->name, ':'))
+			config_error(c, v, "a user name cannot contain ':' (HTTP Basic uses it)");
 		if ((v = ydoc_get(u, "password")) == NULL)
-			cerr(c, u,
-			     "a user needs a 'password': a crypt(3) hash from 'paybackd passwd'");
-		else if (take_string(c, v, "password", &who->password_hash) == 0 &&
+			config_error(
+			    c, u,
+			    "a user needs a 'password': a crypt(3) hash from 'paybackd passwd'");
+		else if (config_take_string(c, v, "password", &who->password_hash) == 0 &&
 		         who->password_hash[0] != '$')
-			cerr(c, v,
-			     "password must be a crypt(3) hash such as \"$y$...\" (make one with "
-			     "'paybackd passwd'), never the password itself");
+			config_error(
+			    c, v,
+			    "password must be a crypt(3) hash such as \"$y$...\" (make one with "
+			    "'paybackd passwd'), never the password itself");
 		if ((v = ydoc_get(u, "role")) == NULL)
-			cerr(c, u, "a user needs a 'role': admin, manager or developer");
-		else if (take_string(c, v, "role", &role) == 0) {
+			config_error(c, u, "a user needs a 'role': admin, manager or developer");
+		else if (config_take_string(c, v, "role", &role) == 0) {
 			for (r = 0; r < 3 && strcmp(role, roles[r]) != 0; r++)
 				;
 			if (r == 3)
-				cerr(c, v, "role must be admin, manager or developer, not '%s'",
-				     role);
+				config_error(c, v,
+				             "role must be admin, manager or developer, not '%s'",
+				             role);
 			else
 				who->role = (enum user_role)r;
 		}
 		if ((v = ydoc_get(u, "developer")) != NULL)
-			take_string(c, v, "developer", &who->developer);
+			config_take_string(c, v, "developer", &who->developer);
 		else if (role && r == ROLE_DEVELOPER)
-			cerr(c, u,
-			     "a user with role developer needs 'developer': the person they are");
+			config_error(
+			    c, u,
+			    "a user with role developer needs 'developer': the person they are");
 		free(role);
 	}
 }
 
-static void load_http(struct cctx *c, struct config *cfg, const struct ynode *v)
+static void load_http(struct config_ctx *c, struct config *cfg, const struct ynode *v)
 {
-	static const char *const http_keys[] = {"listen", "tls", NULL};
+	static const char *const http_keys[] = {"listen", "tls", "public_url", NULL};
 	static const char *const tls_keys[] = {"cert", "key", NULL};
 	const struct ynode *l = ydoc_get(v, "listen"), *t = ydoc_get(v, "tls");
+	const struct ynode *u = ydoc_get(v, "public_url");
 
-	check_keys(c, v, " in http", http_keys);
-	if (l && take_string(c, l, "http.listen", &cfg->http_listen) == 0 &&
+	config_check_keys(c, v, " in http", http_keys);
+	if (l && config_take_string(c, l, "http.listen", &cfg->http_listen) == 0 &&
 	    strchr(cfg->http_listen, ':') == NULL)
-		cerr(c, l, "http.listen must be ADDR:PORT, such as 127.0.0.1:8470");
-	if (t && !ydoc_is_null(t) && want_type(c, t, YNODE_MAP, "http.tls") == 0) {
+		config_error(c, l, "http.listen must be ADDR:PORT, such as 127.0.0.1:8470");
+	if (u && config_take_string(c, u, "http.public_url", &cfg->public_url) == 0 &&
+	    strncmp(cfg->public_url, "http://", 7) != 0 &&
+	    strncmp(cfg->public_url, "https://", 8) != 0)
+		config_error(c, u, "http.public_url must start with http:// or https://, not '%s'",
+		             cfg->public_url);
+	if (t && !ydoc_is_null(t) && config_want_type(c, t, YNODE_MAP, "http.tls") == 0) {
 		const struct ynode *cert = ydoc_get(t, "cert"), *key = ydoc_get(t, "key");
 
-		check_keys(c, t, " in http.tls", tls_keys);
+		config_check_keys(c, t, " in http.tls", tls_keys);
 		if (cert == NULL || key == NULL)
-			cerr(c, t, "http.tls needs both 'cert' and 'key' (PEM files)");
-		if (cert && take_string(c, cert, "cert", &cfg->tls_cert) == 0)
-			resolve_path(c->path, &cfg->tls_cert);
-		if (key && take_string(c, key, "key", &cfg->tls_key) == 0)
-			resolve_path(c->path, &cfg->tls_key);
+			config_error(c, t, "http.tls needs both 'cert' and 'key' (PEM files)");
+		if (cert && config_take_string(c, cert, "cert", &cfg->tls_cert) == 0)
+			config_resolve_path(c->path, &cfg->tls_cert);
+		if (key && config_take_string(c, key, "key", &cfg->tls_key) == 0)
+			config_resolve_path(c->path, &cfg->tls_key);
 	}
 }
 
@@ -868,11 +888,11 @@ static char *default_developer(void)
 
 static int load(struct config *cfg, const char *path, const char *text, char *err, size_t errlen)
 {
-	static const char *const top[] = {"storage", "timezone", "developer", "sources", "people",
-	                                  "plans",   "models",   "estimate",  "privacy", "advice",
-	                                  "http",    "users",    "ingest",    NULL};
+	static const char *const top[] = {
+	    "storage", "timezone", "developer", "sources", "people", "plans", "models",  "estimate",
+	    "privacy", "advice",   "http",      "users",   "ingest", "smtp",  "digests", NULL};
 	static const char *const storage_keys[] = {"path", NULL};
-	struct cctx c = {path, BUF_INIT, 0};
+	struct config_ctx c = {path, BUF_INIT, 0};
 	struct ynode *root = NULL, *v;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -886,6 +906,7 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 	cfg->http_listen = strdup("127.0.0.1:8470");
 	cfg->max_body_bytes = 16 << 20;
 	cfg->advice = (struct advice_rules){14, 0.5, 90, 0.1, 2};
+	config_smtp_defaults(&cfg->smtp);
 	if (path == NULL)
 		return cfg->storage_path && cfg->timezone && cfg->developer &&
 		               load_builtin_pricing(cfg) == 0
@@ -895,23 +916,25 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 	root = ydoc_load(path, text, err, errlen);
 	if (root == NULL)
 		return -1;
-	if (want_type(&c, root, YNODE_MAP, "the configuration") < 0)
+	if (config_want_type(&c, root, YNODE_MAP, "the configuration") < 0)
 		goto done;
-	check_keys(&c, root, "", top);
+	config_check_keys(&c, root, "", top);
 	if ((v = ydoc_get(root, "storage")) != NULL &&
-	    want_type(&c, v, YNODE_MAP, "storage") == 0) {
+	    config_want_type(&c, v, YNODE_MAP, "storage") == 0) {
 		const struct ynode *p = ydoc_get(v, "path");
 
-		check_keys(&c, v, " in storage", storage_keys);
-		if (p && take_string(&c, p, "storage.path", &cfg->storage_path) == 0)
-			resolve_path(path, &cfg->storage_path);
+		config_check_keys(&c, v, " in storage", storage_keys);
+		if (p && config_take_string(&c, p, "storage.path", &cfg->storage_path) == 0)
+			config_resolve_path(path, &cfg->storage_path);
 	}
 	if ((v = ydoc_get(root, "timezone")) != NULL &&
-	    take_string(&c, v, "timezone", &cfg->timezone) == 0 && !timezone_exists(cfg->timezone))
-		cerr(&c, v, "unknown time zone '%s' (expected an IANA name such as Europe/Lisbon)",
-		     cfg->timezone);
+	    config_take_string(&c, v, "timezone", &cfg->timezone) == 0 &&
+	    !timezone_exists(cfg->timezone))
+		config_error(&c, v,
+		             "unknown time zone '%s' (expected an IANA name such as Europe/Lisbon)",
+		             cfg->timezone);
 	if ((v = ydoc_get(root, "developer")) != NULL)
-		take_string(&c, v, "developer", &cfg->developer);
+		config_take_string(&c, v, "developer", &cfg->developer);
 	if ((v = ydoc_get(root, "sources")) != NULL && !ydoc_is_null(v))
 		load_sources(&c, cfg, v);
 	/* Plans before people: seats name plans. */
@@ -927,12 +950,16 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 		load_privacy(&c, &cfg->privacy, v);
 	if ((v = ydoc_get(root, "advice")) != NULL && !ydoc_is_null(v))
 		load_advice(&c, &cfg->advice, v);
-	if ((v = ydoc_get(root, "http")) != NULL && want_type(&c, v, YNODE_MAP, "http") == 0)
+	if ((v = ydoc_get(root, "http")) != NULL && config_want_type(&c, v, YNODE_MAP, "http") == 0)
 		load_http(&c, cfg, v);
 	if ((v = ydoc_get(root, "users")) != NULL && !ydoc_is_null(v))
 		load_users(&c, cfg, v);
 	if ((v = ydoc_get(root, "ingest")) != NULL && !ydoc_is_null(v))
 		load_ingest(&c, cfg, v);
+	if ((v = ydoc_get(root, "smtp")) != NULL && !ydoc_is_null(v))
+		config_load_smtp(&c, &cfg->smtp, v);
+	if ((v = ydoc_get(root, "digests")) != NULL && !ydoc_is_null(v))
+		config_load_digests(&c, cfg, v);
 done:
 	ydoc_free(root);
 	if (c.n_errors) {
@@ -979,6 +1006,7 @@ void config_free(struct config *cfg)
 		free(p->id);
 		free(p->name);
 		free(p->team);
+		free(p->email);
 		for (size_t a = 0; a < p->n_aliases; a++)
 			free(p->aliases[a]);
 		free(p->aliases);
@@ -1005,6 +1033,8 @@ void config_free(struct config *cfg)
 	free(cfg->http_listen);
 	free(cfg->tls_cert);
 	free(cfg->tls_key);
+	free(cfg->public_url);
+	config_free_mail(cfg);
 	for (size_t i = 0; i < cfg->n_users; i++) {
 		free(cfg->users[i].name);
 		free(cfg->users[i].password_hash);
@@ -1111,4 +1141,27 @@ size_t config_default_sources(struct ingest_source *out, char paths[][4096], siz
 	n = add_dir(out, paths, n, max, root, "/sessions", "codex");
 	n = add_dir(out, paths, n, max, root, "/archived_sessions", "codex");
 	return n;
+}
+
+int config_ingest_sources(const struct config *cfg, struct ingest_source **src, size_t *n_src,
+                          char (**paths)[4096])
+{
+	*paths = NULL;
+	if (cfg->n_sources > 0) {
+		*n_src = cfg->n_sources;
+		*src = calloc(*n_src, sizeof(**src));
+		if (*src == NULL)
+			return -1;
+		memcpy(*src, cfg->sources, *n_src * sizeof(**src));
+		return 0;
+	}
+	*src = calloc(8, sizeof(**src));
+	*paths = calloc(8, sizeof(**paths));
+	if (*src == NULL || *paths == NULL) {
+		free(*src);
+		free(*paths);
+		return -1;
+	}
+	*n_src = config_default_sources(*src, *paths, 8);
+	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "ingest/ingest.h"
+#include "sched.h"
 
 /* A seat held from since to until, both local days (days since 1970-01-01). */
 struct seat {
@@ -16,6 +17,7 @@ struct seat {
 /* Someone whose usage is reported: logs may name them by id or any alias. */
 struct person {
 	char *id, *name, *team;
+	char *email; /* where personal digests go; the id when it is an address */
 	char **aliases;
 	size_t n_aliases;
 	struct seat *seats;
@@ -93,6 +95,31 @@ struct ingest_token {
 	unsigned char sha256[32];
 };
 
+/* The mail server digests go through (docs/digests.md). */
+struct smtp_settings {
+	char *url;           /* smtp://host:587 (STARTTLS) or smtps://host:465 */
+	char *from;          /* the From: address, "Payback <payback@example.com>" allowed */
+	char *user;          /* NULL: no authentication */
+	char *password_file; /* the password is read from here... */
+	char *password_env;  /* ...or from this environment variable, never from the YAML */
+	int is_tls_off;      /* smtp.tls: none, plain text on the wire */
+	int64_t retry_first_s, retry_max_s; /* backoff after a failed try, doubling */
+	int64_t timeout_s;                  /* per try */
+};
+
+enum digest_scope { SCOPE_ORG, SCOPE_TEAM, SCOPE_PERSONAL };
+
+/* A scheduled e-mail report. */
+struct digest {
+	char *name;
+	struct schedule schedule;
+	enum digest_scope scope;
+	char *team; /* SCOPE_TEAM */
+	char **to;  /* SCOPE_ORG and SCOPE_TEAM: the recipients */
+	size_t n_to;
+	int is_text_only; /* format: text, no HTML part */
+};
+
 struct config {
 	char *file;         /* the file loaded, or NULL for the built-in defaults */
 	char *storage_path; /* storage.path */
@@ -116,6 +143,10 @@ struct config {
 	size_t n_users;
 	struct ingest_token *tokens;
 	size_t n_tokens;
+	char *public_url; /* http.public_url: the dashboard as mail readers reach it */
+	struct smtp_settings smtp;
+	struct digest *digests;
+	size_t n_digests;
 };
 
 /*
@@ -134,9 +165,21 @@ const struct model_price *config_model_price(const struct config *cfg, const cha
 /* The plan with this id, or NULL. */
 const struct plan *config_plan(const struct config *cfg, const char *id);
 
+/* The digest with this name, or NULL. */
+const struct digest *config_digest(const struct config *cfg, const char *name);
+/* Where a person's own digest goes: email, or the id when it is an address; NULL if neither. */
+const char *config_person_address(const struct person *p);
+
 /* Makes cfg->timezone the zone of localtime(); returns -1 if it is unknown. */
 int config_apply_timezone(const struct config *cfg);
 /* Fills the default sources: the local Claude Code and Codex log folders. */
 size_t config_default_sources(struct ingest_source *out, char paths[][4096], size_t max);
+/*
+ * The configured sources, or the tools' own log folders of this user when
+ * none are configured (*paths then holds their names; free both). The
+ * sources point into cfg's strings. Returns 0 or -1.
+ */
+int config_ingest_sources(const struct config *cfg, struct ingest_source **src, size_t *n_src,
+                          char (**paths)[4096]);
 
 #endif

@@ -44,9 +44,6 @@ struct request {
 };
 
 /* The last password each user signed in with, as SHA-256: crypt(3) is slow on purpose. */
-static pthread_mutex_t verified_lock = PTHREAD_MUTEX_INITIALIZER;
-static unsigned char (*verified)[32];
-static size_t n_verified;
 
 int http_parse_listen(const char *listen, struct sockaddr_storage *out, socklen_t *len)
 {
@@ -316,8 +313,9 @@ static enum MHD_Result metrics(struct http_server *s, struct MHD_Connection *c)
 }
 
 /* Checks a password against a user's crypt(3) hash, remembering the last good one. */
-static int password_ok(const struct config *cfg, size_t user, const char *password)
+static int password_ok(struct http_server *s, size_t user, const char *password)
 {
+	const struct config *cfg = s->cfg;
 	const char *hash = cfg->users[user].password_hash;
 	unsigned char digest[32];
 	struct crypt_data *data;
@@ -325,11 +323,12 @@ static int password_ok(const struct config *cfg, size_t user, const char *passwo
 	int ok = 0;
 
 	sha256(password, strlen(password), digest);
-	pthread_mutex_lock(&verified_lock);
-	if (verified == NULL && (verified = calloc(cfg->n_users, sizeof(*verified))) != NULL)
-		n_verified = cfg->n_users;
-	ok = user < n_verified && equal_const_time(verified[user], digest, 32);
-	pthread_mutex_unlock(&verified_lock);
+	pthread_mutex_lock(&s->verified_lock);
+	if (s->verified == NULL &&
+	    (s->verified = calloc(cfg->n_users, sizeof(*s->verified))) != NULL)
+		s->n_verified = cfg->n_users;
+	ok = user < s->n_verified && equal_const_time(s->verified[user], digest, 32);
+	pthread_mutex_unlock(&s->verified_lock);
 	if (ok)
 		return 1;
 	data = calloc(1, sizeof(*data));
@@ -340,10 +339,10 @@ static int password_ok(const struct config *cfg, size_t user, const char *passwo
 	     equal_const_time(out, hash, strlen(hash));
 	free(data);
 	if (ok) {
-		pthread_mutex_lock(&verified_lock);
-		if (user < n_verified)
-			memcpy(verified[user], digest, 32);
-		pthread_mutex_unlock(&verified_lock);
+		pthread_mutex_lock(&s->verified_lock);
+		if (user < s->n_verified)
+			memcpy(s->verified[user], digest, 32);
+		pthread_mutex_unlock(&s->verified_lock);
 	}
 	return ok;
 }
@@ -367,7 +366,7 @@ static int authenticate(struct http_server *s, struct MHD_Connection *c, struct 
 
 			if (strcmp(x->name, name) != 0)
 				continue;
-			if (password_ok(cfg, i, password)) {
+			if (password_ok(s, i, password)) {
 				u->name = x->name;
 				u->role = x->role;
 				u->developer = x->developer;
@@ -577,8 +576,9 @@ struct http_server *http_start(const struct http_options *o, char *err, size_t e
 	struct http_server *s;
 	struct sockaddr_storage addr;
 	socklen_t len;
-	unsigned flags =
-	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	/* ITC: MHD_quiesce_daemon() needs it to hand the socket over on reload. */
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+	                 MHD_USE_ERROR_LOG | MHD_USE_ITC;
 	char *cert = NULL, *key = NULL;
 	int is_tls = o->cfg->tls_cert != NULL;
 
@@ -613,6 +613,7 @@ struct http_server *http_start(const struct http_options *o, char *err, size_t e
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	pthread_mutex_init(&s->verified_lock, NULL);
 	s->cfg = o->cfg;
 	s->writer = o->writer;
 	s->writer_lock = o->writer_lock;
@@ -620,19 +621,23 @@ struct http_server *http_start(const struct http_options *o, char *err, size_t e
 	s->is_loopback = http_is_loopback(&addr);
 	if (addr.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	if (is_tls)
-		s->daemon = MHD_start_daemon(
-		    flags | MHD_USE_TLS, 0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, &addr,
-		    MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_HTTPS_MEM_CERT, cert,
-		    MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-		    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)512, MHD_OPTION_END);
-	else
-		s->daemon = MHD_start_daemon(
-		    flags, 0, NULL, NULL, handle, s, MHD_OPTION_SOCK_ADDR, &addr,
-		    MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_CONNECTION_TIMEOUT,
-		    (unsigned)30, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-		    MHD_OPTION_CONNECTION_LIMIT, (unsigned)512, MHD_OPTION_END);
+	{
+		/* The options both kinds of server share, and the socket or the address. */
+		struct MHD_OptionItem opts[] = {
+		    {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, s},
+		    {MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
+		    {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL},
+		    {MHD_OPTION_CONNECTION_LIMIT, 512, NULL},
+		    {o->listen_fd >= 0 ? MHD_OPTION_LISTEN_SOCKET : MHD_OPTION_SOCK_ADDR,
+		     o->listen_fd, o->listen_fd >= 0 ? NULL : &addr},
+		    {is_tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
+		    {is_tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},
+		    {MHD_OPTION_END, 0, NULL},
+		};
+
+		s->daemon = MHD_start_daemon(flags | (is_tls ? MHD_USE_TLS : 0), 0, NULL, NULL,
+		                             handle, s, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	}
 	if (key)
 		explicit_bzero(key, strlen(key));
 	free(cert);
@@ -663,10 +668,12 @@ void http_stop(struct http_server *s)
 	MHD_stop_daemon(s->daemon);
 	http_cache_clear();
 	free(s->db_path);
+	free(s->verified);
+	pthread_mutex_destroy(&s->verified_lock);
 	free(s);
-	pthread_mutex_lock(&verified_lock);
-	free(verified);
-	verified = NULL;
-	n_verified = 0;
-	pthread_mutex_unlock(&verified_lock);
+}
+
+int http_quiesce(struct http_server *s)
+{
+	return (int)MHD_quiesce_daemon(s->daemon);
 }

@@ -17,6 +17,7 @@ struct http_options {
 	const char *db_path;          /* read by every request on its own connection */
 	struct store *writer;         /* stores POSTed events; NULL answers them 503 */
 	pthread_mutex_t *writer_lock; /* held by whoever uses writer */
+	int listen_fd;                /* -1, or a listening socket from http_quiesce() */
 };
 
 /*
@@ -26,6 +27,11 @@ struct http_options {
  */
 struct http_server *http_start(const struct http_options *o, char *err, size_t errlen);
 void http_stop(struct http_server *s);
+/*
+ * Stops accepting connections and returns the listening socket, which is
+ * now the caller's (for the next server), or -1. Requests under way finish.
+ */
+int http_quiesce(struct http_server *s);
 /* Tells the server that stored data changed (answers it kept are stale). */
 void http_data_changed(struct http_server *s);
 

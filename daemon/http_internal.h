@@ -28,6 +28,10 @@ struct http_server {
 	atomic_ullong requests, request_us;
 	atomic_ullong generation; /* bumped whenever stored data changes */
 	atomic_ullong events_received, events_rejected, otlp_records, otlp_rejected;
+	/* SHA-256 of each user's last good password: crypt(3) runs once per password. */
+	pthread_mutex_t verified_lock;
+	unsigned char (*verified)[32];
+	size_t n_verified;
 };
 
 /* Who a request comes from, once authenticated. */

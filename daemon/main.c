@@ -25,11 +25,14 @@
 #include "../reports/section.h"
 #include "buf.h"
 #include "config.h"
+#include "digest_run.h"
+#include "mailer.h"
 #include "http.h"
 #include "ingest/ingest.h"
 #include "ingest/parser.h"
 #include "log.h"
 #include "passwd.h"
+#include "serve.h"
 #include "store.h"
 #include "util.h"
 #include "watch.h"
@@ -47,7 +50,7 @@ struct globals {
 	struct config cfg;
 };
 
-static volatile int stop_requested;
+static volatile int stop_requested, reload_requested;
 
 static void on_stop(int sig)
 {
@@ -77,6 +80,12 @@ static void usage(FILE *fp)
 	      "                     watch the sources and serve the dashboard, the report\n"
 	      "                     API and the ingest endpoints (default http.listen,\n"
 	      "                     127.0.0.1:8470)\n"
+	      "  digest NAME [--preview [--text] | --send-now] [--period PERIOD]\n"
+	      "         [--person ID]\n"
+	      "                     show (HTML, or --text) or send a configured digest;\n"
+	      "                     PERIOD: YYYY-MM, YYYY-MM-DD or FROM..TO (default: the\n"
+	      "                     period of its latest firing)\n"
+	      "  backup PATH        a consistent copy of the database, safe while serving\n"
 	      "  passwd             read a password on stdin, print its hash for users[]\n"
 	      "  sources            what has been read of each file\n"
 	      "  check              validate the configuration\n"
@@ -152,33 +161,6 @@ static int open_store(struct globals *g, struct store **st)
 	return 0;
 }
 
-/*
- * The configured sources, or the tools' own log folders of this user when
- * none are configured (*paths then holds their names). Returns 0 or -1.
- */
-static int configured_sources(struct globals *g, struct ingest_source **src, size_t *n_src,
-                              char (**paths)[4096])
-{
-	*paths = NULL;
-	if (g->cfg.n_sources > 0) {
-		*n_src = g->cfg.n_sources;
-		*src = calloc(*n_src, sizeof(**src));
-		if (*src == NULL)
-			return -1;
-		memcpy(*src, g->cfg.sources, *n_src * sizeof(**src));
-		return 0;
-	}
-	*src = calloc(8, sizeof(**src));
-	*paths = calloc(8, sizeof(**paths));
-	if (*src == NULL || *paths == NULL) {
-		free(*src);
-		free(*paths);
-		return -1;
-	}
-	*n_src = config_default_sources(*src, *paths, 8);
-	return 0;
-}
-
 static void print_thousands(FILE *fp, int64_t v)
 {
 	char digits[32];
@@ -250,7 +232,7 @@ static int cmd_ingest(struct globals *g, int argc, char **argv)
 			src[i].tool = tool;
 		}
 	} else {
-		if (configured_sources(g, &src, &n_src, &paths) < 0)
+		if (config_ingest_sources(&g->cfg, &src, &n_src, &paths) < 0)
 			return 1;
 		for (size_t i = 0; i < n_src; i++) {
 			if (format)
@@ -490,41 +472,10 @@ static int cmd_rejects(struct globals *g, int argc, char **argv)
 	return 0;
 }
 
-/*
- * Live ingest: inotify wakes the loop when a source changes, and the
- * sources are read again at least every second anyway, for filesystems
- * inotify cannot see; reading unchanged sources costs a stat per file.
- * Exactly once as for `ingest`. The writer is shared with POSTed events.
- */
-static int serve_loop(struct store *st, pthread_mutex_t *lock, struct http_server *server,
-                      const struct ingest_source *src, size_t n_src, const struct ingest_opts *io)
+static void on_reload(int sig)
 {
-	struct watch *w = n_src > 0 ? watch_open(src, n_src) : NULL;
-	int rc = 0;
-
-	while (!stop_requested) {
-		struct ingest_stats stats;
-
-		if (n_src > 0) {
-			pthread_mutex_lock(lock);
-			rc = ingest_run(st, src, n_src, io, &stats);
-			pthread_mutex_unlock(lock);
-			if (rc < 0) {
-				log_err("ingest: %s", store_errmsg(st));
-				rc = 1;
-				break;
-			}
-			if (stats.events_added > 0 || stats.rejected > 0 || stats.files_read > 0)
-				http_data_changed(server);
-			if (stats.events_added > 0 || stats.rejected > 0)
-				log_info("ingest: %" PRId64 " events added, %" PRId64
-				         " lines rejected",
-				         stats.events_added, stats.rejected);
-		}
-		watch_wait(w, 1000, &stop_requested);
-	}
-	watch_close(w);
-	return rc;
+	(void)sig;
+	reload_requested = 1;
 }
 
 static int cmd_serve(struct globals *g, int argc, char **argv)
@@ -534,25 +485,18 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *listen = g->cfg.http_listen, *path;
-	struct ingest_opts io = {g->cfg.developer, 0, &stop_requested};
-	struct ingest_source *src = NULL;
-	char(*paths)[4096] = NULL;
+	struct serve_options so;
 	struct sockaddr_storage addr;
-	pthread_mutex_t writer_lock = PTHREAD_MUTEX_INITIALIZER;
-	struct http_options ho;
-	struct http_server *server;
-	struct store *st;
-	size_t n_src = 0;
+	char listen[256];
 	socklen_t len;
-	char err[512];
 	int c, rc;
 
+	snprintf(listen, sizeof(listen), "%s", g->cfg.http_listen);
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "l:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'l':
-			listen = optarg;
+			snprintf(listen, sizeof(listen), "%s", optarg);
 			break;
 		case 'h':
 			usage(stdout);
@@ -565,43 +509,166 @@ static int cmd_serve(struct globals *g, int argc, char **argv)
 		return usage_error("serve: unexpected argument '%s'", argv[optind]);
 	if (http_parse_listen(listen, &addr, &len) < 0)
 		return usage_error("serve: '%s' is not ADDR:PORT", listen);
+	memset(&so, 0, sizeof(so));
 	/* This thread writes; requests open their own read-only connections. */
-	if (open_store(g, &st) < 0)
+	if (open_store(g, &so.st) < 0)
 		return 1;
-	if (configured_sources(g, &src, &n_src, &paths) < 0) {
-		store_close(st);
-		return 1;
-	}
-	path = g->db_path ? g->db_path : g->cfg.storage_path;
 	/* A thread per connection: without a cap, glibc gives many of them an
 	 * arena of their own, and RSS grows with the number of connections. */
 	mallopt(M_ARENA_MAX, 2);
-	ho.listen = listen;
-	ho.cfg = &g->cfg;
-	ho.db_path = path;
-	ho.writer = st;
-	ho.writer_lock = &writer_lock;
-	server = http_start(&ho, err, sizeof(err));
-	if (server == NULL) {
-		log_err("%s", err);
-		store_close(st);
-		free(src);
-		free(paths);
-		return 1;
-	}
 	signal(SIGINT, on_stop);
 	signal(SIGTERM, on_stop);
-	log_info("serving %s://%s/ (dashboard; reports under /api/v1/report/)",
-	         g->cfg.tls_cert ? "https" : "http", listen);
-	if (n_src == 0)
-		log_info("no log sources configured or found: nothing to watch");
-	rc = serve_loop(st, &writer_lock, server, src, n_src, &io);
-	http_stop(server);
-	store_close(st);
-	free(src);
-	free(paths);
+	signal(SIGHUP, on_reload);
+	so.cfg = &g->cfg;
+	so.config_path = g->config_path;
+	so.db_path = g->db_path ? g->db_path : g->cfg.storage_path;
+	so.listen = listen;
+	so.stop = &stop_requested;
+	so.reload = &reload_requested;
+	rc = serve_run(&so);
+	store_close(so.st);
 	log_info("stopped");
 	return rc;
+}
+
+static int cmd_digest(struct globals *g, int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"preview", no_argument, NULL, 'p'},
+	    {"send-now", no_argument, NULL, 's'},
+	    {"text", no_argument, NULL, 't'},
+	    {"period", required_argument, NULL, 'P'},
+	    {"person", required_argument, NULL, 'w'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *period = NULL, *person = NULL;
+	const struct digest *d;
+	struct digest_period p;
+	struct store *st;
+	struct buf out = BUF_INIT;
+	char err[512];
+	int c, is_preview = 0, is_send = 0, is_text = 0, rc = 0;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "pstP:w:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			is_preview = 1;
+			break;
+		case 's':
+			is_send = 1;
+			break;
+		case 't':
+			is_text = 1;
+			break;
+		case 'P':
+			period = optarg;
+			break;
+		case 'w':
+			person = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc)
+		return usage_error(
+		    "digest: give one digest NAME (from digests[] of the configuration)");
+	if (is_preview == is_send)
+		return usage_error("digest: use one of --preview and --send-now");
+	d = config_digest(&g->cfg, argv[optind]);
+	if (d == NULL)
+		return usage_error("digest: no digest named '%s' in %s", argv[optind],
+		                   g->cfg.file ? g->cfg.file : "the configuration");
+	if (period && digest_parse_period(period, &p) < 0)
+		return usage_error("digest: '%s' is not a period (YYYY-MM, YYYY-MM-DD or "
+		                   "YYYY-MM-DD..YYYY-MM-DD)",
+		                   period);
+	if (period == NULL)
+		digest_latest_period(d, (int64_t)time(NULL), &p);
+	if (open_store(g, &st) < 0)
+		return 1;
+	if (is_preview) {
+		if (digest_preview(store_db(st), &g->cfg, d, &p, person, is_text, &out, err,
+		                   sizeof(err)) < 0) {
+			log_err("digest %s: %s", d->name, err);
+			rc = 1;
+		} else if (fwrite(out.data, 1, out.len, stdout) != out.len) {
+			rc = 1;
+		}
+	} else {
+		struct digest_stats stats;
+
+		rc = digest_send_now(store_db(st), &g->cfg, d, &p, &stats) < 0 ? 1 : 0;
+		printf("digest %s: %d sent, %d to retry, %d refused\n", d->name, stats.sent,
+		       stats.retrying, stats.failed);
+	}
+	buf_free(&out);
+	store_close(st);
+	return rc;
+}
+
+/*
+ * SQLite's online backup: pages are copied in steps, and a write by the
+ * daemon in between restarts the copy, so the result is always one
+ * consistent state. The copy is written beside PATH and renamed into place.
+ */
+static int cmd_backup(struct globals *g, int argc, char **argv)
+{
+	const char *src = g->db_path ? g->db_path : g->cfg.storage_path;
+	char tmp[4200];
+	sqlite3 *from = NULL, *to = NULL;
+	sqlite3_backup *b;
+	int rc;
+
+	if (argc != 2 || argv[1][0] == '-')
+		return usage_error("backup: give the PATH of the copy");
+	if (access(src, R_OK) != 0) {
+		log_err("%s: %s", src, strerror(errno));
+		return 1;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.part", argv[1]);
+	unlink(tmp);
+	if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    sqlite3_open_v2(tmp, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
+	        SQLITE_OK) {
+		log_err("backup: %s", sqlite3_errmsg(from && to ? to : from));
+		sqlite3_close(from);
+		sqlite3_close(to);
+		return 1;
+	}
+	sqlite3_busy_timeout(from, 10000);
+	b = sqlite3_backup_init(to, "main", from, "main");
+	if (b == NULL) {
+		log_err("backup: %s", sqlite3_errmsg(to));
+		rc = SQLITE_ERROR;
+	} else {
+		/* 1024 pages a step, a pause between: the daemon's writer is not held up. */
+		while ((rc = sqlite3_backup_step(b, 1024)) == SQLITE_OK || rc == SQLITE_BUSY ||
+		       rc == SQLITE_LOCKED)
+			sqlite3_sleep(5);
+		sqlite3_backup_finish(b);
+	}
+	if (rc == SQLITE_DONE)
+		rc = sqlite3_exec(to, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		log_err("backup: %s", sqlite3_errstr(rc));
+	sqlite3_close(from);
+	sqlite3_close(to);
+	if (rc == SQLITE_OK && rename(tmp, argv[1]) < 0) {
+		log_err("backup: %s: %s", argv[1], strerror(errno));
+		rc = SQLITE_ERROR;
+	}
+	if (rc != SQLITE_OK) {
+		unlink(tmp);
+		return 1;
+	}
+	printf("backup: %s is a copy of %s\n", argv[1], src);
+	return 0;
 }
 
 static int cmd_sources(struct globals *g)
@@ -674,6 +741,10 @@ int main(int argc, char **argv)
 		}
 	}
 	log_init(g.verbosity);
+	if (mailer_init() < 0) {
+		log_err("cannot initialise libcurl");
+		return 1;
+	}
 	if (optind >= argc) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -694,7 +765,8 @@ int main(int argc, char **argv)
 		                : passwd_command();
 	if (strcmp(cmd, "ingest") != 0 && strcmp(cmd, "report") != 0 &&
 	    strcmp(cmd, "rejects") != 0 && strcmp(cmd, "sources") != 0 &&
-	    strcmp(cmd, "check") != 0 && strcmp(cmd, "serve") != 0)
+	    strcmp(cmd, "check") != 0 && strcmp(cmd, "serve") != 0 && strcmp(cmd, "digest") != 0 &&
+	    strcmp(cmd, "backup") != 0)
 		return usage_error("unknown command '%s'", cmd);
 	if (config_load(&g.cfg, g.config_path, err, sizeof(err)) < 0) {
 		fprintf(stderr, "%s\n", err);
@@ -717,6 +789,10 @@ int main(int argc, char **argv)
 		rc = cmd_serve(&g, argc, argv);
 	} else if (strcmp(cmd, "rejects") == 0) {
 		rc = cmd_rejects(&g, argc, argv);
+	} else if (strcmp(cmd, "digest") == 0) {
+		rc = cmd_digest(&g, argc, argv);
+	} else if (strcmp(cmd, "backup") == 0) {
+		rc = cmd_backup(&g, argc, argv);
 	} else {
 		rc = cmd_sources(&g);
 	}

@@ -275,6 +275,7 @@ int advice_build(sqlite3 *db, const struct config *cfg, const char *from, const 
 
 		report_developer_name(cfg, uses[i].who->id, name, sizeof(name));
 		a->person = strdup(name);
+		a->holder = uses[i].who;
 		if (a->person == NULL)
 			goto done;
 		judge(cfg, &uses[i], plan, first, last, a);

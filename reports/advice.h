@@ -13,9 +13,10 @@
 enum advice_kind { ADVICE_IDLE, ADVICE_OVERSIZED, ADVICE_UNDERSIZED, ADVICE_GOOD };
 
 struct seat_advice {
-	char *person;
-	const char *plan;   /* the seat's plan id */
-	double monthly_usd; /* its price */
+	char *person;                /* as the privacy setting shows them */
+	const struct person *holder; /* the configured person, for scoping */
+	const char *plan;            /* the seat's plan id */
+	double monthly_usd;          /* its price */
 	enum advice_kind kind;
 	int64_t requests;         /* covered by the seat in the period */
 	int64_t idle_days;        /* days since its last use (or all its days) */

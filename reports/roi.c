@@ -41,6 +41,7 @@ struct task_slot {
 
 struct roi_work {
 	struct roi_report *r;
+	const struct roi_scope *scope;
 	struct task_usage *tasks;
 	size_t n_tasks;
 	struct task_slot *slots;
@@ -188,6 +189,7 @@ static int read_usage(sqlite3 *db, const struct config *cfg, int64_t first, int6
 	const struct person *who = NULL;
 	const struct seat *seat = NULL;
 	size_t m = SIZE_MAX, p = SIZE_MAX;
+	int is_in_scope = 1;
 	struct name_cache *names = names_new(db);
 	sqlite3_stmt *s;
 	int rc;
@@ -213,7 +215,14 @@ static int read_usage(sqlite3 *db, const struct config *cfg, int64_t first, int6
 			break;
 		if (dev_id != last_dev) {
 			who = config_person(cfg, dev);
-			p = person_index(r, who ? who->id : dev, who ? who->team : NULL);
+			is_in_scope = roi_in_scope(w->scope, who, dev);
+			p = is_in_scope
+			        ? person_index(r, who ? who->id : dev, who ? who->team : NULL)
+			        : p;
+		}
+		if (!is_in_scope) {
+			last_dev = dev_id;
+			continue;
 		}
 		if (model_id != last_model) {
 			price = config_model_price(cfg, model);
@@ -277,7 +286,8 @@ static int allocate_seats(const struct config *cfg, struct roi_work *w, int64_t 
 			       total = 0;
 			size_t who;
 
-			if (cost <= 0)
+			if (cost <= 0 ||
+			    !roi_in_scope(w->scope, &cfg->people[p], cfg->people[p].id))
 				continue;
 			who = person_index(r, cfg->people[p].id, cfg->people[p].team);
 			if (who == SIZE_MAX)
@@ -420,10 +430,28 @@ static int data_bounds(sqlite3 *db, int64_t *first, int64_t *last)
 	return rc;
 }
 
+int roi_in_scope(const struct roi_scope *scope, const struct person *who, const char *developer)
+{
+	if (scope == NULL)
+		return 1;
+	if (scope->person)
+		return who ? strcmp(who->id, scope->person) == 0
+		           : developer && strcmp(developer, scope->person) == 0;
+	if (scope->team)
+		return who && who->team && strcmp(who->team, scope->team) == 0;
+	return 1;
+}
+
 int roi_build(sqlite3 *db, const struct config *cfg, const char *from, const char *to,
               struct roi_report *r, char *err, size_t errlen)
 {
-	struct roi_work w = {r, NULL, 0, NULL, 0, NULL, 0};
+	return roi_build_scoped(db, cfg, from, to, NULL, r, err, errlen);
+}
+
+int roi_build_scoped(sqlite3 *db, const struct config *cfg, const char *from, const char *to,
+                     const struct roi_scope *scope, struct roi_report *r, char *err, size_t errlen)
+{
+	struct roi_work w = {r, scope, NULL, 0, NULL, 0, NULL, 0};
 	int64_t first = 0, last = -1;
 	int rc = -1;
 

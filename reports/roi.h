@@ -52,6 +52,11 @@ struct roi_report {
 	size_t n_teams;
 };
 
+/* Whose usage a report covers: everyone (both NULL), one team, or one person (an id). */
+struct roi_scope {
+	const char *team, *person;
+};
+
 /*
  * Computes the figures of the local days [from, to]; NULL ends default to
  * the first and last day with events. Developers appear as the privacy
@@ -60,7 +65,13 @@ struct roi_report {
  */
 int roi_build(sqlite3 *db, const struct config *cfg, const char *from, const char *to,
               struct roi_report *out, char *err, size_t errlen);
+/* The same over the usage and seats of scope only (NULL: everyone). */
+int roi_build_scoped(sqlite3 *db, const struct config *cfg, const char *from, const char *to,
+                     const struct roi_scope *scope, struct roi_report *out, char *err,
+                     size_t errlen);
 void roi_free(struct roi_report *r);
+/* Whether a developer as logged (NULL: unknown) belongs to scope. */
+int roi_in_scope(const struct roi_scope *scope, const struct person *who, const char *developer);
 
 int render_text_overview(const struct roi_report *r, struct buf *out);
 int render_csv_overview(const struct roi_report *r, struct buf *out);
