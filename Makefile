@@ -3,6 +3,14 @@
 CC      ?= gcc
 PREFIX  ?= /usr/local
 DESTDIR ?=
+BINDIR       ?= $(PREFIX)/bin
+MANDIR       ?= $(PREFIX)/share/man
+DATADIR      ?= $(PREFIX)/share/payback
+SYSCONFDIR   ?= /etc
+UNITDIR      ?= $(PREFIX)/lib/systemd/system
+# systemd reads sysusers.d and tmpfiles.d from /usr/lib and /etc, not /usr/local/lib.
+SYSUSERSDIR  ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/sysusers.d,$(SYSCONFDIR)/sysusers.d)
+TMPFILESDIR  ?= $(if $(filter /usr,$(PREFIX)),/usr/lib/tmpfiles.d,$(SYSCONFDIR)/tmpfiles.d)
 
 PKGS     := sqlite3 yaml-0.1 libcjson libmicrohttpd libcurl gnutls zlib libcrypt libsystemd
 WARN     := -Wall -Wextra -Wshadow -Wformat=2 -Wconversion -Wstrict-prototypes \
@@ -18,7 +26,8 @@ LIBS      = $(PKG_LIBS) -lpthread -lm
 DEB_BUILD := gcc make pkg-config libsqlite3-dev libyaml-dev libcjson-dev libmicrohttpd-dev \
              libcurl4-openssl-dev libsystemd-dev libcrypt-dev \
              libgnutls28-dev zlib1g-dev
-DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3 procps chromium openssl nodejs
+DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3 python3-aiosmtpd procps chromium openssl nodejs \
+             systemd groff-base
 DEB_BENCH := $(DEB_BUILD) python3 wrk
 
 LIB_SRC := daemon/buf.c daemon/log.c daemon/util.c daemon/arena.c daemon/yamldoc.c \
@@ -41,7 +50,7 @@ SAN_OBJ  := $(LIB_SRC:%.c=build/san/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=build/san/tests/%)
 
 .PHONY: all run test unit integration bench lint format clean deps-build deps-test deps-bench demo-data \
-        screenshot
+        screenshot install uninstall
 all: build/paybackd
 
 deps-build:
@@ -135,6 +144,40 @@ lint: build/gen/schema_sql.h build/gen/pricing_yaml.h
 format:
 	clang-format -i $(LIB_SRC) $(MAIN_SRC) $(UNIT_SRC) tests/gen/*.c tests/unit/*.h daemon/*.h \
 	  daemon/ingest/*.h reports/*.h
+
+# Installs the daemon as a system service; DESTDIR stages it for a package.
+# An existing /etc/payback/payback.yaml is never overwritten.
+install: build/paybackd
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+	  $(DESTDIR)$(TMPFILESDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man5 \
+	  $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SYSCONFDIR)/payback
+	install -m 0755 build/paybackd $(DESTDIR)$(BINDIR)/paybackd
+	sed 's|/usr/local/bin/paybackd|$(BINDIR)/paybackd|; s|/etc/payback/|$(SYSCONFDIR)/payback/|' \
+	  systemd/paybackd.service > $(DESTDIR)$(UNITDIR)/paybackd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/paybackd.service
+	install -m 0644 systemd/payback.sysusers $(DESTDIR)$(SYSUSERSDIR)/payback.conf
+	install -m 0644 systemd/payback.tmpfiles $(DESTDIR)$(TMPFILESDIR)/payback.conf
+	install -m 0644 config/pricing.yaml $(DESTDIR)$(DATADIR)/pricing.yaml
+	install -m 0644 config/payback.yaml $(DESTDIR)$(DATADIR)/payback.yaml.example
+	install -m 0644 man/paybackd.8 $(DESTDIR)$(MANDIR)/man8/paybackd.8
+	install -m 0644 man/payback.yaml.5 $(DESTDIR)$(MANDIR)/man5/payback.yaml.5
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/payback/payback.yaml ]; then \
+	  echo "kept $(DESTDIR)$(SYSCONFDIR)/payback/payback.yaml (the shipped one is $(DATADIR)/payback.yaml.example)"; \
+	else install -m 0640 config/payback.yaml $(DESTDIR)$(SYSCONFDIR)/payback/payback.yaml; fi
+	@if [ -z "$(DESTDIR)" ] && command -v systemd-sysusers > /dev/null && [ -d /run/systemd/system ]; then \
+	  systemd-sysusers $(SYSUSERSDIR)/payback.conf && systemd-tmpfiles --create $(TMPFILESDIR)/payback.conf && \
+	  systemctl daemon-reload && echo "next: systemctl enable --now paybackd"; fi
+
+# Removes what install put in place; the configuration only if it is unchanged.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/paybackd $(DESTDIR)$(UNITDIR)/paybackd.service \
+	  $(DESTDIR)$(SYSUSERSDIR)/payback.conf $(DESTDIR)$(TMPFILESDIR)/payback.conf \
+	  $(DESTDIR)$(DATADIR)/pricing.yaml $(DESTDIR)$(DATADIR)/payback.yaml.example \
+	  $(DESTDIR)$(MANDIR)/man8/paybackd.8 $(DESTDIR)$(MANDIR)/man5/payback.yaml.5
+	-rmdir $(DESTDIR)$(DATADIR) 2> /dev/null
+	@if cmp -s config/payback.yaml $(DESTDIR)$(SYSCONFDIR)/payback/payback.yaml; then \
+	  rm -f $(DESTDIR)$(SYSCONFDIR)/payback/payback.yaml; rmdir $(DESTDIR)$(SYSCONFDIR)/payback 2> /dev/null; \
+	else echo "kept $(DESTDIR)$(SYSCONFDIR)/payback (changed since install)"; fi
 
 clean:
 	rm -rf build

@@ -49,9 +49,10 @@ static int take_duration(struct config_ctx *c, const struct ynode *n, const char
 
 void config_load_smtp(struct config_ctx *c, struct smtp_settings *s, const struct ynode *n)
 {
-	static const char *const keys[] = {"url",          "from", "user",        "password_file",
-	                                   "password_env", "tls",  "retry_first", "retry_max",
-	                                   "timeout",      NULL};
+	/* "password" is known so that its own, clearer error is the only one. */
+	static const char *const keys[] = {"url",           "from",         "user", "password",
+	                                   "password_file", "password_env", "tls",  "retry_first",
+	                                   "retry_max",     "timeout",      NULL};
 	const struct ynode *v;
 	char *tls = NULL;
 

@@ -381,7 +381,7 @@ static void *runner_main(void *arg)
 
 		digest_run_due(store_db(r->st), r->cfg, (int64_t)time(NULL), &r->stop, &stats);
 		for (int i = 0; i < 10 && !r->stop; i++) {
-			struct timespec tick = {0, 100 * 1000 * 1000};
+			struct timespec tick = {0, 100000000L};
 
 			nanosleep(&tick, NULL);
 		}

@@ -306,6 +306,22 @@ static enum MHD_Result metrics(struct http_server *s, struct MHD_Connection *c)
 		}
 	}
 	sqlite3_finalize(q);
+	q = NULL;
+	if (db && sqlite3_prepare_v2(db,
+	                             "SELECT digest, status, count(*) FROM digest_runs "
+	                             "GROUP BY digest, status ORDER BY digest, status",
+	                             -1, &q, NULL) == SQLITE_OK) {
+		metric(&b, "payback_digest_deliveries",
+		       "Digest messages by state: sent, retrying or failed (refused).", "gauge");
+		while (sqlite3_step(q) == SQLITE_ROW) {
+			buf_puts(&b, "payback_digest_deliveries{digest=\"");
+			label(&b, (const char *)sqlite3_column_text(q, 0));
+			buf_puts(&b, "\",status=\"");
+			label(&b, (const char *)sqlite3_column_text(q, 1));
+			buf_printf(&b, "\"} %lld\n", (long long)sqlite3_column_int64(q, 2));
+		}
+	}
+	sqlite3_finalize(q);
 	sqlite3_close(db);
 	ret = http_reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
 	buf_free(&b);
@@ -626,7 +642,7 @@ struct http_server *http_start(const struct http_options *o, char *err, size_t e
 		struct MHD_OptionItem opts[] = {
 		    {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)completed, s},
 		    {MHD_OPTION_CONNECTION_TIMEOUT, 30, NULL},
-		    {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 64 * 1024, NULL},
+		    {MHD_OPTION_CONNECTION_MEMORY_LIMIT, 65536, NULL},
 		    {MHD_OPTION_CONNECTION_LIMIT, 512, NULL},
 		    {o->listen_fd >= 0 ? MHD_OPTION_LISTEN_SOCKET : MHD_OPTION_SOCK_ADDR,
 		     o->listen_fd, o->listen_fd >= 0 ? NULL : &addr},

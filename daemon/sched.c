@@ -19,22 +19,30 @@
 static const char *const weekdays[] = {"sunday",   "monday", "tuesday", "wednesday",
                                        "thursday", "friday", "saturday"};
 
-/* "08:00" or "08:00:30"; returns 0 or -1. */
+/* Two digits at *p, advancing it; -1 when they are not there. */
+static int two_digits(const char **p)
+{
+	const char *s = *p;
+
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]))
+		return -1;
+	*p = s + 2;
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+/* "08:00" or "08:00:30" (a single-digit hour too); returns 0 or -1. */
 static int parse_clock(const char *s, struct schedule *out)
 {
-	int h, m, sec = 0, used = 0;
+	char padded[16];
+	const char *p = padded;
+	int h, m, sec = 0;
 
-	if (sscanf(s, "%2d:%2d%n", &h, &m, &used) != 2)
+	snprintf(padded, sizeof(padded), "%s%s", s[1] == ':' ? "0" : "", s);
+	if ((h = two_digits(&p)) < 0 || *p++ != ':' || (m = two_digits(&p)) < 0)
 		return -1;
-	if (s[used] == ':') {
-		int more = 0;
-
-		if (sscanf(s + used + 1, "%2d%n", &sec, &more) != 1)
-			return -1;
-		used += 1 + more;
-	}
-	if (s[used] != '\0' || h < 0 || h > 23 || m < 0 || m > 59 || sec < 0 || sec > 59 ||
-	    !isdigit((unsigned char)s[0]))
+	if (*p == ':' && (++p, (sec = two_digits(&p)) < 0))
+		return -1;
+	if (*p != '\0' || h > 23 || m > 59 || sec > 59)
 		return -1;
 	out->hour = h;
 	out->minute = m;

@@ -48,7 +48,7 @@ static void keep_scoped_advice(struct advice_report *a, const struct roi_scope *
 /* The models with the most requests in the period. */
 static int pick_top(struct digest_report *r)
 {
-	const struct roi_model **all = calloc(r->now.n_models + 1, sizeof(*all));
+	const struct roi_model **all = calloc(r->now.n_models + 1, sizeof(struct roi_model *));
 	size_t n = 0;
 
 	if (all == NULL)
@@ -56,7 +56,7 @@ static int pick_top(struct digest_report *r)
 	for (size_t i = 0; i < r->now.n_models; i++)
 		if (r->now.models[i].requests > 0)
 			all[n++] = &r->now.models[i];
-	qsort(all, n, sizeof(*all), by_requests);
+	qsort(all, n, sizeof(struct roi_model *), by_requests);
 	for (r->n_top = 0; r->n_top < n && r->n_top < DIGEST_TOP_MODELS; r->n_top++)
 		r->top[r->n_top] = all[r->n_top];
 	free(all);

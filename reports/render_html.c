@@ -498,6 +498,36 @@ static void ago(struct buf *b, int64_t then, int64_t now)
 		buf_printf(b, "%" PRId64 " days ago", s / 86400);
 }
 
+/* The latest digest deliveries: sent, waiting for a retry, or refused. */
+static void render_digest_runs(const struct sources_report *s, int64_t now, struct buf *out)
+{
+	static const char *const heads[] = {"digest", "period", "to",   "status",
+	                                    "tries",  "when",   "error"};
+
+	buf_puts(out, "<h2>E-mail digests</h2>");
+	table_begin(out, heads, 7);
+	for (size_t i = 0; i < s->n_digests; i++) {
+		const struct source_digest *d = &s->digests[i];
+
+		buf_puts(out, "<tr>");
+		cell_text(out, d->digest);
+		cell_text(out, d->period);
+		cell_text(out, d->recipient);
+		cell_text(out, d->status);
+		cell_count(out, d->attempts);
+		buf_puts(out, "<td>");
+		ago(out, d->updated_at, now);
+		if (strcmp(d->status, "retrying") == 0 && d->next_try > now)
+			buf_printf(out, ", next try in %" PRId64 " s", d->next_try - now);
+		buf_puts(out, "</td><td class=\"t\">");
+		html_text(out, d->error);
+		buf_puts(out, "</td></tr>\n");
+	}
+	if (s->n_digests == 0)
+		empty_row(out, 7, "no digest has been sent yet");
+	table_end(out);
+}
+
 void render_html_sources(const struct sources_report *s, const struct html_health *h,
                          const struct html_page *p, struct buf *out)
 {
@@ -568,6 +598,7 @@ void render_html_sources(const struct sources_report *s, const struct html_healt
 	if (s->n_rejects == 0)
 		empty_row(out, 4, "no line has been rejected");
 	table_end(out);
+	render_digest_runs(s, now, out);
 	html_end(out, p);
 }
 

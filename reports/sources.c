@@ -76,6 +76,30 @@ int sources_build(sqlite3 *db, size_t max_rejects, struct sources_report *out, c
 		r->excerpt = column_dup(s, 3);
 		r->at = sqlite3_column_int64(s, 4);
 	}
+	sqlite3_finalize(s);
+	if (sqlite3_prepare_v2(
+	        db,
+	        "SELECT digest, period, recipient, status, coalesce(last_error, ''), "
+	        "attempts, coalesce(next_try, 0), updated_at FROM digest_runs "
+	        "ORDER BY updated_at DESC LIMIT ?1",
+	        -1, &s, NULL) != SQLITE_OK)
+		goto done;
+	sqlite3_bind_int64(s, 1, (sqlite3_int64)max_rejects);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		struct source_digest *d;
+
+		if (grow((void **)&out->digests, out->n_digests, sizeof(*d)) < 0)
+			goto done;
+		d = &out->digests[out->n_digests++];
+		d->digest = column_dup(s, 0);
+		d->period = column_dup(s, 1);
+		d->recipient = column_dup(s, 2);
+		d->status = column_dup(s, 3);
+		d->error = column_dup(s, 4);
+		d->attempts = sqlite3_column_int64(s, 5);
+		d->next_try = sqlite3_column_int64(s, 6);
+		d->updated_at = sqlite3_column_int64(s, 7);
+	}
 	rc = 0;
 done:
 	if (rc < 0)
@@ -96,7 +120,15 @@ void sources_free(struct sources_report *r)
 		free(r->rejects[i].reason);
 		free(r->rejects[i].excerpt);
 	}
+	for (size_t i = 0; i < r->n_digests; i++) {
+		free(r->digests[i].digest);
+		free(r->digests[i].period);
+		free(r->digests[i].recipient);
+		free(r->digests[i].status);
+		free(r->digests[i].error);
+	}
 	free(r->files);
 	free(r->rejects);
+	free(r->digests);
 	memset(r, 0, sizeof(*r));
 }

@@ -93,7 +93,7 @@ static void test_usage_is_covered_only_by_a_held_seat_whose_plan_covers_the_mode
 	                        {"max", "anthropic", 100, covers_max, 1}};
 	struct seat seats[2] = {{"pro", day(2026, 9, 1), INT64_MAX},
 	                        {"max", day(2026, 10, 1), day(2026, 10, 31)}};
-	struct person ana = {"ana", NULL, NULL, NULL, 0, seats, 2};
+	struct person ana = {.id = "ana", .seats = seats, .n_seats = 2};
 	struct config cfg = {0};
 
 	(void)state;
