@@ -62,3 +62,42 @@ rm "$D/etc/payback/payback.yaml"
 inst install
 inst uninstall
 expect_eq "uninstall of an unchanged install leaves no file" "" "$(cd "$D" && find . -type f)"
+
+# The notify protocol as systemd speaks it: a datagram socket in NOTIFY_SOCKET.
+PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+python3 - "$TMP/notify.sock" "$TMP/notify.log" <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "w") as out:
+    while True:
+        msg = s.recv(4096).decode()
+        out.write(msg.replace("\n", " ") + "\n")
+        out.flush()
+        if "STOPPING=1" in msg:
+            break
+PY
+listener=$!
+for i in $(seq 50); do [ -S "$TMP/notify.sock" ] && break; sleep 0.1; done
+printf 'timezone: UTC\n' > "$TMP/svc.yaml"
+NOTIFY_SOCKET="$TMP/notify.sock" WATCHDOG_USEC=2000000 JOURNAL_STREAM=8:1 \
+	"$PAYBACKD" -c "$TMP/svc.yaml" --db "$TMP/svc.db" serve --listen "127.0.0.1:$PORT" 2> "$TMP/svc.log" &
+pid=$!
+for i in $(seq 100); do grep -q "READY=1" "$TMP/notify.log" 2> /dev/null && break; sleep 0.1; done
+python3 -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % sys.argv[1])" "$PORT" ||
+	fail "READY=1 came before the port was bound"
+sleep 1.5
+kill -HUP "$pid"
+sleep 1
+kill -TERM "$pid"
+wait "$pid" || fail "exit status after SIGTERM"
+wait "$listener"
+cat "$TMP/notify.log"
+grep -q "^READY=1" "$TMP/notify.log" || fail "no READY=1"
+grep -q "^STATUS=serving 127.0.0.1:$PORT: 0 events added" "$TMP/notify.log" || fail "no STATUS"
+grep -q "^WATCHDOG=1" "$TMP/notify.log" || fail "no watchdog ping"
+grep -q "^RELOADING=1" "$TMP/notify.log" || fail "no RELOADING=1 on SIGHUP"
+grep -q "^STOPPING=1" "$TMP/notify.log" || fail "no STOPPING=1"
+echo "ok: sd_notify READY after the port is bound, STATUS, WATCHDOG, RELOADING, STOPPING"
+grep -q "^<6>serving http://127.0.0.1:$PORT/" "$TMP/svc.log" || fail "journald priority prefixes: $(head -2 "$TMP/svc.log")"
+echo "ok: under journald, log lines carry priority prefixes"
