@@ -361,7 +361,14 @@ void render_email_html(const struct digest_report *r, struct buf *out)
 	           "font-size:12px;\">Payback %s digest</div><div style=\"font-size:20px;"
 	           "font-weight:bold;\">",
 	           sched_kind_name(&r->digest->schedule));
-	html_text(out, r->scope_label);
+	{
+		char heading[sizeof(r->scope_label)];
+
+		snprintf(heading, sizeof(heading), "%s", r->scope_label);
+		if (heading[0] >= 'a' && heading[0] <= 'z')
+			heading[0] = (char)(heading[0] - 'a' + 'A');
+		html_text(out, heading);
+	}
 	buf_printf(out, "</div><div style=\"" MUTED "font-size:13px;\">%s &middot; ", period);
 	html_count(out, r->now.requests);
 	buf_puts(out, " requests</div></td></tr>\n");
