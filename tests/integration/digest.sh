@@ -235,6 +235,23 @@ expect_status "an unknown digest is a usage error" 2 pb -c "$TMP/payback.yaml" d
 pb -c "$TMP/payback.yaml" digest payments-daily --send-now --period "$YESTERDAY" > "$TMP/out" || fail "send-now"
 expect_eq "send-now sends" "digest payments-daily: 1 sent, 0 to retry, 0 refused" "$(cat "$TMP/out")"
 wait_for 5 has_mail "$TMP/now" 1 || fail "send-now message missing"
+# The release binary under valgrind: sending (libcurl, MIME), and serving through a reload.
+if command -v valgrind > /dev/null && [ -x "$ROOT/build/paybackd" ]; then
+	VG="valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite"
+	$VG "$ROOT/build/paybackd" -c "$TMP/payback.yaml" --db "$TMP/p.db" digest me --send-now \
+		--period "$YESTERDAY" > /dev/null 2> "$TMP/vg.log" || fail "valgrind: digest send-now: $(cat "$TMP/vg.log")"
+	$VG "$ROOT/build/paybackd" -c "$TMP/payback.yaml" --db "$TMP/p.db" serve --listen "127.0.0.1:$HTTP_PORT" \
+		2> "$TMP/vg.log" &
+	pid=$!
+	wait_for 60 grep -q "serving http" "$TMP/vg.log" || fail "valgrind: serve did not start"
+	kill -HUP "$pid"
+	wait_for 60 grep -q "reloaded" "$TMP/vg.log" || fail "valgrind: no reload: $(cat "$TMP/vg.log")"
+	python3 -c "import urllib.request,sys; urllib.request.urlopen('http://127.0.0.1:%s/sources' % sys.argv[1])" "$HTTP_PORT" ||
+		fail "valgrind: not serving after the reload"
+	kill -TERM "$pid"
+	wait "$pid" || fail "valgrind found errors in serve: $(cat "$TMP/vg.log")"
+	echo "ok: valgrind clean: digest send-now, serve with a reload"
+fi
 # STARTTLS is required unless smtp.tls says none: this server has none.
 sed -i 's/^  tls: none$//' "$TMP/payback.yaml"
 expect_status "STARTTLS required, server without it: not sent" 1 \
