@@ -134,10 +134,19 @@ static const char *event_name(const cJSON *lr, const cJSON *attrs)
 	return name;
 }
 
+/* A decision whose request came in an earlier export: applied under the writer. */
+struct late_decision {
+	const char *session; /* in the batch's arena */
+	int64_t ts_ms;       /* INT64_MAX when the record has no time */
+	int is_accept;
+};
+
 struct logs_ctx {
 	struct batch *b;
 	int64_t rejected, seen;
 	char first_error[200];
+	struct late_decision *late;
+	size_t n_late, cap_late;
 };
 
 static void reject(struct logs_ctx *x, const char *why)
@@ -227,14 +236,44 @@ static void add_request(struct logs_ctx *x, const cJSON *lr, const cJSON *attrs,
 	e->offset = x->seen;
 }
 
-/* A tool decision answers the latest earlier request of its session in this export. */
-static void add_decision(struct logs_ctx *x, const cJSON *attrs, const cJSON *res_attrs)
+/* Keeps a decision for the stored requests of its session. */
+static void add_late_decision(struct logs_ctx *x, const char *session, int64_t ts_ns, int is_accept)
+{
+	struct late_decision *d;
+
+	if (x->n_late == x->cap_late) {
+		size_t cap = x->cap_late ? x->cap_late * 2 : 16;
+		struct late_decision *more = realloc(x->late, cap * sizeof(*more));
+
+		if (more == NULL) {
+			reject(x, "out of memory");
+			return;
+		}
+		x->late = more;
+		x->cap_late = cap;
+	}
+	d = &x->late[x->n_late];
+	d->session = arena_strdup(&x->b->mem, session);
+	d->ts_ms = ts_ns > 0 ? ts_ns / 1000000 : INT64_MAX;
+	d->is_accept = is_accept;
+	if (d->session)
+		x->n_late++;
+}
+
+/*
+ * A tool decision answers the latest earlier request of its session: in
+ * this export if it has one, else among the stored ones (exporters batch
+ * by time, so a request and its decision may travel apart).
+ */
+static void add_decision(struct logs_ctx *x, const cJSON *lr, const cJSON *attrs,
+                         const cJSON *res_attrs)
 {
 	const char *decision = value_str(attr(attrs, "decision"));
 	const char *session = value_str(attr2(attrs, res_attrs, "session.id"));
 	struct event *best = NULL;
 
-	if (decision == NULL || session == NULL)
+	if (decision == NULL || session == NULL ||
+	    (strcmp(decision, "accept") != 0 && strcmp(decision, "reject") != 0))
 		return;
 	for (size_t i = 0; i < x->b->n_events; i++) {
 		struct event *e = &x->b->events[i];
@@ -243,8 +282,11 @@ static void add_decision(struct logs_ctx *x, const cJSON *attrs, const cJSON *re
 		    (best == NULL || e->ts_ms >= best->ts_ms))
 			best = e;
 	}
-	if (best == NULL)
+	if (best == NULL) {
+		add_late_decision(x, session, nanos(lr, "timeUnixNano"),
+		                  strcmp(decision, "accept") == 0);
 		return;
+	}
 	if (strcmp(decision, "accept") == 0)
 		best->outcome = best->outcome == OUTCOME_REJECTED ? OUTCOME_EDITED
 		                : best->outcome == OUTCOME_EDITED ? OUTCOME_EDITED
@@ -294,7 +336,7 @@ static void read_logs(const cJSON *root, struct logs_ctx *x)
 						if (is_request(name, attrs))
 							add_request(x, lr, attrs, res_attrs, name);
 					} else if (strcmp(name, "tool_decision") == 0) {
-						add_decision(x, attrs, res_attrs);
+						add_decision(x, lr, attrs, res_attrs);
 					}
 				}
 			}
@@ -445,6 +487,23 @@ static void read_metrics(const cJSON *root, struct metrics_ctx *x)
 	}
 }
 
+/* Under the writer: each late decision sets the outcome of its stored request. */
+static int apply_late_decisions(struct store *st, void *arg)
+{
+	struct logs_ctx *x = arg;
+
+	for (size_t i = 0; i < x->n_late; i++) {
+		int rc = store_session_decision(st, x->late[i].session, x->late[i].ts_ms,
+		                                x->late[i].is_accept);
+
+		if (rc < 0)
+			return -1;
+		if (rc == 0)
+			reject(x, "tool_decision: no request of its session is stored");
+	}
+	return 0;
+}
+
 /* Under the writer: credits each session's lines to its latest stored request. */
 static int credit_lines(struct store *st, void *arg)
 {
@@ -516,11 +575,11 @@ enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const
 	memset(&b, 0, sizeof(b));
 	buf_printf(&stream, "otlp:%s", sender);
 	if (is_logs) {
-		struct logs_ctx x = {&b, 0, 0, ""};
+		struct logs_ctx x = {&b, 0, 0, "", NULL, 0, 0};
 
 		read_logs(root, &x);
-		if (http_store_batch(s, stream.data, (int64_t)body->len, x.seen, &b, &counts, NULL,
-		                     NULL, &status, &why) < 0)
+		if (http_store_batch(s, stream.data, (int64_t)body->len, x.seen, &b, &counts,
+		                     x.n_late ? apply_late_decisions : NULL, &x, &status, &why) < 0)
 			ret = http_reply_error(c, status, why);
 		else {
 			s->otlp_records += (unsigned long long)x.seen;
@@ -528,6 +587,7 @@ enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const
 			s->events_received += (unsigned long long)counts.added;
 			ret = answer(c, 1, x.rejected, x.first_error);
 		}
+		free(x.late);
 	} else {
 		struct metrics_ctx x = {s, NULL, 0, 0, 0, 0, ""};
 

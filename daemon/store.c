@@ -58,6 +58,7 @@ enum {
 	S_STREAM_OPEN,
 	S_STREAM_ADD,
 	S_SESSION_LINES,
+	S_SESSION_DECISION,
 	S_EVENT_NEW_UIDS,
 	S_LIMIT,
 	S_COUNT
@@ -93,6 +94,15 @@ static const char *const stmt_sql[S_COUNT] = {
                         "lines_removed = lines_removed + ?3 WHERE id = "
                         "(SELECT e.id FROM event e WHERE e.session_id = "
                         "(SELECT id FROM name WHERE text = ?1) ORDER BY e.ts DESC LIMIT 1)",
+    /* accept after reject (or reject after accept) is an edited answer. */
+    [S_SESSION_DECISION] = "UPDATE event SET outcome = CASE WHEN ?3 THEN "
+                           "(CASE WHEN outcome IN ('rejected', 'edited') THEN 'edited' "
+                           "ELSE 'accepted' END) ELSE "
+                           "(CASE WHEN outcome IN ('accepted', 'edited') THEN 'edited' "
+                           "ELSE 'rejected' END) END WHERE id = "
+                           "(SELECT e.id FROM event e WHERE e.session_id = "
+                           "(SELECT id FROM name WHERE text = ?1) AND e.ts <= ?2 "
+                           "ORDER BY e.ts DESC LIMIT 1)",
     [S_EVENT_MAX] = "SELECT coalesce(max(id), 0) FROM event",
     [S_EVENT_NEW_UIDS] = "SELECT uid FROM event WHERE id > ?1 ORDER BY id",
     [S_LIMIT] = "INSERT OR IGNORE INTO limit_hit (id, ts, developer_id, tool_id) "
@@ -464,16 +474,26 @@ int store_stream_add(struct store *st, int64_t id, int64_t bytes, int64_t lines,
 	return step_done(st, s);
 }
 
-int store_add_session_lines(struct store *st, const char *session, int64_t added, int64_t removed)
+/* Runs an UPDATE of a session's latest request; 1 if there was one, 0 if not, -1. */
+static int update_session(struct store *st, sqlite3_stmt *s, const char *session, int64_t a,
+                          int64_t b)
 {
-	sqlite3_stmt *s = st->stmt[S_SESSION_LINES];
-
 	bind_text(s, 1, session);
-	sqlite3_bind_int64(s, 2, added);
-	sqlite3_bind_int64(s, 3, removed);
+	sqlite3_bind_int64(s, 2, a);
+	sqlite3_bind_int64(s, 3, b);
 	if (step_done(st, s) < 0)
 		return -1;
 	return sqlite3_changes(st->db) > 0;
+}
+
+int store_add_session_lines(struct store *st, const char *session, int64_t added, int64_t removed)
+{
+	return update_session(st, st->stmt[S_SESSION_LINES], session, added, removed);
+}
+
+int store_session_decision(struct store *st, const char *session, int64_t ts_ms, int is_accept)
+{
+	return update_session(st, st->stmt[S_SESSION_DECISION], session, ts_ms, is_accept);
 }
 
 static int names_grow(struct store *st)

@@ -56,6 +56,12 @@ int store_stream_add(struct store *st, int64_t id, int64_t bytes, int64_t lines,
  * when the session has no stored request, or -1.
  */
 int store_add_session_lines(struct store *st, const char *session, int64_t added, int64_t removed);
+/*
+ * Sets the outcome of session's latest request at or before ts_ms from a
+ * tool decision (accept or reject; both make it "edited"). Returns 1, 0
+ * when the session has no stored request, or -1.
+ */
+int store_session_decision(struct store *st, const char *session, int64_t ts_ms, int is_accept);
 const char *store_errmsg(struct store *st);
 /*
  * Makes sure the rollup that reports read was built for the current time

@@ -42,6 +42,11 @@ async function main() {
     attributes: { 'event.name': 'tool_decision', 'session.id': 'otel-session-0',
       'user.email': 'otel.dev@example.com', tool_name: 'Edit', decision: 'accept' } });
   await logs.forceFlush();
+  // A decision in a later export than its request: applied to the stored request.
+  logger.emit({ body: 'claude_code.tool_decision', timestamp: new Date(base + n * 60000 + 1000),
+    attributes: { 'event.name': 'tool_decision', 'session.id': 'otel-session-1',
+      'user.email': 'otel.dev@example.com', tool_name: 'Write', decision: 'reject' } });
+  await logs.forceFlush();
   lines.add(30, { type: 'added', 'session.id': 'otel-session-0', 'user.email': 'otel.dev@example.com' });
   await metricReader.forceFlush();
   // Cumulative: the second export carries 30 + 12, of which only 12 is new.
