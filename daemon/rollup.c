@@ -62,6 +62,7 @@ enum {
 	S_UPSERT,
 	S_HIST_UPSERT,
 	S_SESSION,
+	S_SESSION_BEFORE,
 	S_SET_RETRY,
 	S_GET_META,
 	S_SET_META,
@@ -91,11 +92,19 @@ static const char *const stmt_sql[S_COUNT] = {
         "lines_accepted = lines_accepted + ?20, near_limit = near_limit + ?21, "
         "retries = retries + ?22, cost_usd = cost_usd + ?23",
     [S_SESSION] = "SELECT e.id, e.ts, e.outcome, t.text, e.is_retry FROM event e "
-                  "JOIN name t ON t.id = e.tool_id WHERE e.session_id = ?1 ORDER BY e.ts, e.id",
+                  "JOIN name t ON t.id = e.tool_id WHERE e.session_id = ?1 AND e.ts >= ?2 "
+                  "ORDER BY e.ts, e.id",
+    [S_SESSION_BEFORE] = "SELECT ts, outcome FROM event WHERE session_id = ?1 AND ts < ?2 "
+                         "ORDER BY ts DESC, id DESC LIMIT 1",
     [S_SET_RETRY] = "UPDATE event SET is_retry = ?2 WHERE id = ?1",
     [S_GET_META] = "SELECT value FROM meta WHERE key = ?1",
     [S_SET_META] = "INSERT INTO meta (key, value) VALUES (?1, ?2) "
                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+};
+
+/* A session with changed requests: retries are decided again from its earliest change. */
+struct touched {
+	int64_t session, from_ts;
 };
 
 struct rollup {
@@ -103,7 +112,7 @@ struct rollup {
 	sqlite3_stmt *stmt[S_COUNT];
 	struct delta *slots;
 	size_t n_used, cap; /* cap is a power of two */
-	int64_t *sessions;
+	struct touched *sessions; /* changed since the last flush, and from when */
 	size_t n_sessions, cap_sessions;
 	int is_deciding_retries; /* changes of is_retry touch no session */
 	double near_limit_pct;
@@ -185,20 +194,26 @@ static struct delta *delta_for(struct rollup *r, const struct key *k)
 	return d;
 }
 
-static void touch_session(struct rollup *r, int64_t session)
+static void touch_session(struct rollup *r, int64_t session, int64_t ts)
 {
-	if (r->n_sessions && r->sessions[r->n_sessions - 1] == session)
+	struct touched *last = r->n_sessions ? &r->sessions[r->n_sessions - 1] : NULL;
+
+	if (last && last->session == session) {
+		if (ts < last->from_ts)
+			last->from_ts = ts;
 		return;
+	}
 	if (r->n_sessions == r->cap_sessions) {
 		size_t cap = r->cap_sessions ? r->cap_sessions * 2 : 256;
-		int64_t *p = realloc(r->sessions, cap * sizeof(*p));
+		struct touched *p = realloc(r->sessions, cap * sizeof(*p));
 
 		if (p == NULL)
 			return;
 		r->sessions = p;
 		r->cap_sessions = cap;
 	}
-	r->sessions[r->n_sessions++] = session;
+	r->sessions[r->n_sessions].session = session;
+	r->sessions[r->n_sessions++].from_ts = ts;
 }
 
 int rollup_add(struct rollup *r, int sign, const struct rollup_event *e)
@@ -235,7 +250,7 @@ int rollup_add(struct rollup *r, int sign, const struct rollup_event *e)
 	if (e->has_cost)
 		d->cost_usd += sign * e->cost_usd;
 	if (!r->is_deciding_retries && e->session)
-		touch_session(r, e->session);
+		touch_session(r, e->session, e->ts_ms);
 	return 0;
 }
 
@@ -457,16 +472,29 @@ static int is_agent(const char *tool)
  * previous one. Agents (Claude Code, Codex) send requests seconds apart as
  * they work, which is no sign of a retry.
  */
-static int decide_session(struct rollup *r, int64_t session)
+static int decide_session(struct rollup *r, int64_t session, int64_t from_ts)
 {
 	sqlite3_stmt *s = stmt(r, S_SESSION), *set = stmt(r, S_SET_RETRY);
+	sqlite3_stmt *before = stmt(r, S_SESSION_BEFORE);
 	int64_t prev_ts = 0, *changed = NULL;
 	size_t n_changed = 0, cap = 0;
 	int is_first = 1, was_rejected = 0, rc;
 
-	if (s == NULL || set == NULL)
+	if (s == NULL || set == NULL || before == NULL)
 		return -1;
+	/* Only what follows a change can change: start from the request before it. */
+	sqlite3_bind_int64(before, 1, session);
+	sqlite3_bind_int64(before, 2, from_ts);
+	if (sqlite3_step(before) == SQLITE_ROW) {
+		const char *outcome = (const char *)sqlite3_column_text(before, 1);
+
+		is_first = 0;
+		prev_ts = sqlite3_column_int64(before, 0);
+		was_rejected = outcome && strcmp(outcome, "rejected") == 0;
+	}
+	sqlite3_reset(before);
 	sqlite3_bind_int64(s, 1, session);
+	sqlite3_bind_int64(s, 2, from_ts);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t ts = sqlite3_column_int64(s, 1);
 		const char *outcome = (const char *)sqlite3_column_text(s, 2);
@@ -505,23 +533,26 @@ static int decide_session(struct rollup *r, int64_t session)
 	return rc;
 }
 
-static int by_value(const void *a, const void *b)
+static int by_session(const void *a, const void *b)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	const struct touched *x = a, *y = b;
 
-	return (x > y) - (x < y);
+	if (x->session != y->session)
+		return (x->session > y->session) - (x->session < y->session);
+	return (x->from_ts > y->from_ts) - (x->from_ts < y->from_ts);
 }
 
 int rollup_flush(struct rollup *r)
 {
 	int rc = 0;
 
+	/* By session, earliest change first: one walk per session from that change. */
 	if (r->n_sessions > 1)
-		qsort(r->sessions, r->n_sessions, sizeof(*r->sessions), by_value);
+		qsort(r->sessions, r->n_sessions, sizeof(*r->sessions), by_session);
 	r->is_deciding_retries = 1;
 	for (size_t i = 0; i < r->n_sessions && rc == 0; i++)
-		if (i == 0 || r->sessions[i] != r->sessions[i - 1])
-			rc = decide_session(r, r->sessions[i]);
+		if (i == 0 || r->sessions[i].session != r->sessions[i - 1].session)
+			rc = decide_session(r, r->sessions[i].session, r->sessions[i].from_ts);
 	r->is_deciding_retries = 0;
 	r->n_sessions = 0;
 	return rc < 0 ? -1 : rollup_write(r);

@@ -103,7 +103,7 @@ def native_bodies(tag, n_bodies, per_body=1000):
                 "developer": "dev%d@example.com" % (k % 40), "model": models[k % 5],
                 "task": ["debug", "test", "docs"][k % 3], "input_tokens": 1000 + k % 977,
                 "output_tokens": 200 + k % 131, "cache_read_tokens": 5000, "latency_ms": 900 + k % 700,
-                "outcome": "accepted", "session": "s%d" % (k // 20),
+                "outcome": "accepted", "session": "%s-s%d" % (tag, k // 20),
                 "request_id": "%s-%d" % (tag, k)}, separators=(",", ":")))
         bodies.append(("\n".join(lines) + "\n").encode())
     return bodies
