@@ -9,6 +9,7 @@
 #include "mailer.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +17,19 @@
 
 #include "buf.h"
 
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static CURLcode init_result = CURLE_FAILED_INIT;
+
+static void init_curl(void)
+{
+	init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* At the first message, not at start: a daemon that sends no mail never loads TLS for it. */
 int mailer_init(void)
 {
-	return curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK ? 0 : -1;
+	pthread_once(&init_once, init_curl);
+	return init_result == CURLE_OK ? 0 : -1;
 }
 
 void mailer_address(const char *from, char *out, size_t n)
@@ -196,7 +207,7 @@ static int add_part(curl_mime *mime, const char *data, const char *type)
 enum mail_result mailer_send(const struct smtp_settings *smtp, const struct mail_message *m,
                              char *err, size_t errlen)
 {
-	CURL *curl = curl_easy_init();
+	CURL *curl = mailer_init() == 0 ? curl_easy_init() : NULL;
 	struct curl_slist *headers = NULL, *rcpt = NULL;
 	curl_mime *mime = NULL;
 	char from[512], password[512], date[64], angle[520];

@@ -25,7 +25,10 @@ enum mail_result {
 	MAIL_REJECTED, /* a permanent refusal (5xx): trying again will not help */
 };
 
-/* Call once, before any thread starts. */
+/*
+ * Initialises libcurl once (mailer_send calls it; libcurl 7.84 and later
+ * initialise safely with other threads running). Returns 0 or -1.
+ */
 int mailer_init(void);
 /* Sends m through smtp; on failure err says what the server or connection said. */
 enum mail_result mailer_send(const struct smtp_settings *smtp, const struct mail_message *m,

@@ -26,7 +26,6 @@
 #include "buf.h"
 #include "config.h"
 #include "digest_run.h"
-#include "mailer.h"
 #include "http.h"
 #include "ingest/ingest.h"
 #include "ingest/parser.h"
@@ -741,10 +740,6 @@ int main(int argc, char **argv)
 		}
 	}
 	log_init(g.verbosity);
-	if (mailer_init() < 0) {
-		log_err("cannot initialise libcurl");
-		return 1;
-	}
 	if (optind >= argc) {
 		usage(stderr);
 		return EXIT_USAGE;

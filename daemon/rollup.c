@@ -111,7 +111,7 @@ struct rollup {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
 	struct delta *slots;
-	size_t n_used, cap; /* cap is a power of two */
+	size_t n_used, cap;       /* cap is a power of two */
 	struct touched *sessions; /* changed since the last flush, and from when */
 	size_t n_sessions, cap_sessions;
 	int is_deciding_retries; /* changes of is_retry touch no session */

@@ -15,6 +15,7 @@
 #include "serve.h"
 
 #include <inttypes.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,7 @@ struct serve {
 	size_t n_src;
 	char (*paths)[4096];
 	struct watch *watch;
-	int64_t events_added, rejected, reloads;
+	int64_t events_added, rejected, reloads, loops;
 	int is_watchdog;
 };
 
@@ -195,6 +196,9 @@ int serve_run(const struct serve_options *o)
 		}
 		if (s.is_watchdog)
 			sd_notify(0, "WATCHDOG=1");
+		/* Memory freed after a burst of connections goes back to the system. */
+		if (++s.loops % 10 == 0)
+			malloc_trim(0);
 		if (!*o->reload)
 			watch_wait(s.watch, 1000, o->stop);
 	}
