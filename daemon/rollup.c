@@ -203,7 +203,7 @@ static void touch_session(struct rollup *r, int64_t session, int64_t ts)
 			last->from_ts = ts;
 		return;
 	}
-	if (r->n_sessions == r->cap_sessions) {
+	if (r->sessions == NULL || r->n_sessions == r->cap_sessions) {
 		size_t cap = r->cap_sessions ? r->cap_sessions * 2 : 256;
 		struct touched *p = realloc(r->sessions, cap * sizeof(*p));
 
