@@ -88,6 +88,15 @@ static int stop_parts(struct serve *s, int keep_socket)
 	return fd;
 }
 
+/* A long ingest (a backlog of logs) still feeds the watchdog, once per commit. */
+static void feed_watchdog(void *arg)
+{
+	const struct serve *s = arg;
+
+	if (s->is_watchdog)
+		sd_notify(0, "WATCHDOG=1");
+}
+
 static void notify_status(struct serve *s)
 {
 	sd_notifyf(0,
@@ -166,7 +175,7 @@ int serve_run(const struct serve_options *o)
 	sd_notify(0, "READY=1");
 	notify_status(&s);
 	while (!*o->stop) {
-		struct ingest_opts io = {o->cfg->developer, 0, o->stop};
+		struct ingest_opts io = {o->cfg->developer, 0, o->stop, feed_watchdog, &s};
 		struct ingest_stats stats;
 
 		if (*o->reload) {

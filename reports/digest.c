@@ -96,6 +96,17 @@ int digest_build(sqlite3 *db, const struct config *cfg, const struct digest *d,
 		goto fail;
 	if (advice_build(db, cfg, f, t, &r->advice, err, errlen) < 0)
 		goto fail;
+	if (d->schedule.kind != SCHED_WEEKLY) {
+		char wf[11], pf7[11], pt7[11];
+
+		report_day_text(to - 6, wf);
+		report_day_text(to - 13, pf7);
+		report_day_text(to - 7, pt7);
+		if (roi_build_scoped(db, cfg, wf, t, &scope, &r->week, err, errlen) < 0 ||
+		    roi_build_scoped(db, cfg, pf7, pt7, &scope, &r->week_before, err, errlen) < 0)
+			goto fail;
+		r->has_week = 1;
+	}
 	keep_scoped_advice(&r->advice, &scope);
 	if (pick_top(r) < 0) {
 		snprintf(err, errlen, "out of memory");
@@ -111,6 +122,8 @@ void digest_free(struct digest_report *r)
 {
 	roi_free(&r->now);
 	roi_free(&r->before);
+	roi_free(&r->week);
+	roi_free(&r->week_before);
 	compare_free(&r->compare);
 	advice_free(&r->advice);
 	memset(r, 0, sizeof(*r));

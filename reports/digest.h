@@ -23,6 +23,10 @@ struct digest_report {
 	const char *period_name;     /* "day", "week" or "month" */
 	const char *public_url;      /* the dashboard, or NULL */
 	struct roi_report now, before;
+	/* Week over week for daily and monthly digests: the 7 days to the period's end
+	 * against the 7 before (a weekly digest's own periods are those weeks). */
+	int has_week;
+	struct roi_report week, week_before;
 	const struct roi_model *top[DIGEST_TOP_MODELS]; /* of now, most requests first */
 	size_t n_top;
 	struct compare_report compare; /* over everyone's data: models are compared org-wide */

@@ -130,14 +130,27 @@ void render_email_text(const struct digest_report *r, struct buf *out)
 	money_text(now->roi.net_usd.likely, now->currency, a, sizeof(a));
 	buf_printf(out, "Net value         %s likely\n\n", a);
 
-	buf_printf(out, "Compared with the %s before (%s to %s):\n", r->period_name, before->from,
-	           before->to);
+	period_text(before, a, sizeof(a));
+	buf_printf(out, "Compared with the %s before (%s):\n", r->period_name, a);
 	change_text((double)now->requests, (double)before->requests, c, sizeof(c));
 	buf_printf(out, "  requests %s, ", c);
 	change_text(now->roi.hours.likely, before->roi.hours.likely, c, sizeof(c));
 	buf_printf(out, "hours saved %s, ", c);
 	change_text(total_cost(now), total_cost(before), c, sizeof(c));
-	buf_printf(out, "cost %s\n\n", c);
+	buf_printf(out, "cost %s\n", c);
+	if (r->has_week) {
+		buf_printf(out, "Week over week (%s to %s against the 7 days before):\n",
+		           r->week.from, r->week.to);
+		change_text((double)r->week.requests, (double)r->week_before.requests, c,
+		            sizeof(c));
+		buf_printf(out, "  requests %s, ", c);
+		change_text(r->week.roi.hours.likely, r->week_before.roi.hours.likely, c,
+		            sizeof(c));
+		buf_printf(out, "hours saved %s, ", c);
+		change_text(total_cost(&r->week), total_cost(&r->week_before), c, sizeof(c));
+		buf_printf(out, "cost %s\n", c);
+	}
+	buf_putc(out, '\n');
 
 	buf_puts(out, "Top models\n");
 	if (r->n_top == 0)
@@ -241,18 +254,29 @@ static void html_headline(const struct digest_report *r, struct buf *out)
 	buf_free(&v);
 }
 
-static void html_change(const struct digest_report *r, struct buf *out)
+/* "requests <b>+3%</b>, hours saved <b>+1%</b>, cost <b>no change</b>" of a against b. */
+static void html_changes(const struct roi_report *a, const struct roi_report *b, struct buf *out)
 {
 	char c1[32], c2[32], c3[32];
 
-	change_text((double)r->now.requests, (double)r->before.requests, c1, sizeof(c1));
-	change_text(r->now.roi.hours.likely, r->before.roi.hours.likely, c2, sizeof(c2));
-	change_text(total_cost(&r->now), total_cost(&r->before), c3, sizeof(c3));
+	change_text((double)a->requests, (double)b->requests, c1, sizeof(c1));
+	change_text(a->roi.hours.likely, b->roi.hours.likely, c2, sizeof(c2));
+	change_text(total_cost(a), total_cost(b), c3, sizeof(c3));
+	buf_printf(out, "requests <b>%s</b>, hours saved <b>%s</b>, cost <b>%s</b>", c1, c2, c3);
+}
+
+static void html_change(const struct digest_report *r, struct buf *out)
+{
 	buf_printf(out,
 	           "<tr><td style=\"" FONT MUTED "padding:4px 20px;font-size:13px;\">"
-	           "Compared with the %s before: requests <b>%s</b>, hours saved <b>%s</b>, "
-	           "cost <b>%s</b>.</td></tr>\n",
-	           r->period_name, c1, c2, c3);
+	           "Compared with the %s before: ",
+	           r->period_name);
+	html_changes(&r->now, &r->before, out);
+	if (r->has_week) {
+		buf_puts(out, ".<br>Week over week: ");
+		html_changes(&r->week, &r->week_before, out);
+	}
+	buf_puts(out, ".</td></tr>\n");
 }
 
 static void html_top_models(const struct digest_report *r, struct buf *out)

@@ -532,7 +532,17 @@ static int64_t now_ms(void)
  * fall behind for a moment after at least 200 ms: few large transactions
  * when reading a backlog, quick visibility when following live files.
  */
-static int write_all(struct store *st, struct pool *p, struct ingest_stats *stats)
+static int commit(struct store *st, const struct ingest_opts *opts)
+{
+	if (store_commit(st) < 0)
+		return -1;
+	if (opts->on_commit)
+		opts->on_commit(opts->on_commit_arg);
+	return 0;
+}
+
+static int write_all(struct store *st, struct pool *p, const struct ingest_opts *opts,
+                     struct ingest_stats *stats)
 {
 	int64_t pending = 0, last_commit = now_ms();
 	int rc = 0;
@@ -542,7 +552,7 @@ static int write_all(struct store *st, struct pool *p, struct ingest_stats *stat
 		c = queue_get(p, 0);
 		if (c == NULL) {
 			if (pending > 0 && now_ms() - last_commit >= 200) {
-				if (store_commit(st) < 0)
+				if (commit(st, opts) < 0)
 					rc = -1;
 				pending = 0;
 				last_commit = now_ms();
@@ -560,7 +570,7 @@ static int write_all(struct store *st, struct pool *p, struct ingest_stats *stat
 			}
 			pending += (int64_t)c->batch.n_events + 1;
 			if (rc == 0 && pending >= COMMIT_EVENTS) {
-				if (store_commit(st) < 0)
+				if (commit(st, opts) < 0)
 					rc = -1;
 				pending = 0;
 				last_commit = now_ms();
@@ -568,7 +578,7 @@ static int write_all(struct store *st, struct pool *p, struct ingest_stats *stat
 		}
 		chunk_recycle(p, c);
 	}
-	if (rc == 0 && store_commit(st) < 0)
+	if (rc == 0 && commit(st, opts) < 0)
 		rc = -1;
 	return rc;
 }
@@ -823,7 +833,7 @@ int ingest_run(struct store *st, const struct ingest_source *src, size_t n_src,
 	pool.workers_left -= n_threads - started;
 	pthread_cond_broadcast(&pool.can_get);
 	pthread_mutex_unlock(&pool.lock);
-	rc = write_all(st, &pool, stats);
+	rc = write_all(st, &pool, opts, stats);
 	if (rc < 0) {
 		/* Drain so no worker stays blocked on a full queue. */
 		pool.stop = &rc;

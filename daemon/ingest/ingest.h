@@ -31,6 +31,8 @@ struct ingest_opts {
 	const char *default_developer; /* when neither line nor source names one */
 	int threads;                   /* parser threads; 0 = one per core */
 	volatile int *stop;            /* set to finish the current batch and return */
+	void (*on_commit)(void *arg);  /* after each commit, or NULL: a sign of progress */
+	void *on_commit_arg;
 };
 
 /* Returns 0, or -1 when the store failed (file errors are logged and skipped). */

@@ -125,6 +125,8 @@ assert "API-equivalent    %s" % money(ov["api_equivalent_usd"]) in text, text
 h = ov["hours_saved"]
 assert "%.1f to %.1f h (likely %.1f)" % (h["low"], h["high"], h["likely"]) in text, (h, text)
 assert "Compared with the day before" in text and "requests +33%" in text, text
+assert "Week over week (" in text and "against the 7 days before" in text, text
+assert "Week over week: requests" in html, "week over week in the HTML"
 assert "https://payback.example.com/?from=%s&to=%s" % (day, day) in text, text
 for needle in ["Top models", "claude-sonnet-4-5", "Seat advice", money(ov["seat_cost_usd"]), "Hours saved (likely)"]:
     assert needle in html, needle
