@@ -362,6 +362,12 @@ static int cmd_report(struct globals *g, int argc, char **argv)
 			store_close(st);
 			return 1;
 		}
+		if (report_apply_privacy(&g->cfg, &r, err, sizeof(err)) < 0) {
+			log_err("report: %s", err);
+			report_free(&r);
+			store_close(st);
+			return 1;
+		}
 		if (strcmp(format, "csv") == 0)
 			render_csv_usage(&r, &out);
 		else if (strcmp(format, "json") == 0)

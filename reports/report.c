@@ -275,6 +275,34 @@ void report_developer_name(const struct config *cfg, const char *id, char *out, 
 		snprintf(out, n, "%s", id);
 }
 
+int report_apply_privacy(const struct config *cfg, struct report *r, char *err, size_t errlen)
+{
+	size_t k;
+
+	for (k = 0; k < r->n_keys && r->keys[k] != KEY_DEVELOPER; k++)
+		;
+	if (k == r->n_keys || cfg->privacy.developers == PRIVACY_VISIBLE)
+		return 0;
+	if (cfg->privacy.developers == PRIVACY_HIDDEN) {
+		snprintf(err, errlen,
+		         "privacy.developers is hidden: figures per developer are not shown (group "
+		         "by team instead)");
+		return -1;
+	}
+	for (size_t i = 0; i < r->n_rows; i++) {
+		char name[64], *copy;
+
+		report_developer_name(cfg, r->rows[i].keys[k], name, sizeof(name));
+		if ((copy = strdup(name)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		free(r->rows[i].keys[k]);
+		r->rows[i].keys[k] = copy;
+	}
+	return 0;
+}
+
 /* A developer as logged (an id or an alias) becomes the person's id. */
 static void fn_person(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {

@@ -78,6 +78,12 @@ int report_usage(sqlite3 *db, const struct config *cfg, const struct report_quer
 void report_free(struct report *r);
 
 /*
+ * Shows a report grouped by developer as privacy.developers says: as is, as
+ * pseudonyms, or not at all (-1 with err filled).
+ */
+int report_apply_privacy(const struct config *cfg, struct report *r, char *err, size_t errlen);
+
+/*
  * How a developer is shown under cfg's privacy setting: as they are, as a
  * stable pseudonym ("developer-3fa2c1"), or "(hidden)".
  */

@@ -99,3 +99,18 @@ r = json.load(sys.stdin)
 assert r["report"] == "seats" and r["seats"][0]["advice"] in ("idle", "oversized", "undersized", "good value"), r
 ' || fail "seats JSON"
 echo "ok: seats JSON"
+
+# privacy.developers reaches the usage report grouped by developer too.
+cp "$TMP/seat.yaml" "$TMP/pseudo.yaml"
+printf 'privacy: {developers: pseudonymous}\n' >> "$TMP/pseudo.yaml"
+"$PAYBACKD" -c "$TMP/pseudo.yaml" --db "$TMP/ppl.db" report --by developer --format csv > "$TMP/pseudo.csv" ||
+	fail "pseudonymous usage report"
+tail -n +2 "$TMP/pseudo.csv" | cut -d, -f1 | grep -qv '^developer-[0-9a-f]\{6\}$' &&
+	fail "a developer shown by name under pseudonymous: $(cat "$TMP/pseudo.csv")"
+"$PAYBACKD" -c "$TMP/seat.yaml" --db "$TMP/ppl.db" report --by developer --format csv > "$TMP/plain.csv"
+expect_eq "pseudonyms keep the rows" "$(wc -l < "$TMP/plain.csv")" "$(wc -l < "$TMP/pseudo.csv")"
+sed 's/pseudonymous/hidden/' "$TMP/pseudo.yaml" > "$TMP/hidden.yaml"
+expect_status "hidden developers: no report by developer" 1 \
+	"$PAYBACKD" -c "$TMP/hidden.yaml" --db "$TMP/ppl.db" report --by developer
+expect_status "hidden developers: a report by team still works" 0 \
+	"$PAYBACKD" -c "$TMP/hidden.yaml" --db "$TMP/ppl.db" report --by team
