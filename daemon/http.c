@@ -633,6 +633,14 @@ struct http_server *http_start(const struct http_options *o, char *err, size_t e
 	s->cfg = o->cfg;
 	s->writer = o->writer;
 	s->writer_lock = o->writer_lock;
+	if (http_writer_start(s) < 0) {
+		snprintf(err, errlen, "cannot start the ingest writer thread");
+		free(s->db_path);
+		free(s);
+		free(cert);
+		free(key);
+		return NULL;
+	}
 	s->started = time(NULL);
 	s->is_loopback = http_is_loopback(&addr);
 	if (addr.ss_family == AF_INET6)
@@ -663,6 +671,7 @@ struct http_server *http_start(const struct http_options *o, char *err, size_t e
 		         "cannot listen on %s (in use, not an address here, or a bad "
 		         "TLS certificate or key?)",
 		         o->listen);
+		http_writer_stop(s);
 		free(s->db_path);
 		free(s);
 		return NULL;
@@ -682,6 +691,7 @@ void http_stop(struct http_server *s)
 	if (s == NULL)
 		return;
 	MHD_stop_daemon(s->daemon);
+	http_writer_stop(s); /* after the connections: no request waits for it any more */
 	http_cache_clear();
 	free(s->db_path);
 	free(s->verified);

@@ -151,55 +151,203 @@ static int64_t parse_events(const char *text, size_t len, struct batch *b, const
 	return n;
 }
 
+/* A POSTed batch waiting for the writer thread, on its poster's stack. */
+struct http_pending {
+	const char *stream;
+	int64_t bytes, lines;
+	struct batch *b;
+	struct store_counts *counts;
+	int (*also)(struct store *st, void *arg);
+	void *arg;
+	enum { PENDING_QUEUED, PENDING_TAKEN, PENDING_DONE } state;
+	int rc;
+	struct http_pending *next;
+};
+
+/* One batch into the open transaction: its stream's offsets, events, extras. */
+static int write_one(struct store *st, struct http_pending *p)
+{
+	int64_t id, base;
+
+	if (store_stream_open(st, p->stream, "native", &id, &base) < 0)
+		return -1;
+	/* Offsets within the request become offsets within the stream. */
+	for (size_t i = 0; i < p->b->n_events; i++)
+		p->b->events[i].offset += base;
+	for (size_t i = 0; i < p->b->n_rejects; i++)
+		p->b->rejects[i].offset += base;
+	if (store_add_batch(st, id, p->b, p->counts) < 0 || (p->also && p->also(st, p->arg) < 0) ||
+	    store_stream_add(st, id, p->bytes, p->lines, p->counts) < 0) {
+		for (size_t i = 0; i < p->b->n_events; i++)
+			p->b->events[i].offset -= base;
+		for (size_t i = 0; i < p->b->n_rejects; i++)
+			p->b->rejects[i].offset -= base;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Group commit: every batch that queued up while the last transaction was
+ * written goes into the next one. A busy API then commits many requests'
+ * events at once, and the pages they share (the uid index above all) are
+ * written once. Should the group fail, each batch is tried on its own, so
+ * one request's failure is not another's.
+ */
+static void write_group(struct http_server *s, struct http_pending *list)
+{
+	struct store *st = s->writer;
+	struct http_pending *p;
+	int rc = store_begin(st);
+
+	for (p = list; p && rc == 0; p = p->next)
+		rc = write_one(st, p);
+	if (rc == 0 && store_commit(st) == 0) {
+		for (p = list; p; p = p->next)
+			p->rc = 0;
+		return;
+	}
+	store_rollback(st);
+	for (p = list; p; p = p->next) {
+		memset(p->counts, 0, sizeof(*p->counts));
+		p->rc =
+		    store_begin(st) == 0 && write_one(st, p) == 0 && store_commit(st) == 0 ? 0 : -1;
+		if (p->rc < 0) {
+			store_rollback(st);
+			memset(p->counts, 0, sizeof(*p->counts));
+			log_err("ingest API: %s", store_errmsg(st));
+		}
+	}
+}
+
+static void *writer_main(void *arg)
+{
+	struct http_server *s = arg;
+
+	pthread_mutex_lock(&s->queue_lock);
+	for (;;) {
+		struct http_pending *list, *p;
+		int is_any_stored = 0;
+
+		while (s->queue_head == NULL && !s->is_stopping)
+			pthread_cond_wait(&s->queue_ready, &s->queue_lock);
+		if (s->queue_head == NULL)
+			break;
+		list = s->queue_head;
+		s->queue_head = s->queue_tail = NULL;
+		s->queued = 0;
+		for (p = list; p; p = p->next)
+			p->state = PENDING_TAKEN;
+		pthread_mutex_unlock(&s->queue_lock);
+		pthread_mutex_lock(s->writer_lock);
+		write_group(s, list);
+		pthread_mutex_unlock(s->writer_lock);
+		for (p = list; p; p = p->next)
+			is_any_stored |= p->rc == 0;
+		if (is_any_stored)
+			http_data_changed(s);
+		pthread_mutex_lock(&s->queue_lock);
+		for (p = list; p; p = p->next)
+			p->state = PENDING_DONE;
+		pthread_cond_broadcast(&s->queue_done);
+	}
+	pthread_mutex_unlock(&s->queue_lock);
+	return NULL;
+}
+
+int http_writer_start(struct http_server *s)
+{
+	pthread_mutex_init(&s->queue_lock, NULL);
+	pthread_cond_init(&s->queue_ready, NULL);
+	pthread_cond_init(&s->queue_done, NULL);
+	if (s->writer == NULL)
+		return 0;
+	if (pthread_create(&s->writer_thread, NULL, writer_main, s) != 0)
+		return -1;
+	s->has_writer_thread = 1;
+	return 0;
+}
+
+void http_writer_stop(struct http_server *s)
+{
+	pthread_mutex_lock(&s->queue_lock);
+	s->is_stopping = 1;
+	pthread_cond_signal(&s->queue_ready);
+	pthread_mutex_unlock(&s->queue_lock);
+	if (s->has_writer_thread)
+		pthread_join(s->writer_thread, NULL);
+	pthread_cond_destroy(&s->queue_ready);
+	pthread_cond_destroy(&s->queue_done);
+	pthread_mutex_destroy(&s->queue_lock);
+}
+
+/* Takes p out of the queue it is still waiting in. */
+static void unqueue(struct http_server *s, struct http_pending *p)
+{
+	struct http_pending **at = &s->queue_head, *prev = NULL;
+
+	while (*at && *at != p) {
+		prev = *at;
+		at = &(*at)->next;
+	}
+	if (*at == NULL)
+		return;
+	*at = p->next;
+	if (s->queue_tail == p)
+		s->queue_tail = prev;
+	s->queued--;
+}
+
 int http_store_batch(struct http_server *s, const char *stream, int64_t bytes, int64_t lines,
                      struct batch *b, struct store_counts *counts,
                      int (*also)(struct store *st, void *arg), void *arg, unsigned *status,
                      const char **why)
 {
+	struct http_pending p = {stream, bytes, lines,          b,  counts,
+	                         also,   arg,   PENDING_QUEUED, -1, NULL};
 	struct timespec until;
-	int64_t id, base;
-	int rc;
 
 	memset(counts, 0, sizeof(*counts));
-	if (atomic_fetch_add(&s->writers_waiting, 1) >= MAX_WAITING_WRITERS) {
-		atomic_fetch_sub(&s->writers_waiting, 1);
-		*status = MHD_HTTP_TOO_MANY_REQUESTS;
-		*why = "too many requests are waiting to be stored; retry later";
+	pthread_mutex_lock(&s->queue_lock);
+	if (!s->has_writer_thread || s->is_stopping || s->queued >= MAX_WAITING_WRITERS) {
+		pthread_mutex_unlock(&s->queue_lock);
+		*status = s->has_writer_thread && !s->is_stopping ? MHD_HTTP_TOO_MANY_REQUESTS
+		                                                  : MHD_HTTP_SERVICE_UNAVAILABLE;
+		*why = *status == MHD_HTTP_TOO_MANY_REQUESTS
+		           ? "too many requests are waiting to be stored; retry later"
+		           : "events cannot be stored now; retry later";
 		return -1;
 	}
+	/* p lives on this stack while queued: this function returns only once the
+	 * writer is done with it or it has been taken out of the queue again. */
+	if (s->queue_tail)
+		s->queue_tail->next = &p; // cppcheck-suppress autoVariables
+	else
+		s->queue_head = &p; // cppcheck-suppress autoVariables
+	s->queue_tail = &p;         // cppcheck-suppress autoVariables
+	s->queued++;
+	pthread_cond_signal(&s->queue_ready);
 	clock_gettime(CLOCK_REALTIME, &until);
 	until.tv_sec += WRITER_WAIT_S;
-	rc = pthread_mutex_timedlock(s->writer_lock, &until);
-	atomic_fetch_sub(&s->writers_waiting, 1);
-	if (rc != 0) {
-		*status = MHD_HTTP_SERVICE_UNAVAILABLE;
-		*why = "the database is busy; retry later";
-		return -1;
+	/* Once the writer has taken it, the batch is in use: wait for the end whatever the time. */
+	while (p.state != PENDING_DONE) {
+		if (pthread_cond_timedwait(&s->queue_done, &s->queue_lock, &until) == ETIMEDOUT &&
+		    p.state == PENDING_QUEUED) {
+			unqueue(s, &p);
+			pthread_mutex_unlock(&s->queue_lock);
+			*status = MHD_HTTP_SERVICE_UNAVAILABLE;
+			*why = "the database is busy; retry later";
+			return -1;
+		}
 	}
-	rc = -1;
-	if (store_begin(s->writer) == 0 &&
-	    store_stream_open(s->writer, stream, "native", &id, &base) == 0) {
-		/* Offsets within the request become offsets within the stream. */
-		for (size_t i = 0; i < b->n_events; i++)
-			b->events[i].offset += base;
-		for (size_t i = 0; i < b->n_rejects; i++)
-			b->rejects[i].offset += base;
-		if (store_add_batch(s->writer, id, b, counts) == 0 &&
-		    (also == NULL || also(s->writer, arg) == 0) &&
-		    store_stream_add(s->writer, id, bytes, lines, counts) == 0 &&
-		    store_commit(s->writer) == 0)
-			rc = 0;
-	}
-	if (rc < 0) {
-		store_rollback(s->writer);
+	pthread_mutex_unlock(&s->queue_lock);
+	if (p.rc < 0) {
 		memset(counts, 0, sizeof(*counts));
 		*status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 		*why = "the events could not be stored; see the daemon's log";
+		return -1;
 	}
-	pthread_mutex_unlock(s->writer_lock);
-	if (rc == 0)
-		http_data_changed(s);
-	return rc;
+	return 0;
 }
 
 enum MHD_Result http_ingest_events(struct http_server *s, struct MHD_Connection *c,

@@ -21,7 +21,13 @@ struct http_server {
 	char *db_path;
 	struct store *writer;         /* for POSTed events, or NULL */
 	pthread_mutex_t *writer_lock; /* held while writer is in use */
-	atomic_int writers_waiting;   /* POSTs queued for the writer: over a limit, 503 */
+	/* POSTed batches wait here for the writer thread, which commits all that
+	 * queued up in one transaction (http_ingest.c). */
+	pthread_mutex_t queue_lock;
+	pthread_cond_t queue_ready, queue_done;
+	struct http_pending *queue_head, *queue_tail;
+	int queued, is_stopping, has_writer_thread;
+	pthread_t writer_thread;
 	time_t started;
 	int is_loopback;
 	/* For /metrics: requests answered, and their time, in microseconds. */
@@ -90,6 +96,10 @@ int http_store_batch(struct http_server *s, const char *stream, int64_t bytes, i
                      struct batch *b, struct store_counts *counts,
                      int (*also)(struct store *st, void *arg), void *arg, unsigned *status,
                      const char **why);
+
+/* Starts and stops the thread that writes POSTed batches (with o->writer only). */
+int http_writer_start(struct http_server *s);
+void http_writer_stop(struct http_server *s);
 
 /* POST /api/v1/events: native NDJSON or a JSON array, maybe gzip-encoded. */
 enum MHD_Result http_ingest_events(struct http_server *s, struct MHD_Connection *c,
