@@ -238,6 +238,39 @@ while "live-dev-7" not in urllib.request.urlopen(req).read().decode():
 print("ok: live line on the dashboard after %.2f s" % (time.monotonic() - start))
 PY
 
+# Overload: while another process holds the database's write lock, POSTs queue
+# for the writer; beyond the queue's 32 places they get 429 with Retry-After, and
+# once the lock is gone every queued one is stored.
+python3 - "$PORT" "$TMP/p.db" <<'PY' || { kill "$pid"; fail "429 under overload"; }
+import json, sqlite3, sys, threading, time, urllib.request, urllib.error
+port, path = sys.argv[1], sys.argv[2]
+lock = sqlite3.connect(path, isolation_level=None)
+lock.execute("BEGIN IMMEDIATE")
+results = []
+def post(i):
+    body = json.dumps({"ts": "2026-11-21T10:00:00Z", "developer": "ana", "model": "gpt-5",
+                       "input_tokens": 1, "request_id": "overload-%d" % i}).encode()
+    req = urllib.request.Request("http://127.0.0.1:%s/api/v1/events" % port, data=body,
+                                 headers={"Authorization": "Bearer ci-secret-1"})
+    try:
+        r = urllib.request.urlopen(req, timeout=60)
+        results.append((r.status, None))
+    except urllib.error.HTTPError as e:
+        results.append((e.code, e.headers.get("Retry-After")))
+threads = [threading.Thread(target=post, args=(i,)) for i in range(45)]
+for t in threads:
+    t.start()
+time.sleep(3)
+lock.execute("ROLLBACK")
+lock.close()
+for t in threads:
+    t.join()
+codes = sorted(c for c, _ in results)
+busy = [(c, ra) for c, ra in results if c == 429]
+assert busy and all(ra for _, ra in busy), ("429 with Retry-After", codes)
+assert set(codes) <= {200, 429}, codes
+print("ok: overload answers 429 with Retry-After (%d of 45), the queued %d are stored" % (len(busy), codes.count(200)))
+PY
 kill -TERM "$pid"
 wait "$pid" || fail "serve exited with $? after SIGTERM"
 grep -q "ERROR\|runtime error" "$TMP/serve.log" && fail "errors in the log: $(cat "$TMP/serve.log")"
