@@ -277,24 +277,34 @@ static void send_one(sqlite3 *db, const struct config *cfg, const struct digest 
 	buf_free(&html);
 }
 
-/* When the daemon first knew digest name (now, if this is the first time). */
+/*
+ * When the daemon first knew digest name (now, if this is the first time).
+ * Read first: the scheduler asks every second, and a read takes no write lock.
+ */
 static int64_t first_seen(sqlite3 *db, const char *name, int64_t now)
 {
 	sqlite3_stmt *s;
-	int64_t at = now;
+	int64_t at = -1;
 
+	if (sqlite3_prepare_v2(db, "SELECT first_seen FROM digest_state WHERE digest = ?1", -1, &s,
+	                       NULL) != SQLITE_OK)
+		return now;
+	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		at = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (at >= 0)
+		return at;
 	if (sqlite3_prepare_v2(db,
-	                       "INSERT INTO digest_state (digest, first_seen) VALUES (?1, ?2) "
-	                       "ON CONFLICT (digest) DO UPDATE SET first_seen = first_seen "
-	                       "RETURNING first_seen",
+	                       "INSERT OR IGNORE INTO digest_state (digest, first_seen) "
+	                       "VALUES (?1, ?2)",
 	                       -1, &s, NULL) != SQLITE_OK)
 		return now;
 	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 2, now);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		at = sqlite3_column_int64(s, 0);
+	sqlite3_step(s);
 	sqlite3_finalize(s);
-	return at;
+	return now;
 }
 
 /* Retries of an earlier period end when the next firing is due. */
@@ -302,6 +312,18 @@ static void give_up_older(sqlite3 *db, const char *digest, const char *period, i
 {
 	sqlite3_stmt *s;
 
+	if (sqlite3_prepare_v2(db,
+	                       "SELECT 1 FROM digest_runs WHERE digest = ?1 AND period <> ?2 AND "
+	                       "status = 'retrying' LIMIT 1",
+	                       -1, &s, NULL) != SQLITE_OK)
+		return;
+	sqlite3_bind_text(s, 1, digest, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, period, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		sqlite3_finalize(s); /* nothing to give up: no write, no lock */
+		return;
+	}
+	sqlite3_finalize(s);
 	if (sqlite3_prepare_v2(db,
 	                       "UPDATE digest_runs SET status = 'failed', next_try = NULL, "
 	                       "updated_at = ?3, last_error = 'gave up when the next digest "
