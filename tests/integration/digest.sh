@@ -26,6 +26,15 @@ start_sink() { # PORT DIR [--refuse]
 	sink=$!
 	wait_for 10 grep -q listening "$TMP/sink.log" || fail "SMTP server did not start"
 }
+# arm NAME...: waits until the running daemon has seen each digest (digest_state),
+# so that a firing set a few seconds ahead afterwards counts as one it knew of.
+arm() {
+	for name in "$@"; do
+		wait_for 20 python3 -c "import sqlite3,sys; sys.exit(not sqlite3.connect(sys.argv[1]).execute('SELECT 1 FROM digest_state WHERE digest = ?', (sys.argv[2],)).fetchone())" "$TMP/p.db" "$name" ||
+			fail "the daemon never saw digest $name: $(tail -3 "$TMP/serve.log")"
+	done
+}
+LATER=$(date -u -d '+1 hour' +%H:%M:%S) # a firing that stays in the future
 count_mail() { ls "$1" 2> /dev/null | grep -c '\.eml$'; }
 has_mail() { [ "$(count_mail "$1")" -ge "$2" ]; } # DIR N: at least N messages
 at_offset() { date -u -d "+$1 sec" +%H:%M:%S; }
@@ -83,7 +92,7 @@ YAML
 
 # --- the scheduled digest, as it arrives
 start_sink "$SMTP_PORT" "$TMP/mail"
-write_config "$(at_offset 4)"
+write_config "$LATER"
 "$PAYBACKD" -c "$TMP/payback.yaml" check > /dev/null || fail "config check"
 serve() {
 	"$PAYBACKD" -c "$TMP/payback.yaml" --db "$TMP/p.db" serve --listen "127.0.0.1:$HTTP_PORT" \
@@ -91,6 +100,9 @@ serve() {
 	pid=$!
 }
 serve
+arm payments-daily me
+write_config "$(at_offset 3)"
+kill -HUP "$pid"
 wait_for 20 has_mail "$TMP/mail" 3 || fail "3 digests did not arrive: $(cat "$TMP/serve.log")"
 echo "ok: the scheduled digests arrived (one team digest, two personal ones)"
 pb -c "$TMP/payback.yaml" report overview --from "$YESTERDAY" --to "$YESTERDAY" --format json > "$TMP/overview.json" ||
@@ -161,8 +173,11 @@ expect_eq "digest_runs holds each (digest, period, recipient) once, sent" 3 \
 # --- the server goes away: retried with backoff, sent once when it is back
 kill "$sink"
 wait "$sink" 2> /dev/null
-write_config "$(at_offset 3)" "  - {name: retry, schedule: \"daily $(at_offset 3)\", to: [ops@example.com], scope: org}"
+write_config "$(at_offset 3)" "  - {name: retry, schedule: \"daily $LATER\", to: [ops@example.com], scope: org}"
+kill -HUP "$pid"
+arm retry
 # The two digests of this configuration ran already today; only the new one is due.
+write_config "$(at_offset 3)" "  - {name: retry, schedule: \"daily $(at_offset 3)\", to: [ops@example.com], scope: org}"
 kill -HUP "$pid"
 wait_for 15 grep -q "digest retry .* failed (try 2)" "$TMP/serve.log" ||
 	fail "no retry while the SMTP server is down: $(tail -5 "$TMP/serve.log")"
@@ -185,13 +200,15 @@ kill -TERM "$pid"
 wait "$pid" || fail "serve exit status"
 
 # --- a digest missed while the daemon was down is sent when it starts
-write_config "$(at_offset 4)" "  - {name: missed, schedule: \"daily $(at_offset 4)\", to: [late@example.com], scope: org}"
+write_config "$LATER" "  - {name: missed, schedule: \"daily $LATER\", to: [late@example.com], scope: org}"
 serve
-sleep 1.5 # it has seen the digest (digest_state), not yet its firing
+arm missed
 kill -TERM "$pid"
 wait "$pid" || fail "serve exit status"
+# It fires while the daemon is down.
+write_config "$LATER" "  - {name: missed, schedule: \"daily $(at_offset 2)\", to: [late@example.com], scope: org}"
+sleep 3
 expect_eq "nothing sent before the firing" 0 "$(grep -l "late@example.com" "$TMP"/mail/*.eml | wc -l)"
-sleep 4
 serve
 wait_for 10 has_mail "$TMP/mail" 5 || fail "the digest missed while down was not sent at start"
 expect_eq "the missed digest is sent once at start-up" 1 "$(grep -l "late@example.com" "$TMP"/mail/*.eml | wc -l)"
@@ -202,8 +219,11 @@ wait "$pid" || fail "serve exit status"
 kill "$sink"
 wait "$sink" 2> /dev/null
 start_sink "$SMTP_PORT" "$TMP/refused" --refuse
-write_config "$(at_offset 2)" "  - {name: refused, schedule: \"daily $(at_offset 2)\", to: [gone@example.com], scope: org}"
+write_config "$LATER" "  - {name: refused, schedule: \"daily $LATER\", to: [gone@example.com], scope: org}"
 serve
+arm refused
+write_config "$LATER" "  - {name: refused, schedule: \"daily $(at_offset 2)\", to: [gone@example.com], scope: org}"
+kill -HUP "$pid"
 wait_for 10 grep -q "digest refused .* refused for good" "$TMP/serve.log" || fail "no permanent failure logged"
 sleep 3
 expect_eq "a 5xx refusal is tried once and marked failed" "failed 1" \
