@@ -24,19 +24,91 @@
 #include "store.h"
 #include "util.h"
 
+/* The statements of the digest tables, prepared once per connection. */
+enum { Q_STATE, Q_RECORD, Q_SEEN_GET, Q_SEEN_ADD, Q_OLDER_ANY, Q_OLDER_FAIL, Q_COUNT };
+
+static const char *const q_sql[Q_COUNT] = {
+    [Q_STATE] = "SELECT status, attempts, coalesce(next_try, 0) FROM digest_runs "
+                "WHERE digest = ?1 AND period = ?2 AND recipient = ?3",
+    [Q_RECORD] = "INSERT INTO digest_runs (digest, period, recipient, status, attempts, "
+                 "next_try, last_error, sent_at, message_id, updated_at) VALUES (?1, ?2, ?3, "
+                 "?4, ?5, ?6, ?7, CASE WHEN ?4 = 'sent' THEN ?9 END, ?8, ?9) "
+                 "ON CONFLICT (digest, period, recipient) DO UPDATE SET "
+                 "status = excluded.status, attempts = excluded.attempts, "
+                 "next_try = excluded.next_try, last_error = excluded.last_error, "
+                 "sent_at = excluded.sent_at, message_id = excluded.message_id, "
+                 "updated_at = excluded.updated_at",
+    [Q_SEEN_GET] = "SELECT first_seen FROM digest_state WHERE digest = ?1",
+    [Q_SEEN_ADD] = "INSERT OR IGNORE INTO digest_state (digest, first_seen) VALUES (?1, ?2)",
+    [Q_OLDER_ANY] = "SELECT 1 FROM digest_runs WHERE digest = ?1 AND period <> ?2 AND "
+                    "status = 'retrying' LIMIT 1",
+    [Q_OLDER_FAIL] = "UPDATE digest_runs SET status = 'failed', next_try = NULL, "
+                     "updated_at = ?3, last_error = 'gave up when the next digest was due: ' "
+                     "|| coalesce(last_error, '') "
+                     "WHERE digest = ?1 AND period <> ?2 AND status = 'retrying'",
+};
+
+struct digest_sql {
+	sqlite3 *db;
+	sqlite3_stmt *q[Q_COUNT];
+};
+
+struct digest_sql *digest_sql_open(sqlite3 *db)
+{
+	struct digest_sql *x = calloc(1, sizeof(*x));
+
+	if (x == NULL)
+		return NULL;
+	x->db = db;
+	for (int i = 0; i < Q_COUNT; i++)
+		if (sqlite3_prepare_v3(db, q_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &x->q[i],
+		                       NULL) != SQLITE_OK) {
+			log_err("digests: %s", sqlite3_errmsg(db));
+			digest_sql_close(x);
+			return NULL;
+		}
+	return x;
+}
+
+void digest_sql_close(struct digest_sql *x)
+{
+	if (x == NULL)
+		return;
+	for (int i = 0; i < Q_COUNT; i++)
+		sqlite3_finalize(x->q[i]);
+	free(x);
+}
+
+/* The statement, bound to a digest's name (and a period when given), ready to step. */
+static sqlite3_stmt *query(struct digest_sql *x, int which, const char *digest, const char *period)
+{
+	sqlite3_stmt *s = x->q[which];
+
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	sqlite3_bind_text(s, 1, digest, -1, SQLITE_STATIC);
+	if (period)
+		sqlite3_bind_text(s, 2, period, -1, SQLITE_STATIC);
+	return s;
+}
+
 /* A person's digest or a listed address, for one period. */
 struct target {
 	const struct person *person; /* SCOPE_PERSONAL */
 	const char *address;
 };
 
-void digest_latest_period(const struct digest *d, int64_t now, struct digest_period *p)
+/* The period of d's firing at due, and the one before it. */
+static void period_at(const struct digest *d, int64_t due, struct digest_period *p)
 {
-	int64_t due = sched_last_due(&d->schedule, now);
-
 	sched_period(&d->schedule, due, &p->from, &p->to);
 	sched_period(&d->schedule, sched_last_due(&d->schedule, due - 1), &p->prev_from,
 	             &p->prev_to);
+}
+
+void digest_latest_period(const struct digest *d, int64_t now, struct digest_period *p)
+{
+	period_at(d, sched_last_due(&d->schedule, now), p);
 }
 
 int digest_parse_period(const char *text, struct digest_period *p)
@@ -155,50 +227,30 @@ int digest_preview(sqlite3 *db, const struct config *cfg, const struct digest *d
 }
 
 /* The state of one recipient's row, or "" when there is none. */
-static void run_state(sqlite3 *db, const char *digest, const char *period, const char *to,
+static void run_state(struct digest_sql *x, const char *digest, const char *period, const char *to,
                       char status[16], int64_t *attempts, int64_t *next_try)
 {
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = query(x, Q_STATE, digest, period);
 
 	status[0] = '\0';
 	*attempts = 0;
 	*next_try = 0;
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT status, attempts, coalesce(next_try, 0) FROM digest_runs "
-	                       "WHERE digest = ?1 AND period = ?2 AND recipient = ?3",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_text(s, 1, digest, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, period, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, to, -1, SQLITE_STATIC);
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		snprintf(status, 16, "%s", (const char *)sqlite3_column_text(s, 0));
 		*attempts = sqlite3_column_int64(s, 1);
 		*next_try = sqlite3_column_int64(s, 2);
 	}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 }
 
-static int record(sqlite3 *db, const char *digest, const char *period, const char *to,
+static int record(struct digest_sql *x, const char *digest, const char *period, const char *to,
                   const char *status, int64_t attempts, int64_t next_try, const char *error,
                   const char *message_id, int64_t now)
 {
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = query(x, Q_RECORD, digest, period);
 	int rc;
 
-	if (sqlite3_prepare_v2(
-	        db,
-	        "INSERT INTO digest_runs (digest, period, recipient, status, attempts, next_try, "
-	        "last_error, sent_at, message_id, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-	        "CASE WHEN ?4 = 'sent' THEN ?9 END, ?8, ?9) "
-	        "ON CONFLICT (digest, period, recipient) DO UPDATE SET status = excluded.status, "
-	        "attempts = excluded.attempts, next_try = excluded.next_try, "
-	        "last_error = excluded.last_error, sent_at = excluded.sent_at, "
-	        "message_id = excluded.message_id, updated_at = excluded.updated_at",
-	        -1, &s, NULL) != SQLITE_OK)
-		return -1;
-	sqlite3_bind_text(s, 1, digest, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, period, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 3, to, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 4, status, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 5, attempts);
@@ -209,12 +261,12 @@ static int record(sqlite3 *db, const char *digest, const char *period, const cha
 	sqlite3_bind_text(s, 8, message_id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(s, 9, now);
 	rc = sqlite3_step(s);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Builds, renders and sends one message; records what happened. */
-static void send_one(sqlite3 *db, const struct config *cfg, const struct digest *d,
+static void send_one(struct digest_sql *x, const struct config *cfg, const struct digest *d,
                      const struct digest_period *p, const struct target *t, int64_t attempts,
                      int64_t now, struct digest_stats *stats)
 {
@@ -226,8 +278,8 @@ static void send_one(sqlite3 *db, const struct config *cfg, const struct digest 
 	uint64_t h;
 
 	period_key(p, period);
-	if (digest_build(db, cfg, d, t->person, p->from, p->to, p->prev_from, p->prev_to, &r, err,
-	                 sizeof(err)) < 0) {
+	if (digest_build(x->db, cfg, d, t->person, p->from, p->to, p->prev_from, p->prev_to, &r,
+	                 err, sizeof(err)) < 0) {
 		log_err("digest %s for %s: %s", d->name, t->address, err);
 		return;
 	}
@@ -249,12 +301,11 @@ static void send_one(sqlite3 *db, const struct config *cfg, const struct digest 
 	res = mailer_send(&cfg->smtp, &m, err, sizeof(err));
 	attempts++;
 	if (res == MAIL_SENT) {
-		record(db, d->name, period, t->address, "sent", attempts, 0, NULL, message_id, now);
+		record(x, d->name, period, t->address, "sent", attempts, 0, NULL, message_id, now);
 		log_info("digest %s (%s) sent to %s", d->name, period, t->address);
 		stats->sent++;
 	} else if (res == MAIL_REJECTED) {
-		record(db, d->name, period, t->address, "failed", attempts, 0, err, message_id,
-		       now);
+		record(x, d->name, period, t->address, "failed", attempts, 0, err, message_id, now);
 		log_err("digest %s (%s) to %s refused for good: %s", d->name, period, t->address,
 		        err);
 		stats->failed++;
@@ -265,7 +316,7 @@ static void send_one(sqlite3 *db, const struct config *cfg, const struct digest 
 			wait *= 2;
 		if (wait > cfg->smtp.retry_max_s)
 			wait = cfg->smtp.retry_max_s;
-		record(db, d->name, period, t->address, "retrying", attempts, now + wait, err,
+		record(x, d->name, period, t->address, "retrying", attempts, now + wait, err,
 		       message_id, now);
 		log_warn("digest %s (%s) to %s failed (try %" PRId64 "), next try in %" PRId64
 		         " s: %s",
@@ -281,65 +332,40 @@ static void send_one(sqlite3 *db, const struct config *cfg, const struct digest 
  * When the daemon first knew digest name (now, if this is the first time).
  * Read first: the scheduler asks every second, and a read takes no write lock.
  */
-static int64_t first_seen(sqlite3 *db, const char *name, int64_t now)
+static int64_t first_seen(struct digest_sql *x, const char *name, int64_t now)
 {
-	sqlite3_stmt *s;
-	int64_t at = -1;
+	sqlite3_stmt *s = query(x, Q_SEEN_GET, name, NULL);
+	int64_t at = now;
 
-	if (sqlite3_prepare_v2(db, "SELECT first_seen FROM digest_state WHERE digest = ?1", -1, &s,
-	                       NULL) != SQLITE_OK)
-		return now;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
+	if (sqlite3_step(s) == SQLITE_ROW) {
 		at = sqlite3_column_int64(s, 0);
-	sqlite3_finalize(s);
-	if (at >= 0)
-		return at;
-	if (sqlite3_prepare_v2(db,
-	                       "INSERT OR IGNORE INTO digest_state (digest, first_seen) "
-	                       "VALUES (?1, ?2)",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return now;
-	sqlite3_bind_text(s, 1, name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, now);
-	sqlite3_step(s);
-	sqlite3_finalize(s);
-	return now;
+	} else {
+		sqlite3_reset(s);
+		s = query(x, Q_SEEN_ADD, name, NULL);
+		sqlite3_bind_int64(s, 2, now);
+		sqlite3_step(s);
+	}
+	sqlite3_reset(s);
+	return at;
 }
 
 /* Retries of an earlier period end when the next firing is due. */
-static void give_up_older(sqlite3 *db, const char *digest, const char *period, int64_t now)
+static void give_up_older(struct digest_sql *x, const char *digest, const char *period, int64_t now)
 {
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = query(x, Q_OLDER_ANY, digest, period);
+	int is_any = sqlite3_step(s) == SQLITE_ROW;
 
-	if (sqlite3_prepare_v2(db,
-	                       "SELECT 1 FROM digest_runs WHERE digest = ?1 AND period <> ?2 AND "
-	                       "status = 'retrying' LIMIT 1",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_text(s, 1, digest, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, period, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		sqlite3_finalize(s); /* nothing to give up: no write, no lock */
-		return;
-	}
-	sqlite3_finalize(s);
-	if (sqlite3_prepare_v2(db,
-	                       "UPDATE digest_runs SET status = 'failed', next_try = NULL, "
-	                       "updated_at = ?3, last_error = 'gave up when the next digest "
-	                       "was due: ' || coalesce(last_error, '') "
-	                       "WHERE digest = ?1 AND period <> ?2 AND status = 'retrying'",
-	                       -1, &s, NULL) != SQLITE_OK)
-		return;
-	sqlite3_bind_text(s, 1, digest, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, period, -1, SQLITE_STATIC);
+	sqlite3_reset(s);
+	if (!is_any)
+		return; /* nothing to give up: no write, no lock */
+	s = query(x, Q_OLDER_FAIL, digest, period);
 	sqlite3_bind_int64(s, 3, now);
-	if (sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(db) > 0)
+	if (sqlite3_step(s) == SQLITE_DONE && sqlite3_changes(x->db) > 0)
 		log_warn("digest %s: gave up retrying an earlier period", digest);
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 }
 
-int digest_run_due(sqlite3 *db, const struct config *cfg, int64_t now, volatile int *stop,
+int digest_run_due(struct digest_sql *x, const struct config *cfg, int64_t now, volatile int *stop,
                    struct digest_stats *stats)
 {
 	memset(stats, 0, sizeof(*stats));
@@ -351,28 +377,28 @@ int digest_run_due(sqlite3 *db, const struct config *cfg, int64_t now, volatile 
 		char period[24];
 		size_t n;
 
-		if (due == 0 || due < first_seen(db, d->name, now))
+		if (due == 0 || due < first_seen(x, d->name, now))
 			continue;
-		digest_latest_period(d, now, &p);
+		period_at(d, due, &p);
 		period_key(&p, period);
-		give_up_older(db, d->name, period, now);
+		give_up_older(x, d->name, period, now);
 		n = targets(cfg, d, &p, &t);
 		for (size_t k = 0; k < n && !*stop; k++) {
 			char status[16];
 			int64_t attempts, next_try;
 
-			run_state(db, d->name, period, t[k].address, status, &attempts, &next_try);
+			run_state(x, d->name, period, t[k].address, status, &attempts, &next_try);
 			if (strcmp(status, "sent") == 0 || strcmp(status, "failed") == 0 ||
 			    (strcmp(status, "retrying") == 0 && next_try > now))
 				continue;
-			send_one(db, cfg, d, &p, &t[k], attempts, now, stats);
+			send_one(x, cfg, d, &p, &t[k], attempts, now, stats);
 		}
 		free(t);
 	}
 	return 0;
 }
 
-int digest_send_now(sqlite3 *db, const struct config *cfg, const struct digest *d,
+int digest_send_now(struct digest_sql *x, const struct config *cfg, const struct digest *d,
                     const struct digest_period *p, struct digest_stats *stats)
 {
 	struct target *t;
@@ -382,7 +408,7 @@ int digest_send_now(sqlite3 *db, const struct config *cfg, const struct digest *
 	if (n == 0)
 		log_warn("digest %s has no recipients for this period", d->name);
 	for (size_t k = 0; k < n; k++)
-		send_one(db, cfg, d, p, &t[k], 0, (int64_t)time(NULL), stats);
+		send_one(x, cfg, d, p, &t[k], 0, (int64_t)time(NULL), stats);
 	free(t);
 	return stats->retrying + stats->failed > 0 ? -1 : 0;
 }
@@ -391,6 +417,7 @@ struct digest_runner {
 	pthread_t thread;
 	const struct config *cfg;
 	struct store *st;
+	struct digest_sql *sql;
 	volatile int stop;
 };
 
@@ -401,7 +428,7 @@ static void *runner_main(void *arg)
 	while (!r->stop) {
 		struct digest_stats stats;
 
-		digest_run_due(store_db(r->st), r->cfg, (int64_t)time(NULL), &r->stop, &stats);
+		digest_run_due(r->sql, r->cfg, (int64_t)time(NULL), &r->stop, &stats);
 		for (int i = 0; i < 10 && !r->stop; i++) {
 			struct timespec tick = {0, 100000000L};
 
@@ -426,8 +453,10 @@ struct digest_runner *digest_runner_start(const struct config *cfg, const char *
 		return NULL;
 	}
 	if (report_register_functions(store_db(r->st), cfg) < 0 ||
+	    (r->sql = digest_sql_open(store_db(r->st))) == NULL ||
 	    pthread_create(&r->thread, NULL, runner_main, r) != 0) {
 		snprintf(err, errlen, "cannot start the digest scheduler");
+		digest_sql_close(r->sql);
 		store_close(r->st);
 		free(r);
 		return NULL;
@@ -441,6 +470,7 @@ void digest_runner_stop(struct digest_runner *r)
 		return;
 	r->stop = 1;
 	pthread_join(r->thread, NULL);
+	digest_sql_close(r->sql);
 	store_close(r->st);
 	free(r);
 }

@@ -35,6 +35,11 @@ int digest_preview(sqlite3 *db, const struct config *cfg, const struct digest *d
                    const struct digest_period *p, const char *person, int is_text, struct buf *out,
                    char *err, size_t errlen);
 
+/* The digest tables' statements on one connection (digest_runs, digest_state). */
+struct digest_sql;
+struct digest_sql *digest_sql_open(sqlite3 *db);
+void digest_sql_close(struct digest_sql *x);
+
 /* What one pass or one send-now did. */
 struct digest_stats {
 	int sent, retrying, failed;
@@ -44,10 +49,10 @@ struct digest_stats {
  * Sends every digest due at now that has not been sent to a recipient yet,
  * and retries those whose backoff has passed; stops early when *stop is set.
  */
-int digest_run_due(sqlite3 *db, const struct config *cfg, int64_t now, volatile int *stop,
+int digest_run_due(struct digest_sql *x, const struct config *cfg, int64_t now, volatile int *stop,
                    struct digest_stats *stats);
 /* Sends d over p to every recipient now, sent before or not, recording each. */
-int digest_send_now(sqlite3 *db, const struct config *cfg, const struct digest *d,
+int digest_send_now(struct digest_sql *x, const struct config *cfg, const struct digest *d,
                     const struct digest_period *p, struct digest_stats *stats);
 
 /* A thread that runs digest_run_due every second on its own connection to db_path. */

@@ -126,7 +126,6 @@ static void mailbox_header(struct curl_slist **list, const char *name, const cha
                            const char *address)
 {
 	struct buf b = BUF_INIT;
-	char value[1024];
 
 	if (display && *display) {
 		if (is_ascii_printable(display) && strpbrk(display, "\"\\()<>,;:@[]") == NULL)
@@ -145,8 +144,7 @@ static void mailbox_header(struct curl_slist **list, const char *name, const cha
 	} else {
 		buf_puts(&b, address);
 	}
-	snprintf(value, sizeof(value), "%s", b.data);
-	header_line(list, name, value, 0);
+	header_line(list, name, b.data, 0);
 	buf_free(&b);
 }
 

@@ -607,8 +607,12 @@ static int cmd_digest(struct globals *g, int argc, char **argv)
 		}
 	} else {
 		struct digest_stats stats;
+		struct digest_sql *sql = digest_sql_open(store_db(st));
 
-		rc = digest_send_now(store_db(st), &g->cfg, d, &p, &stats) < 0 ? 1 : 0;
+		rc = sql == NULL || digest_send_now(sql, &g->cfg, d, &p, &stats) < 0 ? 1 : 0;
+		digest_sql_close(sql);
+		if (sql == NULL)
+			memset(&stats, 0, sizeof(stats));
 		printf("digest %s: %d sent, %d to retry, %d refused\n", d->name, stats.sent,
 		       stats.retrying, stats.failed);
 	}

@@ -176,9 +176,12 @@ int64_t sched_last_due(const struct schedule *s, int64_t now)
 	int64_t day = report_local_day(now * 1000);
 
 	/* At most a month and a day back; the loop is short and obviously right. */
-	for (int64_t d = day; d > day - 64; d--)
-		if (fires_on(s, d) && at_day(s, d) <= now)
-			return at_day(s, d);
+	for (int64_t d = day; d > day - 64; d--) {
+		int64_t at = fires_on(s, d) ? at_day(s, d) : INT64_MAX;
+
+		if (at <= now)
+			return at;
+	}
 	return 0;
 }
 
@@ -186,9 +189,12 @@ int64_t sched_next_due(const struct schedule *s, int64_t now)
 {
 	int64_t day = report_local_day(now * 1000);
 
-	for (int64_t d = day; d < day + 64; d++)
-		if (fires_on(s, d) && at_day(s, d) > now)
-			return at_day(s, d);
+	for (int64_t d = day; d < day + 64; d++) {
+		int64_t at = fires_on(s, d) ? at_day(s, d) : INT64_MIN;
+
+		if (at > now)
+			return at;
+	}
 	return INT64_MAX;
 }
 

@@ -91,6 +91,16 @@ def post_all(port, path, bodies, headers, threads=4):
     return time.monotonic() - start
 
 
+def post_rate(port, path, make_bodies, n_bodies, content_type):
+    """Median items/s over RUNS runs of n_bodies bodies of 1,000 items, fresh ones each run."""
+    rates = []
+    for r in range(RUNS):
+        bodies = make_bodies(f"run{r}", n_bodies)
+        secs = post_all(port, path, bodies, {"Content-Type": content_type})
+        rates.append(n_bodies * 1000 / secs)
+    return statistics.median(rates)
+
+
 def native_bodies(tag, n_bodies, per_body=1000):
     models = ["claude-sonnet-4-5", "gpt-5", "codex-5.3-spark", "claude-opus-4-1", "gpt-5-codex"]
     bodies = []
@@ -181,19 +191,9 @@ def main():
             cold.append((time.monotonic() - t) * 1000)
         print(f"overview page built afresh (no cached answer): median {statistics.median(cold):.1f} ms")
 
-        ingest = []
-        for r in range(RUNS):
-            bodies = native_bodies(f"run{r}", 100)
-            secs = post_all(port, "/api/v1/events", bodies, {"Content-Type": "application/x-ndjson"})
-            ingest.append(100000 / secs)
-        ev_s = statistics.median(ingest)
+        ev_s = post_rate(port, "/api/v1/events", native_bodies, 100, "application/x-ndjson")
         print(f"ingest API, batches of 1,000 (median of {RUNS} x 100k events, 4 clients): {ev_s:,.0f} events/s")
-        otlp = []
-        for r in range(RUNS):
-            bodies = otlp_bodies(f"run{r}", 50)
-            secs = post_all(port, "/v1/logs", bodies, {"Content-Type": "application/json"})
-            otlp.append(50000 / secs)
-        rec_s = statistics.median(otlp)
+        rec_s = post_rate(port, "/v1/logs", otlp_bodies, 50, "application/json")
         print(f"OTLP /v1/logs, exports of 1,000 records (median of {RUNS} x 50k): {rec_s:,.0f} records/s")
         peak = rss_kib(proc.pid, "VmHWM") / 1024
         print(f"daemon peak RSS so far: {peak:.1f} MiB")
