@@ -37,6 +37,10 @@ static size_t put_varint(uint8_t *out, uint64_t v)
 
 static int get_varint(const uint8_t *p, size_t len, size_t *at, uint64_t *v)
 {
+	if (*at < len && p[*at] < 0x80) { /* most gaps and counts are small */
+		*v = p[(*at)++];
+		return 0;
+	}
 	*v = 0;
 	for (int shift = 0; shift < 64; shift += 7) {
 		if (*at >= len)

@@ -6,7 +6,9 @@
  * new ones added), or once for an insert or a delete. The differences add
  * up in a hash table keyed like the rollup row; rollup_write folds them in
  * with one upsert per key. Latency goes into a histogram per row
- * (lathist.c), so percentiles need no raw scan.
+ * (lathist.c), so percentiles need no raw scan. The same differences,
+ * added up per ISO week and per local month, keep tables rollup_week and
+ * rollup_month, which let a long period be read a week or a month at a time.
  *
  * Retries need a session's requests in order, which single rows do not
  * give: the sessions a transaction touched are walked again before COMMIT
@@ -23,6 +25,7 @@
 
 #include "lathist.h"
 #include "log.h"
+#include "util.h"
 
 enum {
 	V_REQUESTS,
@@ -57,11 +60,11 @@ struct delta {
 	int32_t *hist; /* LATHIST_BUCKETS differences, when a latency changed */
 };
 
+/* The statements of one grain's tables sit at these offsets. */
+enum { S_READ_HIST, S_UPSERT, S_HIST_UPSERT, S_PER_GRAIN };
+
 enum {
-	S_READ_HIST,
-	S_UPSERT,
-	S_HIST_UPSERT,
-	S_SESSION,
+	S_SESSION = ROLLUP_GRAINS * S_PER_GRAIN,
 	S_SESSION_BEFORE,
 	S_SET_RETRY,
 	S_GET_META,
@@ -69,28 +72,37 @@ enum {
 	S_COUNT
 };
 
+#define READ_HIST_SQL(table)                                                                       \
+	"SELECT hist FROM " table " WHERE day = ?1 AND developer_id = ?2 AND model_id = ?3 "       \
+	"AND task_id = ?4 AND tool_id = ?5"
+#define HIST_UPSERT_SQL(table)                                                                     \
+	"INSERT INTO " table " (day, developer_id, model_id, task_id, tool_id, hist) "             \
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO UPDATE SET hist = excluded.hist"
+#define UPSERT_SQL(table)                                                                          \
+	"INSERT INTO " table " (day, developer_id, model_id, task_id, tool_id, requests, "         \
+	"accepted, rejected, edited, input_tokens, cache_read_tokens, cache_write_tokens, "        \
+	"output_tokens, reasoning_tokens, latency_n, latency_ms, lines_added, lines_removed, "     \
+	"lines_suggested, lines_accepted, near_limit, retries, cost_usd) "                         \
+	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "     \
+	"?18, ?19, ?20, ?21, ?22, ?23) "                                                           \
+	"ON CONFLICT DO UPDATE SET requests = requests + ?6, accepted = accepted + ?7, "           \
+	"rejected = rejected + ?8, edited = edited + ?9, input_tokens = input_tokens + ?10, "      \
+	"cache_read_tokens = cache_read_tokens + ?11, "                                            \
+	"cache_write_tokens = cache_write_tokens + ?12, output_tokens = output_tokens + ?13, "     \
+	"reasoning_tokens = reasoning_tokens + ?14, latency_n = latency_n + ?15, "                 \
+	"latency_ms = latency_ms + ?16, lines_added = lines_added + ?17, "                         \
+	"lines_removed = lines_removed + ?18, lines_suggested = lines_suggested + ?19, "           \
+	"lines_accepted = lines_accepted + ?20, near_limit = near_limit + ?21, "                   \
+	"retries = retries + ?22, cost_usd = cost_usd + ?23"
+
 static const char *const stmt_sql[S_COUNT] = {
-    [S_READ_HIST] = "SELECT hist FROM rollup_latency WHERE day = ?1 AND developer_id = ?2 "
-                    "AND model_id = ?3 AND task_id = ?4 AND tool_id = ?5",
-    [S_HIST_UPSERT] = "INSERT INTO rollup_latency (day, developer_id, model_id, task_id, "
-                      "tool_id, hist) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-                      "ON CONFLICT DO UPDATE SET hist = excluded.hist",
-    [S_UPSERT] =
-        "INSERT INTO rollup (day, developer_id, model_id, task_id, tool_id, requests, "
-        "accepted, rejected, edited, input_tokens, cache_read_tokens, cache_write_tokens, "
-        "output_tokens, reasoning_tokens, latency_n, latency_ms, lines_added, lines_removed, "
-        "lines_suggested, lines_accepted, near_limit, retries, cost_usd) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "
-        "?18, ?19, ?20, ?21, ?22, ?23) "
-        "ON CONFLICT DO UPDATE SET requests = requests + ?6, accepted = accepted + ?7, "
-        "rejected = rejected + ?8, edited = edited + ?9, input_tokens = input_tokens + ?10, "
-        "cache_read_tokens = cache_read_tokens + ?11, "
-        "cache_write_tokens = cache_write_tokens + ?12, output_tokens = output_tokens + ?13, "
-        "reasoning_tokens = reasoning_tokens + ?14, latency_n = latency_n + ?15, "
-        "latency_ms = latency_ms + ?16, lines_added = lines_added + ?17, "
-        "lines_removed = lines_removed + ?18, lines_suggested = lines_suggested + ?19, "
-        "lines_accepted = lines_accepted + ?20, near_limit = near_limit + ?21, "
-        "retries = retries + ?22, cost_usd = cost_usd + ?23",
+#define GRAIN_SQL(g, table, latency)                                                               \
+	[(g)*S_PER_GRAIN + S_READ_HIST] = READ_HIST_SQL(latency),                                  \
+	                   [(g)*S_PER_GRAIN + S_HIST_UPSERT] = HIST_UPSERT_SQL(latency),           \
+	                   [(g)*S_PER_GRAIN + S_UPSERT] = UPSERT_SQL(table)
+    GRAIN_SQL(ROLLUP_DAY, "rollup", "rollup_latency"),
+    GRAIN_SQL(ROLLUP_WEEK, "rollup_week", "rollup_week_latency"),
+    GRAIN_SQL(ROLLUP_MONTH, "rollup_month", "rollup_month_latency"),
     [S_SESSION] = "SELECT e.id, e.ts, e.outcome, t.text, e.is_retry FROM event e "
                   "JOIN name t ON t.id = e.tool_id WHERE e.session_id = ?1 AND e.ts >= ?2 "
                   "ORDER BY e.ts, e.id",
@@ -107,11 +119,16 @@ struct touched {
 	int64_t session, from_ts;
 };
 
+/* Differences by key, in open addressing. */
+struct delta_table {
+	struct delta *slots;
+	size_t n_used, cap; /* cap is a power of two */
+};
+
 struct rollup {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
-	struct delta *slots;
-	size_t n_used, cap;       /* cap is a power of two */
+	struct delta_table days;
 	struct touched *sessions; /* changed since the last flush, and from when */
 	size_t n_sessions, cap_sessions;
 	int is_deciding_retries; /* changes of is_retry touch no session */
@@ -168,28 +185,28 @@ static struct delta *find_slot(struct delta *slots, size_t cap, const struct key
 	return &slots[i];
 }
 
-static struct delta *delta_for(struct rollup *r, const struct key *k)
+static struct delta *delta_for(struct delta_table *t, const struct key *k)
 {
 	struct delta *d;
 
-	if ((r->n_used + 1) * 2 > r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 256;
+	if ((t->n_used + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 256;
 		struct delta *slots = calloc(cap, sizeof(*slots));
 
 		if (slots == NULL)
 			return NULL;
-		for (size_t i = 0; i < r->cap; i++)
-			if (r->slots[i].is_used)
-				*find_slot(slots, cap, &r->slots[i].k) = r->slots[i];
-		free(r->slots);
-		r->slots = slots;
-		r->cap = cap;
+		for (size_t i = 0; i < t->cap; i++)
+			if (t->slots[i].is_used)
+				*find_slot(slots, cap, &t->slots[i].k) = t->slots[i];
+		free(t->slots);
+		t->slots = slots;
+		t->cap = cap;
 	}
-	d = find_slot(r->slots, r->cap, k);
+	d = find_slot(t->slots, t->cap, k);
 	if (!d->is_used) {
 		d->is_used = 1;
 		d->k = *k;
-		r->n_used++;
+		t->n_used++;
 	}
 	return d;
 }
@@ -219,7 +236,7 @@ static void touch_session(struct rollup *r, int64_t session, int64_t ts)
 int rollup_add(struct rollup *r, int sign, const struct rollup_event *e)
 {
 	struct key k = {local_day(r, e->ts_ms), e->developer, e->model, e->task, e->tool};
-	struct delta *d = delta_for(r, &k);
+	struct delta *d = delta_for(&r->days, &k);
 	const int64_t tokens[5] = {e->input, e->cache_read, e->cache_write, e->output,
 	                           e->reasoning};
 	const int64_t lines[4] = {e->lines_added, e->lines_removed, e->lines_suggested,
@@ -315,18 +332,18 @@ struct rollup *rollup_new(sqlite3 *db)
 	return r;
 }
 
-static void clear_deltas(struct rollup *r)
+static void clear_deltas(struct delta_table *t)
 {
-	for (size_t i = 0; i < r->cap; i++)
-		free(r->slots[i].hist);
-	free(r->slots);
-	r->slots = NULL;
-	r->cap = r->n_used = 0;
+	for (size_t i = 0; i < t->cap; i++)
+		free(t->slots[i].hist);
+	free(t->slots);
+	t->slots = NULL;
+	t->cap = t->n_used = 0;
 }
 
 void rollup_discard(struct rollup *r)
 {
-	clear_deltas(r);
+	clear_deltas(&r->days);
 	r->n_sessions = 0;
 }
 
@@ -343,7 +360,7 @@ void rollup_free(struct rollup *r)
 
 size_t rollup_pending(const struct rollup *r)
 {
-	return r->n_used;
+	return r->days.n_used;
 }
 
 /* Statements are prepared on first use: the tables exist only after migration. */
@@ -381,9 +398,10 @@ static void bind_key(sqlite3_stmt *s, const struct key *k)
 }
 
 /* The stored histogram of d's row with d's differences added, encoded into out. */
-static int merged_hist(struct rollup *r, const struct delta *d, uint8_t *out, size_t *len)
+static int merged_hist(struct rollup *r, enum rollup_grain g, const struct delta *d, uint8_t *out,
+                       size_t *len)
 {
-	sqlite3_stmt *s = stmt(r, S_READ_HIST);
+	sqlite3_stmt *s = stmt(r, (int)g * S_PER_GRAIN + S_READ_HIST);
 	int64_t counts[LATHIST_BUCKETS] = {0};
 	int rc;
 
@@ -406,57 +424,133 @@ static int merged_hist(struct rollup *r, const struct delta *d, uint8_t *out, si
 	return 0;
 }
 
-int rollup_write(struct rollup *r)
+static int is_zero_delta(const struct delta *d)
 {
-	uint8_t *blob = NULL;
-	int rc = 0;
+	int is_zero = d->cost_usd == 0;
 
-	for (size_t i = 0; i < r->cap && rc == 0; i++) {
-		const struct delta *d = &r->slots[i];
-		sqlite3_stmt *s;
-		size_t len = 0;
-		int is_zero = d->cost_usd == 0;
+	for (int v = 0; v < V_COUNT; v++)
+		is_zero &= d->v[v] == 0;
+	if (d->hist)
+		for (int b = 0; b < LATHIST_BUCKETS; b++)
+			is_zero &= d->hist[b] == 0;
+	return is_zero;
+}
+
+const char *rollup_table(enum rollup_grain g)
+{
+	return g == ROLLUP_MONTH ? "rollup_month" : g == ROLLUP_WEEK ? "rollup_week" : "rollup";
+}
+
+const char *rollup_latency_table(enum rollup_grain g)
+{
+	return g == ROLLUP_MONTH  ? "rollup_month_latency"
+	       : g == ROLLUP_WEEK ? "rollup_week_latency"
+	                          : "rollup_latency";
+}
+
+long long rollup_unit_first(enum rollup_grain g, long long day)
+{
+	int y;
+	unsigned m, d;
+
+	if (g == ROLLUP_WEEK) /* day 0, 1970-01-01, was a Thursday */
+		return day - ((day + 3) % 7 + 7) % 7;
+	if (g != ROLLUP_MONTH)
+		return day;
+	civil_from_days(day, &y, &m, &d);
+	return day - (long long)(d - 1);
+}
+
+long long rollup_unit_last(enum rollup_grain g, long long first)
+{
+	int y;
+	unsigned m, d;
+
+	if (g == ROLLUP_WEEK)
+		return first + 6;
+	if (g != ROLLUP_MONTH)
+		return first;
+	civil_from_days(first, &y, &m, &d);
+	return days_from_civil(m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1, 1) - 1;
+}
+
+/* The day differences added up by week or by month. */
+static int grain_deltas(enum rollup_grain g, const struct delta_table *days,
+                        struct delta_table *out)
+{
+	for (size_t i = 0; i < days->cap; i++) {
+		const struct delta *d = &days->slots[i];
+		struct key k = d->k;
+		struct delta *m;
 
 		if (!d->is_used)
 			continue;
+		k.day = rollup_unit_first(g, d->k.day);
+		if ((m = delta_for(out, &k)) == NULL)
+			return -1;
 		for (int v = 0; v < V_COUNT; v++)
-			is_zero &= d->v[v] == 0;
-		if (d->hist)
-			for (int b = 0; b < LATHIST_BUCKETS; b++)
-				is_zero &= d->hist[b] == 0;
-		if (is_zero)
+			m->v[v] += d->v[v];
+		m->cost_usd += d->cost_usd;
+		if (d->hist == NULL)
+			continue;
+		if (m->hist == NULL &&
+		    (m->hist = calloc(LATHIST_BUCKETS, sizeof(*m->hist))) == NULL)
+			return -1;
+		for (int b = 0; b < LATHIST_BUCKETS; b++)
+			m->hist[b] += d->hist[b];
+	}
+	return 0;
+}
+
+static int write_grain(struct rollup *r, enum rollup_grain g, const struct delta_table *t,
+                       uint8_t *blob)
+{
+	sqlite3_stmt *upsert = stmt(r, (int)g * S_PER_GRAIN + S_UPSERT);
+	sqlite3_stmt *hist_upsert = stmt(r, (int)g * S_PER_GRAIN + S_HIST_UPSERT);
+
+	if (upsert == NULL || hist_upsert == NULL)
+		return -1;
+	for (size_t i = 0; i < t->cap; i++) {
+		const struct delta *d = &t->slots[i];
+		size_t len = 0;
+
+		if (!d->is_used || is_zero_delta(d))
 			continue; /* an update that changed nothing counted */
-		if (d->hist && blob == NULL && (blob = malloc(LATHIST_MAX_BLOB)) == NULL) {
-			rc = -1;
-			break;
-		}
-		if (d->hist && merged_hist(r, d, blob, &len) < 0) {
-			rc = -1;
-			break;
-		}
-		if ((s = stmt(r, S_UPSERT)) == NULL) {
-			rc = -1;
-			break;
-		}
-		bind_key(s, &d->k);
+		if (d->hist && merged_hist(r, g, d, blob, &len) < 0)
+			return -1;
+		bind_key(upsert, &d->k);
 		for (int v = 0; v < V_COUNT; v++)
-			sqlite3_bind_int64(s, 6 + v, d->v[v]);
-		sqlite3_bind_double(s, 23, d->cost_usd);
-		rc = step_done(r, s);
-		if (rc == 0 && d->hist) {
-			if ((s = stmt(r, S_HIST_UPSERT)) == NULL) {
-				rc = -1;
-				break;
-			}
-			bind_key(s, &d->k);
-			sqlite3_bind_blob(s, 6, blob, (int)len, SQLITE_STATIC);
-			rc = step_done(r, s);
+			sqlite3_bind_int64(upsert, 6 + v, d->v[v]);
+		sqlite3_bind_double(upsert, 23, d->cost_usd);
+		if (step_done(r, upsert) < 0)
+			return -1;
+		if (d->hist) {
+			bind_key(hist_upsert, &d->k);
+			sqlite3_bind_blob(hist_upsert, 6, blob, (int)len, SQLITE_STATIC);
+			if (step_done(r, hist_upsert) < 0)
+				return -1;
 		}
+	}
+	return 0;
+}
+
+int rollup_write(struct rollup *r)
+{
+	uint8_t *blob = malloc(LATHIST_MAX_BLOB);
+	int rc = blob && write_grain(r, ROLLUP_DAY, &r->days, blob) == 0 ? 0 : -1;
+
+	for (int g = ROLLUP_WEEK; g < ROLLUP_GRAINS && rc == 0; g++) {
+		struct delta_table units = {NULL, 0, 0};
+
+		if (grain_deltas((enum rollup_grain)g, &r->days, &units) < 0 ||
+		    write_grain(r, (enum rollup_grain)g, &units, blob) < 0)
+			rc = -1;
+		clear_deltas(&units);
 	}
 	free(blob);
 	/* The sessions touched stay: rollup_flush decides them. */
 	if (rc == 0)
-		clear_deltas(r);
+		clear_deltas(&r->days);
 	return rc;
 }
 
@@ -577,19 +671,27 @@ static int exec(struct rollup *r, const char *sql, char *err, size_t errlen)
 	return 0;
 }
 
-/* Feeds every event to pb_roll, a slice of rowids at a time to bound memory. */
+/*
+ * Feeds every event to pb_roll, a slice of rowids at a time to bound memory.
+ * pb_roll returns NULL, so only count(*) tells how many rows a slice had.
+ */
 static int rebuild(struct rollup *r, char *err, size_t errlen)
 {
 	static const char sql[] =
-	    "SELECT max(id), count(pb_roll(1, ts, developer_id, model_id, task_id, tool_id, "
+	    "SELECT max(id), count(*), count(pb_roll(1, ts, developer_id, model_id, task_id, "
+	    "tool_id, "
 	    "session_id, outcome, input_tokens, cache_read_tokens, cache_write_tokens, "
 	    "output_tokens, reasoning_tokens, latency_ms, lines_added, lines_removed, "
 	    "lines_suggested, lines_accepted, plan_used_pct, is_retry, cost_usd)) "
-	    "FROM (SELECT * FROM event WHERE id > ?1 ORDER BY id LIMIT 200000)";
+	    "FROM (SELECT * FROM event WHERE id > ?1 ORDER BY id LIMIT ?2)";
 	sqlite3_stmt *s;
 	int64_t last = INT64_MIN;
 
-	if (exec(r, "DELETE FROM rollup; DELETE FROM rollup_latency", err, errlen) < 0)
+	if (exec(r,
+	         "DELETE FROM rollup; DELETE FROM rollup_latency; DELETE FROM rollup_week; "
+	         "DELETE FROM rollup_week_latency; DELETE FROM rollup_month; "
+	         "DELETE FROM rollup_month_latency",
+	         err, errlen) < 0)
 		return -1;
 	if (sqlite3_prepare_v2(r->db, sql, -1, &s, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "rollup: %s", sqlite3_errmsg(r->db));
@@ -599,6 +701,7 @@ static int rebuild(struct rollup *r, char *err, size_t errlen)
 		int rc;
 
 		sqlite3_bind_int64(s, 1, last);
+		sqlite3_bind_int64(s, 2, ROLLUP_REBUILD_SLICE);
 		rc = sqlite3_step(s);
 		if (rc != SQLITE_ROW) {
 			snprintf(err, errlen, "rollup: %s", sqlite3_errmsg(r->db));

@@ -12,10 +12,28 @@
 
 /* A request this soon after the previous one in its session is a retry (non-agent tools). */
 #define ROLLUP_RETRY_MS 60000
+/* Events fed to the rollup per step of a rebuild, which bounds its memory. */
+#define ROLLUP_REBUILD_SLICE 50000
 /* The near-limit percent used until rollup_ensure says otherwise. */
 #define ROLLUP_DEFAULT_NEAR_LIMIT 90.0
 
 struct rollup;
+
+/*
+ * The rollup is kept at three grains, each in its own pair of tables with
+ * the same columns: local days, ISO weeks and local months, a week or month
+ * row keyed by its first day. A long period reads whole months and weeks,
+ * and days only at its ragged ends.
+ */
+enum rollup_grain { ROLLUP_DAY, ROLLUP_WEEK, ROLLUP_MONTH, ROLLUP_GRAINS };
+
+/* The totals table of a grain, and its latency histograms. */
+const char *rollup_table(enum rollup_grain g);
+const char *rollup_latency_table(enum rollup_grain g);
+/* The first local day of the week or month holding day (day itself for ROLLUP_DAY). */
+long long rollup_unit_first(enum rollup_grain g, long long day);
+/* The last local day of the unit that starts on first. */
+long long rollup_unit_last(enum rollup_grain g, long long first);
 
 /* One event's values as the rollup counts them: name ids, 0 for none. */
 struct rollup_event {

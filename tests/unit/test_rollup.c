@@ -1,13 +1,14 @@
 /*
- * test_rollup.c - latency histograms, and the rollup kept equal to the
- * events through inserts, larger copies, edits, declines, retries, a
- * rollback and a change of time zone.
+ * test_rollup.c - latency histograms, and the rollup (days, weeks and
+ * months) kept equal to the events through inserts, larger copies, edits,
+ * declines, retries, a rollback and a change of time zone.
  */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -16,6 +17,7 @@
 #include "report_helper.h"
 
 #include "../../daemon/lathist.h"
+#include "../../daemon/rollup.h"
 #include "query_helper.h"
 
 static int by_int(const void *a, const void *b)
@@ -60,26 +62,95 @@ static void test_lathist_percentiles_are_within_2_5_percent(void **state)
 
 static const char config_text[] = "advice:\n  near_limit_percent: 80\n";
 
-/* Rollup rows that the events do not give, and the other way round. */
+/* The local day number of an event, and the first day of its week or month, in SQL. */
+static const char *const unit_sql[ROLLUP_GRAINS] = {
+    [ROLLUP_DAY] = "pb_daynum(ts)",
+    [ROLLUP_WEEK] = "pb_daynum(ts) - ((pb_daynum(ts) + 3) % 7 + 7) % 7",
+    [ROLLUP_MONTH] = "CAST(julianday(date(pb_daynum(ts) * 86400, 'unixepoch', "
+                     "'start of month')) - 2440587.5 AS INTEGER)",
+};
+
+/* Rows of one grain's table that the events do not give, and the other way round. */
+static int64_t grain_differences(struct store *st, enum rollup_grain g)
+{
+	char sql[2048];
+
+	snprintf(sql, sizeof(sql),
+	         "WITH raw AS (SELECT %s, developer_id, model_id, coalesce(task_id, 0), "
+	         "tool_id, count(*), sum(outcome IS 'accepted'), sum(outcome IS 'rejected'), "
+	         "sum(outcome IS 'edited'), sum(input_tokens), sum(cache_read_tokens), "
+	         "sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens), "
+	         "count(latency_ms), coalesce(sum(latency_ms), 0), sum(lines_added), "
+	         "sum(lines_removed), sum(lines_suggested), sum(lines_accepted), "
+	         "sum(coalesce(plan_used_pct, 0) >= 80), sum(is_retry) FROM event "
+	         "GROUP BY 1, 2, 3, 4, 5), "
+	         "roll AS (SELECT day, developer_id, model_id, task_id, tool_id, requests, "
+	         "accepted, rejected, edited, input_tokens, cache_read_tokens, cache_write_tokens, "
+	         "output_tokens, reasoning_tokens, latency_n, latency_ms, lines_added, "
+	         "lines_removed, lines_suggested, lines_accepted, near_limit, retries FROM %s) "
+	         "SELECT (SELECT count(*) FROM (SELECT * FROM raw EXCEPT SELECT * FROM roll)) + "
+	         "(SELECT count(*) FROM (SELECT * FROM roll EXCEPT SELECT * FROM raw))",
+	         unit_sql[g], rollup_table(g));
+	return query_int(st, sql);
+}
+
+/*
+ * Week and month histograms that are not the sum of their days' histograms,
+ * and day histograms of keys that have no week or month row.
+ */
+static int64_t histogram_differences(struct store *st, enum rollup_grain g)
+{
+	char sql[512];
+	sqlite3_stmt *units, *days;
+	int64_t bad = 0, covered = 0;
+
+	snprintf(sql, sizeof(sql),
+	         "SELECT day, developer_id, model_id, task_id, tool_id, hist FROM %s",
+	         rollup_latency_table(g));
+	assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &units, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(store_db(st),
+	                                    "SELECT hist FROM rollup_latency WHERE day >= ?1 AND "
+	                                    "day <= ?2 AND developer_id = ?3 AND model_id = ?4 "
+	                                    "AND task_id = ?5 AND tool_id = ?6",
+	                                    -1, &days, NULL),
+	                 SQLITE_OK);
+	while (sqlite3_step(units) == SQLITE_ROW) {
+		int64_t want[LATHIST_BUCKETS] = {0}, got[LATHIST_BUCKETS] = {0};
+		int64_t first = sqlite3_column_int64(units, 0);
+
+		assert_int_equal(rollup_unit_first(g, first), first);
+		sqlite3_bind_int64(days, 1, first);
+		sqlite3_bind_int64(days, 2, rollup_unit_last(g, first));
+		for (int k = 1; k <= 4; k++)
+			sqlite3_bind_int64(days, 2 + k, sqlite3_column_int64(units, k));
+		while (sqlite3_step(days) == SQLITE_ROW) {
+			assert_int_equal(lathist_add_blob(want, sqlite3_column_blob(days, 0),
+			                                  (size_t)sqlite3_column_bytes(days, 0)),
+			                 0);
+			covered++;
+		}
+		sqlite3_reset(days);
+		assert_int_equal(lathist_add_blob(got, sqlite3_column_blob(units, 5),
+		                                  (size_t)sqlite3_column_bytes(units, 5)),
+		                 0);
+		bad += memcmp(want, got, sizeof(want)) != 0;
+	}
+	sqlite3_finalize(units);
+	sqlite3_finalize(days);
+	return bad + (query_int(st, "SELECT count(*) FROM rollup_latency") - covered);
+}
+
+/* Differences between the events and any grain of the rollup. */
 static int64_t rollup_differences(struct store *st)
 {
-	static const char sql[] =
-	    "WITH raw AS (SELECT pb_daynum(ts), developer_id, model_id, coalesce(task_id, 0), "
-	    "tool_id, count(*), sum(outcome IS 'accepted'), sum(outcome IS 'rejected'), "
-	    "sum(outcome IS 'edited'), sum(input_tokens), sum(cache_read_tokens), "
-	    "sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens), "
-	    "count(latency_ms), coalesce(sum(latency_ms), 0), sum(lines_added), "
-	    "sum(lines_removed), sum(lines_suggested), sum(lines_accepted), "
-	    "sum(coalesce(plan_used_pct, 0) >= 80), sum(is_retry) FROM event "
-	    "GROUP BY 1, 2, 3, 4, 5), "
-	    "roll AS (SELECT day, developer_id, model_id, task_id, tool_id, requests, accepted, "
-	    "rejected, edited, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, "
-	    "reasoning_tokens, latency_n, latency_ms, lines_added, lines_removed, "
-	    "lines_suggested, lines_accepted, near_limit, retries FROM rollup) "
-	    "SELECT (SELECT count(*) FROM (SELECT * FROM raw EXCEPT SELECT * FROM roll)) + "
-	    "(SELECT count(*) FROM (SELECT * FROM roll EXCEPT SELECT * FROM raw))";
+	int64_t n = 0;
 
-	return query_int(st, sql);
+	for (int g = 0; g < ROLLUP_GRAINS; g++) {
+		n += grain_differences(st, (enum rollup_grain)g);
+		if (g != ROLLUP_DAY)
+			n += histogram_differences(st, (enum rollup_grain)g);
+	}
+	return n;
 }
 
 static struct event *add(struct batch *b, uint64_t id, int64_t ts_s, const char *session)
@@ -217,12 +288,61 @@ static void test_retries_follow_the_session_order_whatever_the_arrival(void **st
 	config_free(&cfg);
 }
 
+/*
+ * Events every 7 hours from 2026-09-26 to 2026-12-05 cross week and month
+ * ends, in a zone half an hour off the hour; then a rebuild in another zone
+ * moves them across midnights. Every grain stays the sum of its events,
+ * and a rebuild reads more than one slice of events.
+ */
+static void test_week_and_month_rows_follow_the_events_across_their_ends(void **state)
+{
+	struct config cfg;
+	struct store *st;
+	struct store_counts c = {0, 0, 0};
+	struct batch b;
+	char err[256];
+	const int64_t start = 1790380800; /* 2026-09-26T00:00:00Z */
+	const uint64_t n = ROLLUP_REBUILD_SLICE + 7;
+
+	(void)state;
+	st = open_report_store(&cfg, config_text);
+	setenv("TZ", "Asia/Kolkata", 1);
+	tzset();
+	assert_int_equal(store_rollup_ensure(st, 80, err, sizeof(err)), 0);
+	memset(&b, 0, sizeof(b));
+	for (uint64_t i = 1; i <= 240; i++)
+		add(&b, i, start + (int64_t)i * 7 * 3600, i % 3 ? "s1" : "s2");
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(query_int(st, "SELECT count(DISTINCT day) FROM rollup_month"), 4);
+	assert_int_equal(query_int(st, "SELECT count(DISTINCT day) FROM rollup_week"), 11);
+	assert_int_equal(rollup_differences(st), 0);
+
+	/* The rest, to more than a slice of the rebuild; a day each, reused. */
+	batch_reset(&b);
+	for (uint64_t i = 241; i <= n; i++)
+		add(&b, i, start + (int64_t)(i % 70) * 86400 + (int64_t)(i % 86400), NULL);
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	setenv("TZ", "America/St_Johns", 1);
+	tzset();
+	assert_int_equal(store_rollup_ensure(st, 80, err, sizeof(err)), 0);
+	assert_int_equal(query_int(st, "SELECT sum(requests) FROM rollup_month"), (int64_t)n);
+	assert_int_equal(query_int(st, "SELECT sum(requests) FROM rollup_week"), (int64_t)n);
+	assert_int_equal(query_int(st, "SELECT sum(requests) FROM rollup"), (int64_t)n);
+	assert_int_equal(rollup_differences(st), 0);
+	batch_free(&b);
+	store_close(st);
+	config_free(&cfg);
+	setenv("TZ", "UTC", 1);
+	tzset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_lathist_percentiles_are_within_2_5_percent),
 	    cmocka_unit_test(test_rollup_equals_the_events_through_every_change),
 	    cmocka_unit_test(test_retries_follow_the_session_order_whatever_the_arrival),
+	    cmocka_unit_test(test_week_and_month_rows_follow_the_events_across_their_ends),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
