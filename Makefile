@@ -37,7 +37,7 @@ LIB_SRC := daemon/buf.c daemon/log.c daemon/util.c daemon/arena.c daemon/yamldoc
            daemon/ingest/ingest.c daemon/http.c daemon/http_pages.c daemon/http_ingest.c \
            daemon/otlp.c daemon/watch.c daemon/mailer.c daemon/digest_run.c daemon/serve.c daemon/passwd.c daemon/http_cache.c \
            reports/report.c reports/estimate.c reports/roi.c reports/compare.c \
-           reports/advice.c reports/section.c reports/names.c reports/numfmt.c \
+           reports/advice.c reports/span.c reports/section.c reports/names.c reports/numfmt.c \
            reports/render_text.c reports/render_csv.c reports/render_json.c \
            reports/html.c reports/render_html.c reports/sources.c \
            reports/digest.c reports/render_email.c

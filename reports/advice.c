@@ -78,6 +78,11 @@ static int read_use(sqlite3 *db, const struct config *cfg, int64_t first, int64_
 	    "cache_write_tokens, output_tokens, near_limit FROM rollup "
 	    "WHERE day >= ?1 AND day <= ?2";
 	struct name_cache *names = names_new(db);
+	int64_t last_dev = -1, last_model = -1, last_day = INT64_MIN;
+	const struct person *who = NULL;
+	const struct model_price *price = NULL;
+	const char *model = NULL;
+	struct seat_use *u = NULL;
 	sqlite3_stmt *s;
 	int rc;
 
@@ -88,27 +93,47 @@ static int read_use(sqlite3 *db, const struct config *cfg, int64_t first, int64_
 	}
 	sqlite3_bind_int64(s, 1, first);
 	sqlite3_bind_int64(s, 2, last);
+	/*
+	 * Rows come in key order (day, developer, model, task, tool): the seat
+	 * and price found for one row hold for the rows after it until the
+	 * developer, the model or the day changes.
+	 */
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *dev = names_text(names, sqlite3_column_int64(s, 0));
-		const char *model = names_text(names, sqlite3_column_int64(s, 1));
+		int64_t dev_id = sqlite3_column_int64(s, 0), model_id = sqlite3_column_int64(s, 1);
 		int64_t day = sqlite3_column_int64(s, 2);
-		const struct seat *seat;
-
-		if (dev == NULL || model == NULL)
-			continue;
-		seat = estimate_covering_seat(cfg, config_person(cfg, dev), model, day);
-		struct seat_use *u = seat ? use_for(uses, n_uses, seat) : NULL;
 		struct token_sums t = {sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5),
 		                       sqlite3_column_int64(s, 6), sqlite3_column_int64(s, 7)};
 
+		if (dev_id != last_dev || model_id != last_model || day != last_day) {
+			const char *dev = names_text(names, dev_id);
+			const char *name = names_text(names, model_id);
+
+			if (dev_id != last_dev)
+				who = dev ? config_person(cfg, dev) : NULL;
+			if (model_id != last_model)
+				price = name ? config_model_price(cfg, name) : NULL;
+			last_dev = dev_id;
+			last_model = model_id;
+			last_day = day;
+			model = name;
+			u = NULL;
+			if (dev && name) {
+				const struct seat *seat =
+				    estimate_covering_seat(cfg, who, name, day);
+
+				u = seat ? use_for(uses, n_uses, seat) : NULL;
+			}
+			if (u) {
+				if (day > u->last_day)
+					u->last_day = day;
+				note_model(u, model);
+			}
+		}
 		if (u == NULL)
 			continue;
 		u->requests += sqlite3_column_int64(s, 3);
 		u->near_limit += sqlite3_column_int64(s, 8);
-		u->api_usd += estimate_api_cost(config_model_price(cfg, model), &t);
-		if (day > u->last_day)
-			u->last_day = day;
-		note_model(u, model);
+		u->api_usd += estimate_api_cost(price, &t);
 	}
 	sqlite3_finalize(s);
 	names_free(names);

@@ -1,7 +1,8 @@
 /*
  * compare.c - the model comparison.
  *
- * Two passes over the period's rollup rows: sums by task and model
+ * Two passes over the period's rollup rows (days, or whole weeks and
+ * months: span.c): sums by task and model
  * (requests, outcomes, retries, tokens, price, time saved), then the
  * latency histograms, added up for the percentiles. Every figure is kept
  * per task and for all tasks together (task "").
@@ -18,6 +19,7 @@
 #include "../daemon/lathist.h"
 #include "names.h"
 #include "report.h"
+#include "span.h"
 
 static struct compare_row *row_for(struct compare_report *r, const char *task, const char *model)
 {
@@ -44,104 +46,55 @@ static struct compare_row *row_for(struct compare_report *r, const char *task, c
 	return p;
 }
 
-static int prepare(sqlite3 *db, const char *sql, int64_t first, int64_t last, sqlite3_stmt **s,
-                   char *err, size_t errlen)
+/* columns FROM table of the span's grain, the span's rows bound. */
+static int prepare(sqlite3 *db, const char *columns, const char *table, const struct span *sp,
+                   sqlite3_stmt **s, char *err, size_t errlen)
 {
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "SELECT %s FROM %s WHERE day >= ?1 AND day <= ?2", columns,
+	         table);
 	if (sqlite3_prepare_v2(db, sql, -1, s, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "compare query: %s", sqlite3_errmsg(db));
 		return -1;
 	}
-	sqlite3_bind_int64(*s, 1, first);
-	sqlite3_bind_int64(*s, 2, last);
+	sqlite3_bind_int64(*s, 1, sp->first);
+	sqlite3_bind_int64(*s, 2, sp->last);
 	return 0;
 }
 
-static int read_sums(sqlite3 *db, const struct config *cfg, int64_t first, int64_t last,
-                     struct compare_report *r, char *err, size_t errlen)
-{
-	static const char sql[] =
-	    "SELECT task_id, model_id, requests, accepted, rejected, edited, input_tokens, "
-	    "cache_read_tokens, cache_write_tokens, output_tokens, lines_added + lines_accepted, "
-	    "latency_ms, retries FROM rollup WHERE day >= ?1 AND day <= ?2";
-	struct name_cache *names = names_new(db);
-	const struct model_price *price = NULL;
-	int64_t price_model = -1;
-	sqlite3_stmt *s;
-	int rc;
+/* The integer columns of one (task, model), added up from its rollup rows. */
+enum {
+	C_REQUESTS,
+	C_ACCEPTED,
+	C_REJECTED,
+	C_EDITED,
+	C_INPUT,
+	C_CACHE_READ,
+	C_CACHE_WRITE,
+	C_OUTPUT,
+	C_LINES,
+	C_LATENCY_MS,
+	C_RETRIES,
+	C_COUNT
+};
 
-	if (names == NULL) {
-		snprintf(err, errlen, "compare query: out of memory");
-		return -1;
-	}
-	if (prepare(db, sql, first, last, &s, err, errlen) < 0) {
-		names_free(names);
-		return -1;
-	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *task = names_text(names, sqlite3_column_int64(s, 0));
-		const char *model = names_text(names, sqlite3_column_int64(s, 1));
-		int64_t n = sqlite3_column_int64(s, 2), known = 0;
-		struct token_sums t = {sqlite3_column_int64(s, 6), sqlite3_column_int64(s, 7),
-		                       sqlite3_column_int64(s, 8), sqlite3_column_int64(s, 9)};
-		struct time_usage u;
-		struct scenario min;
-		double usd;
-
-		if (task == NULL || model == NULL)
-			break;
-		if (sqlite3_column_int64(s, 1) != price_model) {
-			price_model = sqlite3_column_int64(s, 1);
-			price = config_model_price(cfg, model);
-		}
-		usd = estimate_api_cost(price, &t);
-		memset(&u, 0, sizeof(u));
-		for (int o = OUTCOME_ACCEPTED; o < OUTCOME_KINDS; o++)
-			known += u.requests[o] = sqlite3_column_int64(s, 2 + o);
-		u.requests[OUTCOME_UNKNOWN] = n - known;
-		u.lines = sqlite3_column_int64(s, 10);
-		u.latency_ms = sqlite3_column_int64(s, 11);
-		min = estimate_minutes_saved(&cfg->estimate, task, &u);
-		/* Once for the task, once for all tasks: once only when there is no task. */
-		for (int all = 0; all < (task[0] ? 2 : 1); all++) {
-			struct compare_row *row = row_for(r, all ? "" : task, model);
-
-			if (row == NULL)
-				break;
-			row->requests += n;
-			row->with_outcome += known;
-			row->accepted += u.requests[OUTCOME_ACCEPTED] + u.requests[OUTCOME_EDITED];
-			row->retries += sqlite3_column_int64(s, 12);
-			row->tokens += t.input + t.cache_read + t.cache_write + t.output;
-			row->api_usd += usd;
-			row->minutes.low += min.low;
-			row->minutes.likely += min.likely;
-			row->minutes.high += min.high;
-		}
-	}
-	sqlite3_finalize(s);
-	names_free(names);
-	if (rc != SQLITE_DONE) {
-		snprintf(err, errlen, "compare query: %s", sqlite3_errmsg(db));
-		return -1;
-	}
-	return 0;
-}
-
-/* The latencies of one (task, model), added up from its rollup rows. */
-struct latency_group {
+/* Sums and latency histograms of one (task, model), added up from its rollup rows. */
+struct task_model_group {
 	int64_t task_id, model_id;
+	int64_t v[C_COUNT];
 	int64_t counts[LATHIST_BUCKETS];
 };
 
-static int64_t *group_counts(struct latency_group **groups, size_t *n, int64_t task_id,
-                             int64_t model_id)
+static struct task_model_group *find_group(struct task_model_group **groups, size_t *n,
+                                           int64_t task_id, int64_t model_id)
 {
-	struct latency_group *g;
+	struct task_model_group *g;
 
-	/* Rows come in key order: the group of the row before is the likeliest. */
+	/* Rows come in key order: a group of the rows just before is the likeliest. */
 	for (size_t i = *n; i-- > 0;)
 		if ((*groups)[i].task_id == task_id && (*groups)[i].model_id == model_id)
-			return (*groups)[i].counts;
+			return &(*groups)[i];
 	g = realloc(*groups, (*n + 1) * sizeof(*g));
 	if (g == NULL)
 		return NULL;
@@ -150,55 +103,137 @@ static int64_t *group_counts(struct latency_group **groups, size_t *n, int64_t t
 	memset(g, 0, sizeof(*g));
 	g->task_id = task_id;
 	g->model_id = model_id;
-	return g->counts;
+	return g;
+}
+
+/* Adds up the span's rows by (task, model): prices and minutes are linear in them. */
+static int read_sums(sqlite3 *db, const struct span *sp, struct task_model_group **groups,
+                     size_t *n_groups, char *err, size_t errlen)
+{
+	static const char columns[] =
+	    "task_id, model_id, requests, accepted, rejected, edited, input_tokens, "
+	    "cache_read_tokens, cache_write_tokens, output_tokens, lines_added + lines_accepted, "
+	    "latency_ms, retries";
+	sqlite3_stmt *s;
+	int rc;
+
+	if (prepare(db, columns, rollup_table(sp->grain), sp, &s, err, errlen) < 0)
+		return -1;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		struct task_model_group *g = find_group(
+		    groups, n_groups, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1));
+
+		if (g == NULL)
+			break;
+		for (int c = 0; c < C_COUNT; c++)
+			g->v[c] += sqlite3_column_int64(s, 2 + c);
+	}
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE) {
+		snprintf(err, errlen, "compare query: %s",
+		         rc == SQLITE_ROW ? "out of memory" : sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Each group's figures, into its task's row and into the all-tasks row. */
+static int add_sums(const struct config *cfg, struct name_cache *names,
+                    const struct task_model_group *groups, size_t n_groups,
+                    struct compare_report *r)
+{
+	for (size_t i = 0; i < n_groups; i++) {
+		const int64_t *v = groups[i].v;
+		const char *task = names_text(names, groups[i].task_id);
+		const char *model = names_text(names, groups[i].model_id);
+		int64_t known = v[C_ACCEPTED] + v[C_REJECTED] + v[C_EDITED];
+		struct token_sums t = {v[C_INPUT], v[C_CACHE_READ], v[C_CACHE_WRITE], v[C_OUTPUT]};
+		struct time_usage u;
+		struct scenario min;
+		double usd;
+
+		if (task == NULL || model == NULL)
+			return -1;
+		usd = estimate_api_cost(config_model_price(cfg, model), &t);
+		memset(&u, 0, sizeof(u));
+		u.requests[OUTCOME_ACCEPTED] = v[C_ACCEPTED];
+		u.requests[OUTCOME_REJECTED] = v[C_REJECTED];
+		u.requests[OUTCOME_EDITED] = v[C_EDITED];
+		u.requests[OUTCOME_UNKNOWN] = v[C_REQUESTS] - known;
+		u.lines = v[C_LINES];
+		u.latency_ms = v[C_LATENCY_MS];
+		min = estimate_minutes_saved(&cfg->estimate, task, &u);
+		/* Once for the task, once for all tasks: once only when there is no task. */
+		for (int all = 0; all < (task[0] ? 2 : 1); all++) {
+			struct compare_row *row = row_for(r, all ? "" : task, model);
+
+			if (row == NULL)
+				return -1;
+			row->requests += v[C_REQUESTS];
+			row->with_outcome += known;
+			row->accepted += v[C_ACCEPTED] + v[C_EDITED];
+			row->retries += v[C_RETRIES];
+			row->tokens += t.input + t.cache_read + t.cache_write + t.output;
+			row->api_usd += usd;
+			row->minutes.low += min.low;
+			row->minutes.likely += min.likely;
+			row->minutes.high += min.high;
+		}
+	}
+	return 0;
 }
 
 /*
  * Histograms add up exactly, so the percentiles of a task (or of all tasks)
  * come from the sum of its rows' histograms: within 2.5% of exact.
  */
-static int read_latencies(sqlite3 *db, int64_t first, int64_t last, struct compare_report *r,
-                          char *err, size_t errlen)
+static int read_latencies(sqlite3 *db, const struct span *spans, size_t n_spans,
+                          struct name_cache *names, struct compare_report *r, char *err,
+                          size_t errlen)
 {
-	static const char sql[] = "SELECT task_id, model_id, hist FROM rollup_latency "
-	                          "WHERE day >= ?1 AND day <= ?2";
-	struct latency_group *groups = NULL;
+	struct task_model_group *groups = NULL;
 	size_t n_groups = 0;
-	struct name_cache *names = NULL;
-	sqlite3_stmt *s;
-	int rc, is_ok = 1;
+	int rc = SQLITE_DONE, is_ok = 1;
 
-	if (prepare(db, sql, first, last, &s, err, errlen) < 0)
-		return -1;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t *counts = group_counts(&groups, &n_groups, sqlite3_column_int64(s, 0),
-		                               sqlite3_column_int64(s, 1));
+	for (size_t i = 0; i < n_spans && is_ok && rc == SQLITE_DONE; i++) {
+		sqlite3_stmt *s;
 
-		if (counts == NULL) {
-			is_ok = 0;
-			break;
+		if (prepare(db, "task_id, model_id, hist", rollup_latency_table(spans[i].grain),
+		            &spans[i], &s, err, errlen) < 0) {
+			free(groups);
+			return -1;
 		}
-		/* An unreadable histogram leaves those latencies out. */
-		lathist_add_blob(counts, sqlite3_column_blob(s, 2),
-		                 (size_t)sqlite3_column_bytes(s, 2));
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+			struct task_model_group *g =
+			    find_group(&groups, &n_groups, sqlite3_column_int64(s, 0),
+			               sqlite3_column_int64(s, 1));
+
+			if (g == NULL) {
+				is_ok = 0;
+				break;
+			}
+			/* An unreadable histogram leaves those latencies out. */
+			lathist_add_blob(g->counts, sqlite3_column_blob(s, 2),
+			                 (size_t)sqlite3_column_bytes(s, 2));
+		}
+		sqlite3_finalize(s);
 	}
 	/* All tasks together: each model's task histograms added up (requests without a
 	 * task are there already). groups may move as it grows: indexes, not pointers. */
 	for (size_t i = 0, n_task_groups = n_groups; is_ok && i < n_task_groups; i++) {
-		int64_t *all;
+		struct task_model_group *all;
 
 		if (groups[i].task_id == 0)
 			continue;
-		all = group_counts(&groups, &n_groups, 0, groups[i].model_id);
+		all = find_group(&groups, &n_groups, 0, groups[i].model_id);
 		if (all == NULL) {
 			is_ok = 0;
 			break;
 		}
 		for (int b = 0; b < LATHIST_BUCKETS; b++)
-			all[b] += groups[i].counts[b];
+			all->counts[b] += groups[i].counts[b];
 	}
-	sqlite3_finalize(s);
-	if (is_ok && rc == SQLITE_DONE && (names = names_new(db)) != NULL) {
+	if (is_ok && rc == SQLITE_DONE) {
 		for (size_t i = 0; i < n_groups; i++) {
 			const char *task = names_text(names, groups[i].task_id);
 			const char *model = names_text(names, groups[i].model_id);
@@ -213,7 +248,6 @@ static int read_latencies(sqlite3 *db, int64_t first, int64_t last, struct compa
 			row->latency_p50_ms = lathist_percentile(groups[i].counts, 0.50);
 			row->latency_p95_ms = lathist_percentile(groups[i].counts, 0.95);
 		}
-		names_free(names);
 	} else {
 		is_ok = 0;
 	}
@@ -289,6 +323,10 @@ int compare_build(sqlite3 *db, const struct config *cfg, const char *from, const
                   struct compare_report *r, char *err, size_t errlen)
 {
 	int64_t first = INT64_MIN, last = INT64_MAX;
+	struct span spans[SPAN_MAX];
+	struct name_cache *names = NULL;
+	struct task_model_group *sums = NULL;
+	size_t n_spans, n_sums = 0;
 
 	memset(r, 0, sizeof(*r));
 	if ((from && report_day_of(from, &first) < 0) || (to && report_day_of(to, &last) < 0)) {
@@ -297,14 +335,34 @@ int compare_build(sqlite3 *db, const struct config *cfg, const char *from, const
 	}
 	snprintf(r->from, sizeof(r->from), "%s", from ? from : "");
 	snprintf(r->to, sizeof(r->to), "%s", to ? to : "");
-	if (read_sums(db, cfg, first, last, r, err, errlen) < 0 ||
-	    read_latencies(db, first, last, r, err, errlen) < 0)
+	if ((!from || !to) && report_data_bounds(db, from ? NULL : &first, to ? NULL : &last) < 0)
+		return 0; /* nothing stored */
+	n_spans = span_split(first, last, spans);
+	if ((names = names_new(db)) == NULL) {
+		snprintf(err, errlen, "compare query: out of memory");
 		goto fail;
-	qsort(r->rows, r->n_rows, sizeof(*r->rows), by_task_model);
-	if (advise(r) < 0)
+	}
+	for (size_t i = 0; i < n_spans; i++)
+		if (read_sums(db, &spans[i], &sums, &n_sums, err, errlen) < 0)
+			goto fail;
+	if (add_sums(cfg, names, sums, n_sums, r) < 0) {
+		snprintf(err, errlen, "compare query: out of memory");
 		goto fail;
+	}
+	if (read_latencies(db, spans, n_spans, names, r, err, errlen) < 0)
+		goto fail;
+	if (r->n_rows > 1) /* qsort may not be given NULL, even for no elements */
+		qsort(r->rows, r->n_rows, sizeof(*r->rows), by_task_model);
+	if (advise(r) < 0) {
+		snprintf(err, errlen, "compare query: out of memory");
+		goto fail;
+	}
+	free(sums);
+	names_free(names);
 	return 0;
 fail:
+	free(sums);
+	names_free(names);
 	compare_free(r);
 	return -1;
 }

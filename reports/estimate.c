@@ -80,6 +80,18 @@ const struct seat *estimate_covering_seat(const struct config *cfg, const struct
 	return NULL;
 }
 
+int estimate_seats_change(const struct person *who, int64_t first, int64_t last)
+{
+	for (size_t i = 0; who && i < who->n_seats; i++) {
+		const struct seat *s = &who->seats[i];
+
+		if ((s->since > first && s->since <= last) ||
+		    (s->until >= first && s->until < last))
+			return 1;
+	}
+	return 0;
+}
+
 static double task_factor(const struct estimate_model *m, const char *task)
 {
 	for (size_t i = 0; task && i < m->n_tasks; i++)

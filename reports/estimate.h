@@ -45,6 +45,12 @@ int estimate_plan_covers(const struct plan *plan, const char *model);
 const struct seat *estimate_covering_seat(const struct config *cfg, const struct person *who,
                                           const char *model, int64_t day);
 
+/*
+ * Whether a seat of who starts or ends within [first, last], so that usage
+ * in that span is not covered alike on every day of it.
+ */
+int estimate_seats_change(const struct person *who, int64_t first, int64_t last);
+
 /* What the time-saved model reads of some usage. */
 struct time_usage {
 	int64_t requests[OUTCOME_KINDS]; /* by outcome, in enum outcome's order */

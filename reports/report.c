@@ -213,6 +213,27 @@ void report_day_text(int64_t day, char out[11])
 	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, m % 100u, d % 100u);
 }
 
+int report_data_bounds(sqlite3 *db, int64_t *first, int64_t *last)
+{
+	sqlite3_stmt *s;
+	int rc = -1;
+
+	/* Apart, each is one step down the index; together they scan the table. */
+	if (sqlite3_prepare_v2(
+	        db, "SELECT (SELECT min(day) FROM rollup), (SELECT max(day) FROM rollup)", -1, &s,
+	        NULL) != SQLITE_OK)
+		return -1;
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		if (first)
+			*first = sqlite3_column_int64(s, 0);
+		if (last)
+			*last = sqlite3_column_int64(s, 1);
+		rc = 0;
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
 int64_t report_local_day(int64_t ts_ms)
 {
 	struct tm tm;

@@ -95,6 +95,12 @@ void report_developer_name(const struct config *cfg, const char *id, char *out, 
  */
 int report_period_bounds(const char *period, const char *last, char from[11], char to[11]);
 
+/*
+ * The first and last local days in the rollup, each where its pointer is
+ * not NULL. Returns 0, or -1 when nothing is stored.
+ */
+int report_data_bounds(sqlite3 *db, int64_t *first, int64_t *last);
+
 /* Local-day arithmetic in the zone of localtime(). */
 /* "YYYY-MM-DD" to days since 1970-01-01; -1 for anything else. */
 int report_day_of(const char *s, int64_t *day);

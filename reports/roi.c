@@ -1,10 +1,10 @@
 /*
  * roi.c - seat cost, pay-as-you-go and time saved of a period.
  *
- * One query groups the period's events by developer, model, local day, task
- * and outcome. Each group is priced (API-equivalent) and either falls under
- * a seat its developer held that day whose plan covers the model, adding to
- * that seat's weight for the model, or is pay-as-you-go. Each seat's
+ * The period's rollup rows (by developer, model, task and local day, or
+ * whole week or month: span.c) are each priced (API-equivalent) and either
+ * fall under a seat their developer held that day whose plan covers the
+ * model, adding to that seat's weight for the model, or are pay-as-you-go. Each seat's
  * prorated cost is then split over its models by those weights.
  */
 #include "roi.h"
@@ -16,6 +16,7 @@
 #include "../daemon/util.h"
 #include "names.h"
 #include "report.h"
+#include "span.h"
 
 #define UNUSED_SEATS "(unused seats)"
 
@@ -171,106 +172,266 @@ static struct time_usage *task_usage_by_id(struct roi_work *w, size_t model, siz
 	return &w->tasks[w->n_tasks - 1].u;
 }
 
+#define USAGE_COLUMNS                                                                              \
+	"day, developer_id, model_id, task_id, requests, accepted, rejected, edited, "             \
+	"input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, "                     \
+	"lines_added + lines_accepted, latency_ms"
+
+/* A model's price and place, found once per report: pattern matches are dear. */
+struct model_slot {
+	int64_t id;
+	const struct model_price *price;
+	size_t index;
+};
+
+/* Who a developer id is, found once per report. */
+struct dev_slot {
+	int64_t id;
+	const struct person *who;
+	int is_in_scope;
+	size_t index;
+};
+
+/* A person's week or month with a seat change: read again from its day rows. */
+struct by_day {
+	int64_t developer_id, first, last;
+};
+
 /*
- * Rollup rows as stored, in key order (day, developer, model, task, tool):
- * what depends on the developer, the model or the day is looked up once
- * for a run of rows, and rows of several tools or tasks add up in C.
+ * Reads rollup rows as stored, in key order (day, developer, model, task,
+ * tool): what depends on the developer, the model or the day is looked up
+ * once for a run of rows, and rows of several tools or tasks add up in C.
  */
-static int read_usage(sqlite3 *db, const struct config *cfg, int64_t first, int64_t last,
-                      struct roi_work *w, char *err, size_t errlen)
+struct usage_reader {
+	const struct config *cfg;
+	struct roi_work *w;
+	struct name_cache *names;
+	enum rollup_grain grain;
+	int64_t steady_dev, steady_day;         /* what is_seat_steady was found for */
+	int64_t seat_dev, seat_model, seat_day; /* and seat */
+	const struct model_slot *model;
+	const struct dev_slot *dev;
+	const struct seat *seat;
+	int is_seat_steady;
+	struct model_slot *models;
+	size_t n_models;
+	struct dev_slot *devs;
+	size_t n_devs;
+	struct by_day *by_day;
+	size_t n_by_day;
+};
+
+static const struct model_slot *model_slot(struct usage_reader *u, int64_t id, const char *model)
 {
-	static const char sql[] =
-	    "SELECT day, developer_id, model_id, task_id, requests, accepted, rejected, edited, "
-	    "input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, "
-	    "lines_added + lines_accepted, latency_ms FROM rollup WHERE day >= ?1 AND day <= ?2";
-	struct roi_report *r = w->r;
-	int64_t last_dev = -1, last_model = -1, last_day = INT64_MIN;
-	const struct model_price *price = NULL;
-	const struct person *who = NULL;
-	const struct seat *seat = NULL;
-	size_t m = SIZE_MAX, p = SIZE_MAX;
-	int is_in_scope = 1;
-	struct name_cache *names = names_new(db);
-	sqlite3_stmt *s;
-	int rc;
+	struct model_slot *m;
 
-	if (names == NULL || sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
-		snprintf(err, errlen, "report query: %s", sqlite3_errmsg(db));
-		names_free(names);
+	for (size_t i = 0; i < u->n_models; i++)
+		if (u->models[i].id == id)
+			return &u->models[i];
+	m = grow(u->models, u->n_models, sizeof(*m));
+	if (m == NULL)
+		return NULL;
+	u->models = m;
+	m = &m[u->n_models];
+	m->id = id;
+	m->price = config_model_price(u->cfg, model);
+	m->index = model_index(u->w->r, model);
+	if (m->index == SIZE_MAX)
+		return NULL;
+	u->n_models++;
+	return m;
+}
+
+static const struct dev_slot *dev_slot(struct usage_reader *u, int64_t id)
+{
+	const char *dev = names_text(u->names, id);
+	struct dev_slot *d;
+
+	for (size_t i = 0; i < u->n_devs; i++)
+		if (u->devs[i].id == id)
+			return &u->devs[i];
+	if (dev == NULL || (d = grow(u->devs, u->n_devs, sizeof(*d))) == NULL)
+		return NULL;
+	u->devs = d;
+	d = &d[u->n_devs];
+	d->id = id;
+	d->who = config_person(u->cfg, dev);
+	d->is_in_scope = roi_in_scope(u->w->scope, d->who, dev);
+	d->index = d->is_in_scope ? person_index(u->w->r, d->who ? d->who->id : dev,
+	                                         d->who ? d->who->team : NULL)
+	                          : 0;
+	if (d->index == SIZE_MAX)
+		return NULL;
+	u->n_devs++;
+	return d;
+}
+
+/* Puts a developer's unit aside for its day rows; rows of one unit come together. */
+static int read_by_day(struct usage_reader *u, int64_t dev_id, int64_t day)
+{
+	struct by_day *d;
+
+	if (u->n_by_day && u->by_day[u->n_by_day - 1].developer_id == dev_id &&
+	    u->by_day[u->n_by_day - 1].first == day)
+		return 0;
+	d = grow(u->by_day, u->n_by_day, sizeof(*d));
+	if (d == NULL)
 		return -1;
-	}
-	sqlite3_bind_int64(s, 1, first);
-	sqlite3_bind_int64(s, 2, last);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		int64_t day = sqlite3_column_int64(s, 0), n = sqlite3_column_int64(s, 4);
-		int64_t dev_id = sqlite3_column_int64(s, 1), model_id = sqlite3_column_int64(s, 2);
-		const char *dev = names_text(names, dev_id), *model = names_text(names, model_id);
-		const char *task = names_text(names, sqlite3_column_int64(s, 3));
-		struct token_sums t = {sqlite3_column_int64(s, 8), sqlite3_column_int64(s, 9),
-		                       sqlite3_column_int64(s, 10), sqlite3_column_int64(s, 11)};
-		struct time_usage *u;
-		double usd;
+	u->by_day = d;
+	d[u->n_by_day++] = (struct by_day){dev_id, day, rollup_unit_last(u->grain, day)};
+	return 0;
+}
 
-		if (dev == NULL || model == NULL)
-			break;
-		if (dev_id != last_dev) {
-			who = config_person(cfg, dev);
-			is_in_scope = roi_in_scope(w->scope, who, dev);
-			p = is_in_scope
-			        ? person_index(r, who ? who->id : dev, who ? who->team : NULL)
-			        : p;
-		}
-		if (!is_in_scope) {
-			last_dev = dev_id;
-			continue;
-		}
-		if (model_id != last_model) {
-			price = config_model_price(cfg, model);
-			m = model_index(r, model);
-		}
-		if (dev_id != last_dev || model_id != last_model || day != last_day)
-			seat = estimate_covering_seat(cfg, who, model, day);
-		last_dev = dev_id;
-		last_model = model_id;
-		last_day = day;
-		usd = estimate_api_cost(price, &t);
-		u = m == SIZE_MAX || p == SIZE_MAX || task == NULL
-		        ? NULL
-		        : task_usage_by_id(w, m, p, sqlite3_column_int64(s, 3), task);
+static int add_usage_row(struct usage_reader *u, sqlite3_stmt *s)
+{
+	struct roi_work *w = u->w;
+	struct roi_report *r = w->r;
+	int64_t day = sqlite3_column_int64(s, 0), n = sqlite3_column_int64(s, 4);
+	int64_t dev_id = sqlite3_column_int64(s, 1), model_id = sqlite3_column_int64(s, 2);
+	struct token_sums t;
+	struct time_usage *tu;
+	size_t m;
+	double usd;
 
-		if (u == NULL)
-			break;
-		for (int o = OUTCOME_ACCEPTED; o < OUTCOME_KINDS; o++)
-			u->requests[o] += sqlite3_column_int64(s, 4 + o);
-		u->requests[OUTCOME_UNKNOWN] += n - sqlite3_column_int64(s, 5) -
-		                                sqlite3_column_int64(s, 6) -
-		                                sqlite3_column_int64(s, 7);
-		u->lines += sqlite3_column_int64(s, 12);
-		u->latency_ms += sqlite3_column_int64(s, 13);
-		r->people[p].requests += n;
-		r->people[p].api_usd += usd;
-		r->models[m].requests += n;
-		r->models[m].api_usd += usd;
-		r->requests += n;
-		r->api_usd += usd;
-		if (seat == NULL) {
-			r->models[m].payg_usd += usd;
-			r->people[p].payg_usd += usd;
-			r->payg_usd += usd;
-		} else if (add_weight(w, seat, m,
-		                      cfg->estimate.is_allocated_by_requests ? (double)n : usd) <
-		           0) {
+	if ((u->dev == NULL || u->dev->id != dev_id) && (u->dev = dev_slot(u, dev_id)) == NULL)
+		return -1;
+	if (!u->dev->is_in_scope)
+		return 0;
+	if (dev_id != u->steady_dev || day != u->steady_day) {
+		u->steady_dev = dev_id;
+		u->steady_day = day;
+		u->is_seat_steady =
+		    u->grain == ROLLUP_DAY ||
+		    !estimate_seats_change(u->dev->who, day, rollup_unit_last(u->grain, day));
+	}
+	if (!u->is_seat_steady)
+		return read_by_day(u, dev_id, day);
+	if (u->model == NULL || u->model->id != model_id) {
+		const char *model = names_text(u->names, model_id);
+
+		if (model == NULL || (u->model = model_slot(u, model_id, model)) == NULL)
+			return -1;
+	}
+	m = u->model->index;
+	/* A steady unit is covered on every day as on its first. */
+	if (dev_id != u->seat_dev || model_id != u->seat_model || day != u->seat_day) {
+		u->seat_dev = dev_id;
+		u->seat_model = model_id;
+		u->seat_day = day;
+		u->seat = estimate_covering_seat(u->cfg, u->dev->who, r->models[m].model, day);
+	}
+	t = (struct token_sums){sqlite3_column_int64(s, 8), sqlite3_column_int64(s, 9),
+	                        sqlite3_column_int64(s, 10), sqlite3_column_int64(s, 11)};
+	usd = estimate_api_cost(u->model->price, &t);
+	{
+		const char *task = names_text(u->names, sqlite3_column_int64(s, 3));
+
+		tu = task == NULL
+		         ? NULL
+		         : task_usage_by_id(w, m, u->dev->index, sqlite3_column_int64(s, 3), task);
+	}
+	if (tu == NULL)
+		return -1;
+	for (int o = OUTCOME_ACCEPTED; o < OUTCOME_KINDS; o++)
+		tu->requests[o] += sqlite3_column_int64(s, 4 + o);
+	tu->requests[OUTCOME_UNKNOWN] += n - sqlite3_column_int64(s, 5) -
+	                                 sqlite3_column_int64(s, 6) - sqlite3_column_int64(s, 7);
+	tu->lines += sqlite3_column_int64(s, 12);
+	tu->latency_ms += sqlite3_column_int64(s, 13);
+	r->people[u->dev->index].requests += n;
+	r->people[u->dev->index].api_usd += usd;
+	r->models[m].requests += n;
+	r->models[m].api_usd += usd;
+	r->requests += n;
+	r->api_usd += usd;
+	if (u->seat == NULL) {
+		r->models[m].payg_usd += usd;
+		r->people[u->dev->index].payg_usd += usd;
+		r->payg_usd += usd;
+		return 0;
+	}
+	return add_weight(w, u->seat, m,
+	                  u->cfg->estimate.is_allocated_by_requests ? (double)n : usd);
+}
+
+/* Feeds the rows of one statement, bound already, to add_usage_row. */
+static int read_rows(sqlite3 *db, struct usage_reader *u, sqlite3_stmt *s, char *err, size_t errlen)
+{
+	int rc, is_ok = 1;
+
+	u->steady_dev = u->seat_dev = -1;
+	u->model = NULL;
+	u->dev = NULL;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		if (add_usage_row(u, s) < 0) {
+			is_ok = 0;
 			break;
 		}
-	}
 	sqlite3_finalize(s);
-	names_free(names);
-	if (rc != SQLITE_DONE) {
+	if (!is_ok || rc != SQLITE_DONE) {
 		snprintf(err, errlen, "report query: %s",
-		         rc == SQLITE_ROW ? "out of memory" : sqlite3_errmsg(db));
+		         !is_ok ? "out of memory" : sqlite3_errmsg(db));
 		return -1;
 	}
 	return 0;
+}
+
+static int read_usage(sqlite3 *db, const struct config *cfg, int64_t first, int64_t last,
+                      struct roi_work *w, char *err, size_t errlen)
+{
+	struct usage_reader u;
+	struct span spans[SPAN_MAX];
+	size_t n_spans = span_split(first, last, spans);
+	int rc = 0;
+
+	memset(&u, 0, sizeof(u));
+	u.cfg = cfg;
+	u.w = w;
+	if ((u.names = names_new(db)) == NULL) {
+		snprintf(err, errlen, "report query: out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < n_spans && rc == 0; i++) {
+		char sql[256];
+		sqlite3_stmt *s;
+
+		snprintf(sql, sizeof(sql),
+		         "SELECT " USAGE_COLUMNS " FROM %s WHERE day >= ?1 AND day <= ?2",
+		         rollup_table(spans[i].grain));
+		if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "report query: %s", sqlite3_errmsg(db));
+			rc = -1;
+			break;
+		}
+		sqlite3_bind_int64(s, 1, spans[i].first);
+		sqlite3_bind_int64(s, 2, spans[i].last);
+		u.grain = spans[i].grain;
+		rc = read_rows(db, &u, s, err, errlen);
+	}
+	/* The units whose seats changed, a day at a time. */
+	u.grain = ROLLUP_DAY;
+	for (size_t i = 0; i < u.n_by_day && rc == 0; i++) {
+		sqlite3_stmt *s;
+
+		if (sqlite3_prepare_v2(db,
+		                       "SELECT " USAGE_COLUMNS
+		                       " FROM rollup WHERE developer_id = ?3 "
+		                       "AND day >= ?1 AND day <= ?2",
+		                       -1, &s, NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "report query: %s", sqlite3_errmsg(db));
+			rc = -1;
+			break;
+		}
+		sqlite3_bind_int64(s, 1, u.by_day[i].first);
+		sqlite3_bind_int64(s, 2, u.by_day[i].last);
+		sqlite3_bind_int64(s, 3, u.by_day[i].developer_id);
+		rc = read_rows(db, &u, s, err, errlen);
+	}
+	free(u.models);
+	free(u.devs);
+	free(u.by_day);
+	names_free(u.names);
+	return rc;
 }
 
 /* Splits each seat's prorated cost over the models it paid for. */
@@ -378,7 +539,8 @@ static int build_teams(const struct config *cfg, struct roi_report *r)
 	for (size_t k = 0; k < r->n_teams; k++)
 		estimate_roi(&cfg->estimate, r->teams[k].minutes,
 		             r->teams[k].seat_cost_usd + r->teams[k].payg_usd, &r->teams[k].roi);
-	qsort(r->teams, r->n_teams, sizeof(*r->teams), by_team);
+	if (r->n_teams > 1) /* qsort may not be given NULL, even for no elements */
+		qsort(r->teams, r->n_teams, sizeof(*r->teams), by_team);
 	return 0;
 }
 
@@ -404,30 +566,14 @@ static int apply_privacy(const struct config *cfg, struct roi_report *r)
 				return -1;
 		}
 	}
-	qsort(r->people, r->n_people, sizeof(*r->people), by_person);
+	if (r->n_people > 1)
+		qsort(r->people, r->n_people, sizeof(*r->people), by_person);
 	return 0;
 }
 
 static int by_model(const void *a, const void *b)
 {
 	return strcmp(((const struct roi_model *)a)->model, ((const struct roi_model *)b)->model);
-}
-
-static int data_bounds(sqlite3 *db, int64_t *first, int64_t *last)
-{
-	sqlite3_stmt *s;
-	int rc = -1;
-
-	if (sqlite3_prepare_v2(db, "SELECT min(day), max(day) FROM rollup", -1, &s, NULL) !=
-	    SQLITE_OK)
-		return -1;
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_type(s, 0) != SQLITE_NULL) {
-		*first = sqlite3_column_int64(s, 0);
-		*last = sqlite3_column_int64(s, 1);
-		rc = 0;
-	}
-	sqlite3_finalize(s);
-	return rc;
 }
 
 int roi_in_scope(const struct roi_scope *scope, const struct person *who, const char *developer)
@@ -457,7 +603,7 @@ int roi_build_scoped(sqlite3 *db, const struct config *cfg, const char *from, co
 
 	memset(r, 0, sizeof(*r));
 	r->currency = cfg->estimate.currency ? cfg->estimate.currency : "USD";
-	if ((!from || !to) && data_bounds(db, &first, &last) < 0) {
+	if ((!from || !to) && report_data_bounds(db, &first, &last) < 0) {
 		first = report_local_day(0);
 		last = first - 1; /* nothing stored: an empty period */
 	}
@@ -488,7 +634,8 @@ int roi_build_scoped(sqlite3 *db, const struct config *cfg, const char *from, co
 	for (size_t i = 0; i < r->n_people; i++)
 		estimate_roi(&cfg->estimate, r->people[i].minutes,
 		             r->people[i].seat_cost_usd + r->people[i].payg_usd, &r->people[i].roi);
-	qsort(r->models, r->n_models, sizeof(*r->models), by_model);
+	if (r->n_models > 1)
+		qsort(r->models, r->n_models, sizeof(*r->models), by_model);
 	if (build_teams(cfg, r) < 0 || apply_privacy(cfg, r) < 0)
 		goto done;
 	rc = 0;

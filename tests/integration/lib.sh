@@ -5,7 +5,7 @@ PAYBACKD=${PAYBACKD:-$ROOT/build/san/paybackd}
 LOGGEN=$ROOT/build/loggen
 FIXTURES=$ROOT/tests/fixtures
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/payback-test.XXXXXX")
-trap 'rm -rf "$TMP"' EXIT
+trap '[ -n "${KEEP_TMP:-}" ] || rm -rf "$TMP"' EXIT
 export TZ=UTC
 unset STATE_DIRECTORY
 export XDG_STATE_HOME="$TMP/state"

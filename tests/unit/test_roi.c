@@ -174,10 +174,91 @@ static void test_overview_and_models_for_a_month(void **state)
 	config_free(&cfg);
 }
 
+/*
+ * A long period is read as whole months and weeks (reports/span.c), a
+ * person's week or month with a seat change day by day. Pay-as-you-go,
+ * API-equivalent, requests and minutes add up over days, so the period's
+ * figures must equal the sum of its single days, which read day rows only.
+ * Seats here start on a Wednesday (Oct 14) and end mid-month (Nov 17).
+ */
+static void test_a_long_period_equals_the_sum_of_its_days(void **state)
+{
+	static const char text[] =
+	    "people:\n"
+	    "  - {id: ana, team: pay, seats: [{plan: pro, since: 2026-10-14, until: 2026-11-17}]}\n"
+	    "  - {id: bob, team: pay, aliases: [bobby], seats: [{plan: max, since: 2026-09-01}]}\n"
+	    "plans:\n"
+	    "  - {id: pro, monthly_usd: 300, covers: [\"m-a*\", \"m-b*\"]}\n"
+	    "  - {id: max, monthly_usd: 100, covers: [\"m-a*\"]}\n"
+	    "models:\n"
+	    "  - {match: \"m-a*\", input: 1, cache_read: 0, cache_write: 0, output: 10}\n"
+	    "  - {match: \"m-b*\", input: 2, cache_read: 0, cache_write: 0, output: 0}\n";
+	static const char *const devs[] = {"ana", "bob", "bobby", "carl"};
+	const int64_t start = 1789948800; /* 2026-09-21T00:00:00Z, a Monday */
+	struct config cfg;
+	struct store *st = open_report_store(&cfg, text);
+	struct store_counts c = {0, 0, 0};
+	struct roi_report whole, one;
+	double payg = 0, api = 0, minutes = 0, ana_payg = 0;
+	int64_t requests = 0;
+	struct batch b;
+	char err[512];
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	for (uint64_t i = 0; i < 2000; i++) {
+		struct event *e = batch_add_event(&b);
+
+		e->id = i + 1;
+		e->ts_ms = (start + (int64_t)i * 4111) * 1000; /* every 68.5 minutes, 95 days */
+		e->developer = devs[i % 4];
+		e->tool = "native";
+		e->model = i % 3 ? "m-a1" : "m-b1";
+		e->task = i % 5 ? "debug" : "docs";
+		e->input_tokens = 1000 + (int64_t)i * 37;
+		e->output_tokens = 100 + (int64_t)i % 900;
+		e->outcome = (enum outcome)(i % 4);
+		e->latency_ms = 1000;
+		e->plan_used_pct = -1;
+	}
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(
+	    roi_build(store_db(st), &cfg, "2026-09-21", "2026-12-25", &whole, err, sizeof(err)), 0);
+	for (int64_t d = days_from_civil(2026, 9, 21); d <= days_from_civil(2026, 12, 25); d++) {
+		char day[11];
+
+		report_day_text(d, day);
+		assert_int_equal(roi_build(store_db(st), &cfg, day, day, &one, err, sizeof(err)),
+		                 0);
+		requests += one.requests;
+		payg += one.payg_usd;
+		api += one.api_usd;
+		minutes += one.minutes.likely;
+		for (size_t p = 0; p < one.n_people; p++)
+			if (strcmp(one.people[p].id, "ana") == 0)
+				ana_payg += one.people[p].payg_usd;
+		roi_free(&one);
+	}
+	assert_int_equal(whole.requests, 2000);
+	assert_int_equal(requests, 2000);
+	CLOSE(whole.api_usd, api);
+	CLOSE(whole.payg_usd, payg);
+	CLOSE(whole.minutes.likely, minutes);
+	assert_string_equal(whole.people[0].id, "ana");
+	CLOSE(whole.people[0].payg_usd, ana_payg);
+	/* Some of ana's use fell outside her seat, some under it. */
+	assert_true(ana_payg > 0 && ana_payg < whole.people[0].api_usd);
+	roi_free(&whole);
+	batch_free(&b);
+	store_close(st);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_overview_and_models_for_a_month),
+	    cmocka_unit_test(test_a_long_period_equals_the_sum_of_its_days),
 	};
 
 	return cmocka_run_group_tests_name("roi", tests, NULL, NULL);
