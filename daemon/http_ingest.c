@@ -151,6 +151,8 @@ static int64_t parse_events(const char *text, size_t len, struct batch *b, const
 	return n;
 }
 
+#define PENDING_BUSY (-2)
+
 /* A POSTed batch waiting for the writer thread, on its poster's stack. */
 struct http_pending {
 	const char *stream;
@@ -160,7 +162,7 @@ struct http_pending {
 	int (*also)(struct store *st, void *arg);
 	void *arg;
 	enum { PENDING_QUEUED, PENDING_TAKEN, PENDING_DONE } state;
-	int rc;
+	int rc; /* 0 stored, -1 failed, PENDING_BUSY when the database stayed locked */
 	struct http_pending *next;
 };
 
@@ -192,7 +194,8 @@ static int write_one(struct store *st, struct http_pending *p)
  * written goes into the next one. A busy API then commits many requests'
  * events at once, and the pages they share (the uid index above all) are
  * written once. Should the group fail, each batch is tried on its own, so
- * one request's failure is not another's.
+ * one request's failure is not another's; unless another process held the
+ * lock past the busy timeout, which would only make each wait again.
  */
 static void write_group(struct http_server *s, struct http_pending *list)
 {
@@ -205,6 +208,15 @@ static void write_group(struct http_server *s, struct http_pending *list)
 	if (rc == 0 && store_commit(st) == 0) {
 		for (p = list; p; p = p->next)
 			p->rc = 0;
+		return;
+	}
+	if (store_is_busy(st)) {
+		log_warn("ingest API: %s; the batches are answered 503", store_errmsg(st));
+		store_rollback(st);
+		for (p = list; p; p = p->next) {
+			memset(p->counts, 0, sizeof(*p->counts));
+			p->rc = PENDING_BUSY;
+		}
 		return;
 	}
 	store_rollback(st);
@@ -341,6 +353,11 @@ int http_store_batch(struct http_server *s, const char *stream, int64_t bytes, i
 		}
 	}
 	pthread_mutex_unlock(&s->queue_lock);
+	if (p.rc == PENDING_BUSY) {
+		*status = MHD_HTTP_SERVICE_UNAVAILABLE;
+		*why = "the database is busy; retry later";
+		return -1;
+	}
 	if (p.rc < 0) {
 		memset(counts, 0, sizeof(*counts));
 		*status = MHD_HTTP_INTERNAL_SERVER_ERROR;

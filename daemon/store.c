@@ -134,6 +134,13 @@ static void names_clear(struct store *st)
 	st->n_names = st->cap_names = 0;
 }
 
+int store_is_busy(struct store *st)
+{
+	int rc = sqlite3_errcode(st->db);
+
+	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
+}
+
 static const char *const outcome_names[] = {NULL, "accepted", "rejected", "edited"};
 
 static int exec(struct store *st, const char *sql)
@@ -141,7 +148,9 @@ static int exec(struct store *st, const char *sql)
 	char *msg = NULL;
 
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		log_err("database: %s", msg ? msg : sqlite3_errmsg(st->db));
+		/* Another process holding the lock is for the caller to retry, not a fault. */
+		(store_is_busy(st) ? log_warn : log_err)("database: %s",
+		                                         msg ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
 		return -1;
 	}

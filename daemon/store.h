@@ -63,6 +63,8 @@ int store_add_session_lines(struct store *st, const char *session, int64_t added
  */
 int store_session_decision(struct store *st, const char *session, int64_t ts_ms, int is_accept);
 const char *store_errmsg(struct store *st);
+/* Whether the last failure was another connection holding the lock. */
+int store_is_busy(struct store *st);
 /*
  * Makes sure the rollup that reports read was built for the current time
  * zone (TZ) and near-limit percent, rebuilding it when not. Returns 0 or -1.

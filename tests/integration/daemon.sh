@@ -271,6 +271,47 @@ assert busy and all(ra for _, ra in busy), ("429 with Retry-After", codes)
 assert set(codes) <= {200, 429}, codes
 print("ok: overload answers 429 with Retry-After (%d of 45), the queued %d are stored" % (len(busy), codes.count(200)))
 PY
+
+# A lock held past the 10 s wait: the request being written and those queued
+# behind it get 503 with Retry-After, none is stored, and sent again once the
+# lock is gone each is stored once.
+python3 - "$PORT" "$TMP/p.db" <<'PY' || { kill "$pid"; fail "503 when the database stays locked"; }
+import json, sqlite3, sys, threading, time, urllib.request, urllib.error
+port, path = sys.argv[1], sys.argv[2]
+def post(i, results):
+    body = json.dumps({"ts": "2026-11-21T11:00:00Z", "developer": "ana", "model": "gpt-5",
+                       "input_tokens": 7, "request_id": "locked-%d" % i}).encode()
+    req = urllib.request.Request("http://127.0.0.1:%s/api/v1/events" % port, data=body,
+                                 headers={"Authorization": "Bearer ci-secret-1"})
+    start = time.monotonic()
+    try:
+        r = urllib.request.urlopen(req, timeout=60)
+        results.append((r.status, None, time.monotonic() - start))
+    except urllib.error.HTTPError as e:
+        results.append((e.code, e.headers.get("Retry-After"), time.monotonic() - start))
+lock = sqlite3.connect(path, isolation_level=None)
+lock.execute("BEGIN IMMEDIATE")
+results = []
+threads = [threading.Thread(target=post, args=(i, results)) for i in range(3)]
+for t in threads:
+    t.start()
+    time.sleep(0.2)
+for t in threads:
+    t.join()
+lock.execute("ROLLBACK")
+assert [c for c, _, _ in results] == [503] * 3, results
+assert all(ra and 9.5 <= took < 20 for _, ra, took in results), results
+count = "SELECT count(*) FROM event WHERE input_tokens = 7 AND ts = 1795258800000"
+assert lock.execute(count).fetchone()[0] == 0
+again = []
+for i in range(3):
+    post(i, again)
+    post(i, again)
+assert [c for c, _, _ in again] == [200] * 6, again
+assert lock.execute(count).fetchone()[0] == 3
+lock.close()
+print("ok: a lock held past 10 s answers 503 with Retry-After; sent again, stored")
+PY
 kill -TERM "$pid"
 wait "$pid" || fail "serve exited with $? after SIGTERM"
 grep -q "ERROR\|runtime error" "$TMP/serve.log" && fail "errors in the log: $(cat "$TMP/serve.log")"
