@@ -7,8 +7,10 @@
  * of its session in the same export. Codex's codex.sse_event records of
  * kind response.completed count too.
  * POST /v1/metrics: claude_code.lines_of_code.count adds the lines to the
- * latest stored request of its session (delta points as they are,
- * cumulative ones as the growth since the last point seen).
+ * latest stored request of its session, and claude_code.code_edit_tool.
+ * decision sets that request's outcome, as a tool_decision record would
+ * (delta points as they are, cumulative ones as the growth since the last
+ * point seen; a point that did not grow decides nothing).
  *
  * Who a record belongs to is user.email, user.id, user.account_uuid or
  * enduser.id, looked up in the record and then its resource; people[].
@@ -141,12 +143,16 @@ struct late_decision {
 	int is_accept;
 };
 
+struct decisions {
+	struct late_decision *items;
+	size_t n, cap;
+};
+
 struct logs_ctx {
 	struct batch *b;
 	int64_t rejected, seen;
 	char first_error[200];
-	struct late_decision *late;
-	size_t n_late, cap_late;
+	struct decisions late;
 };
 
 static void reject(struct logs_ctx *x, const char *why)
@@ -236,28 +242,46 @@ static void add_request(struct logs_ctx *x, const cJSON *lr, const cJSON *attrs,
 	e->offset = x->seen;
 }
 
-/* Keeps a decision for the stored requests of its session. */
-static void add_late_decision(struct logs_ctx *x, const char *session, int64_t ts_ns, int is_accept)
+/* Keeps a decision for the stored requests of its session; -1 out of memory. */
+static int keep_decision(struct decisions *list, struct arena *mem, const char *session,
+                         int64_t ts_ns, int is_accept)
 {
 	struct late_decision *d;
 
-	if (x->n_late == x->cap_late) {
-		size_t cap = x->cap_late ? x->cap_late * 2 : 16;
-		struct late_decision *more = realloc(x->late, cap * sizeof(*more));
+	if (list->n == list->cap) {
+		size_t cap = list->cap ? list->cap * 2 : 16;
+		struct late_decision *more = realloc(list->items, cap * sizeof(*more));
 
-		if (more == NULL) {
-			reject(x, "out of memory");
-			return;
-		}
-		x->late = more;
-		x->cap_late = cap;
+		if (more == NULL)
+			return -1;
+		list->items = more;
+		list->cap = cap;
 	}
-	d = &x->late[x->n_late];
-	d->session = arena_strdup(&x->b->mem, session);
+	d = &list->items[list->n];
+	d->session = arena_strdup(mem, session);
 	d->ts_ms = ts_ns > 0 ? ts_ns / 1000000 : INT64_MAX;
 	d->is_accept = is_accept;
-	if (d->session)
-		x->n_late++;
+	if (d->session == NULL)
+		return -1;
+	list->n++;
+	return 0;
+}
+
+/* Under the writer: each decision sets the outcome of its session's stored request. */
+static int apply_decisions(struct store *st, const struct decisions *list, int64_t *rejected,
+                           char *first_error, size_t error_len)
+{
+	for (size_t i = 0; i < list->n; i++) {
+		const struct late_decision *d = &list->items[i];
+		int rc = store_session_decision(st, d->session, d->ts_ms, d->is_accept);
+
+		if (rc < 0)
+			return -1;
+		if (rc == 0 && (*rejected)++ == 0)
+			snprintf(first_error, error_len,
+			         "no request of session '%.80s' is stored yet", d->session);
+	}
+	return 0;
 }
 
 /*
@@ -283,8 +307,9 @@ static void add_decision(struct logs_ctx *x, const cJSON *lr, const cJSON *attrs
 			best = e;
 	}
 	if (best == NULL) {
-		add_late_decision(x, session, nanos(lr, "timeUnixNano"),
-		                  strcmp(decision, "accept") == 0);
+		if (keep_decision(&x->late, &x->b->mem, session, nanos(lr, "timeUnixNano"),
+		                  strcmp(decision, "accept") == 0) < 0)
+			reject(x, "out of memory");
 		return;
 	}
 	if (strcmp(decision, "accept") == 0)
@@ -351,8 +376,10 @@ struct lines {
 
 struct metrics_ctx {
 	struct http_server *s;
+	struct batch *b; /* empty: its arena holds the decisions' sessions */
 	struct lines *items;
 	size_t n, cap;
+	struct decisions decisions;
 	int64_t rejected, points;
 	char first_error[200];
 };
@@ -425,46 +452,76 @@ static void add_lines(struct metrics_ctx *x, const char *session, const char *ty
 		l->removed += (int64_t)n;
 }
 
-/* One metric: only claude_code.lines_of_code.count sums are read. */
+static void reject_point(struct metrics_ctx *x, const char *why)
+{
+	if (x->rejected++ == 0)
+		snprintf(x->first_error, sizeof(x->first_error), "%s", why);
+}
+
+/*
+ * One metric: the sums claude_code.lines_of_code.count and
+ * claude_code.code_edit_tool.decision are read, the rest ignored.
+ */
 static void read_metric(struct metrics_ctx *x, const cJSON *m, const cJSON *res_attrs)
 {
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(m, "name");
 	const cJSON *sum = cJSON_GetObjectItemCaseSensitive(m, "sum");
 	const cJSON *temp = cJSON_GetObjectItemCaseSensitive(sum, "aggregationTemporality");
 	int is_cumulative = cJSON_IsNumber(temp) && temp->valueint == 2;
+	int is_lines, is_decision;
 	const cJSON *dp;
 
-	if (!cJSON_IsString(name) ||
-	    strcmp(name->valuestring, "claude_code.lines_of_code.count") != 0 || sum == NULL)
+	if (!cJSON_IsString(name) || sum == NULL)
+		return;
+	is_lines = strcmp(name->valuestring, "claude_code.lines_of_code.count") == 0;
+	is_decision = strcmp(name->valuestring, "claude_code.code_edit_tool.decision") == 0;
+	if (!is_lines && !is_decision)
 		return;
 	cJSON_ArrayForEach(dp, cJSON_GetObjectItemCaseSensitive(sum, "dataPoints"))
 	{
 		const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(dp, "attributes");
 		const char *session = value_str(attr2(attrs, res_attrs, "session.id"));
-		const char *type = value_str(attr(attrs, "type"));
+		/* type is added / removed; decision is accept / reject. */
+		const char *kind = value_str(attr(attrs, is_lines ? "type" : "decision"));
 		const char *who = first_str(attrs, res_attrs, who_keys);
+		const char *tool = value_str(attr(attrs, "tool_name"));
+		const char *language = value_str(attr(attrs, "language"));
 		const cJSON *iv = cJSON_GetObjectItemCaseSensitive(dp, "asInt");
 		const cJSON *dv = cJSON_GetObjectItemCaseSensitive(dp, "asDouble");
 		double v = cJSON_IsString(iv)   ? strtod(iv->valuestring, NULL)
 		           : cJSON_IsNumber(iv) ? iv->valuedouble
 		           : cJSON_IsNumber(dv) ? dv->valuedouble
 		                                : -1;
-		char key[512];
+		char key[768];
 
 		x->points++;
-		if (session == NULL || type == NULL || v < 0) {
-			if (x->rejected++ == 0)
-				snprintf(
-				    x->first_error, sizeof(x->first_error),
-				    "a lines_of_code point needs session.id, type and a value");
+		if (tool == NULL)
+			tool = value_str(attr(attrs, "tool"));
+		if (session == NULL || kind == NULL || v < 0) {
+			reject_point(x, is_lines
+			                    ? "a lines_of_code point needs session.id, type and "
+			                      "a value"
+			                    : "a code_edit_tool.decision point needs session.id, "
+			                      "decision and a value");
+			continue;
+		}
+		if (is_decision && strcmp(kind, "accept") != 0 && strcmp(kind, "reject") != 0) {
+			reject_point(x, "a code_edit_tool.decision is accept or reject");
 			continue;
 		}
 		if (is_cumulative) {
-			snprintf(key, sizeof(key), "%s|%s|%s", session, type, who ? who : "");
+			/* A series is every attribute that tells points apart. */
+			snprintf(key, sizeof(key), "%d|%s|%s|%s|%s|%s", is_lines, session, kind,
+			         who ? who : "", tool ? tool : "", language ? language : "");
 			v = cumulative_growth(x->s, hash64_str(key, 0x11),
 			                      nanos(dp, "startTimeUnixNano"), v);
 		}
-		add_lines(x, session, type, v);
+		if (is_lines)
+			add_lines(x, session, kind, v);
+		else if (v > 0 &&
+		         keep_decision(&x->decisions, &x->b->mem, session,
+		                       nanos(dp, "timeUnixNano"), strcmp(kind, "accept") == 0) < 0)
+			reject_point(x, "out of memory");
 	}
 }
 
@@ -487,25 +544,15 @@ static void read_metrics(const cJSON *root, struct metrics_ctx *x)
 	}
 }
 
-/* Under the writer: each late decision sets the outcome of its stored request. */
 static int apply_late_decisions(struct store *st, void *arg)
 {
 	struct logs_ctx *x = arg;
 
-	for (size_t i = 0; i < x->n_late; i++) {
-		int rc = store_session_decision(st, x->late[i].session, x->late[i].ts_ms,
-		                                x->late[i].is_accept);
-
-		if (rc < 0)
-			return -1;
-		if (rc == 0)
-			reject(x, "tool_decision: no request of its session is stored");
-	}
-	return 0;
+	return apply_decisions(st, &x->late, &x->rejected, x->first_error, sizeof(x->first_error));
 }
 
-/* Under the writer: credits each session's lines to its latest stored request. */
-static int credit_lines(struct store *st, void *arg)
+/* Under the writer: each session's lines and edit decisions go to its latest request. */
+static int apply_metrics(struct store *st, void *arg)
 {
 	struct metrics_ctx *x = arg;
 
@@ -520,7 +567,8 @@ static int credit_lines(struct store *st, void *arg)
 			         "no request of session '%.80s' is stored yet",
 			         x->items[i].session);
 	}
-	return 0;
+	return apply_decisions(st, &x->decisions, &x->rejected, x->first_error,
+	                       sizeof(x->first_error));
 }
 
 static enum MHD_Result answer(struct MHD_Connection *c, int is_logs, int64_t rejected,
@@ -575,11 +623,11 @@ enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const
 	memset(&b, 0, sizeof(b));
 	buf_printf(&stream, "otlp:%s", sender);
 	if (is_logs) {
-		struct logs_ctx x = {&b, 0, 0, "", NULL, 0, 0};
+		struct logs_ctx x = {&b, 0, 0, "", {NULL, 0, 0}};
 
 		read_logs(root, &x);
 		if (http_store_batch(s, stream.data, (int64_t)body->len, x.seen, &b, &counts,
-		                     x.n_late ? apply_late_decisions : NULL, &x, &status, &why) < 0)
+		                     x.late.n ? apply_late_decisions : NULL, &x, &status, &why) < 0)
 			ret = http_reply_error(c, status, why);
 		else {
 			s->otlp_records += (unsigned long long)x.seen;
@@ -587,20 +635,22 @@ enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const
 			s->events_received += (unsigned long long)counts.added;
 			ret = answer(c, 1, x.rejected, x.first_error);
 		}
-		free(x.late);
+		free(x.late.items);
 	} else {
-		struct metrics_ctx x = {s, NULL, 0, 0, 0, 0, ""};
+		struct metrics_ctx x = {s, &b, NULL, 0, 0, {NULL, 0, 0}, 0, 0, ""};
 
 		read_metrics(root, &x);
-		/* Points that add no line need no writer. */
-		if (x.n > 0 && http_store_batch(s, stream.data, (int64_t)body->len, x.points, &b,
-		                                &counts, credit_lines, &x, &status, &why) < 0)
+		/* Points that change no request need no writer. */
+		if ((x.n > 0 || x.decisions.n > 0) &&
+		    http_store_batch(s, stream.data, (int64_t)body->len, x.points, &b, &counts,
+		                     apply_metrics, &x, &status, &why) < 0)
 			ret = http_reply_error(c, status, why);
 		else
 			ret = answer(c, 0, x.rejected, x.first_error);
 		for (size_t i = 0; i < x.n; i++)
 			free(x.items[i].session);
 		free(x.items);
+		free(x.decisions.items);
 	}
 	cJSON_Delete(root);
 	batch_free(&b);

@@ -111,6 +111,17 @@ s, h, b = call("/v1/logs", json.dumps({"resourceLogs": [{"scopeLogs": [{"logReco
     dict(CI, **{"Content-Type": "application/json"}))
 r = json.loads(b)
 assert s == 200 and r["partialSuccess"]["rejectedLogRecords"] == "1", (s, r)
+# An edit decision (delta) for a session with no request, and one naming no decision.
+def point(attrs):
+    return {"attributes": [{"key": k, "value": {"stringValue": v}} for k, v in attrs.items()],
+            "timeUnixNano": "1763629200000000000", "asInt": "1"}
+s, h, b = call("/v1/metrics", json.dumps({"resourceMetrics": [{"scopeMetrics": [{"metrics": [
+    {"name": "claude_code.code_edit_tool.decision", "sum": {"aggregationTemporality": 1,
+     "dataPoints": [point({"session.id": "no-such-session", "decision": "reject", "tool_name": "Edit"}),
+                    point({"session.id": "no-such-session", "tool_name": "Edit"})]}}]}]}]}).encode(),
+    dict(CI, **{"Content-Type": "application/json"}))
+r = json.loads(b)
+assert s == 200 and r["partialSuccess"]["rejectedDataPoints"] == "2", (s, r)
 print("ok: OTLP answers 415 to protobuf, 400 to bad JSON, partial success")
 
 # The dashboard: sign-in, pages, roles.
@@ -172,9 +183,10 @@ req = urllib.request.Request("http://127.0.0.1:%s/api/v1/report/compare?from=202
 r = json.loads(urllib.request.urlopen(req).read())
 row = [x for x in r["rows"] if x["task"] == "" and x["model"] == "claude-sonnet-4-5"][0]
 # 50 from the gzip array above, 20 from the exporter; two tool decisions, one
-# accepting a request of its own export, one rejecting a request stored before.
+# accepting a request of its own export, one rejecting a request stored before,
+# and one code_edit_tool.decision metric accepting a third session's request.
 assert row["requests"] == 70, row
-assert row["acceptance_rate"] == 0.5, ("an accepted and a late rejected decision", row)
+assert abs(row["acceptance_rate"] - 2 / 3) < 1e-3, ("two accepted, one rejected", row)
 assert 1450 <= row["latency_p50_ms"] <= 1600, ("duration_ms is the latency", row)
 req = urllib.request.Request("http://127.0.0.1:%s/api/v1/report/developers?from=2026-11-20&to=2026-11-20" % sys.argv[1],
     headers={"Authorization": "Basic " + base64.b64encode(b"admin:admin-pass-1").decode()})

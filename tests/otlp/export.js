@@ -22,12 +22,15 @@ const logger = logs.getLogger('com.anthropic.claude_code', '2.0.0');
 const metricReader = new PeriodicExportingMetricReader({
   exporter: new OTLPMetricExporter(), exportIntervalMillis: 3600000 });
 const meters = new MeterProvider({ resource, readers: [metricReader] });
-const lines = meters.getMeter('com.anthropic.claude_code').createCounter('claude_code.lines_of_code.count');
+const meter = meters.getMeter('com.anthropic.claude_code');
+const lines = meter.createCounter('claude_code.lines_of_code.count');
+const editDecisions = meter.createCounter('claude_code.code_edit_tool.decision');
 
 async function main() {
   const base = Date.parse('2026-11-20T09:00:00Z');
   for (let i = 0; i < n; i++) {
-    const session = 'otel-session-' + (i % 2);
+    // The last request's session has no tool_decision record: only the metric decides it.
+    const session = i === n - 1 ? 'otel-session-2' : 'otel-session-' + (i % 2);
     const when = new Date(base + i * 60000);
     logger.emit({
       body: 'claude_code.api_request', timestamp: when,
@@ -51,6 +54,12 @@ async function main() {
   await metricReader.forceFlush();
   // Cumulative: the second export carries 30 + 12, of which only 12 is new.
   lines.add(12, { type: 'added', 'session.id': 'otel-session-0', 'user.email': 'otel.dev@example.com' });
+  await metricReader.forceFlush();
+  // An edit accepted, seen through the metric alone; its second export has not grown.
+  const edit = { decision: 'accept', tool_name: 'Write', language: 'Python', source: 'config',
+    'session.id': 'otel-session-2', 'user.email': 'otel.dev@example.com' };
+  editDecisions.add(1, edit);
+  await metricReader.forceFlush();
   await metricReader.forceFlush();
   await logs.shutdown();
   await meters.shutdown();
