@@ -17,6 +17,7 @@
  * aliases turn it into a person at report time. Protobuf is answered 415.
  */
 #include <cjson/cJSON.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,26 @@ struct late_decision {
 	int is_accept;
 };
 
+/* What an export could not use: how much, and the first reason, for partialSuccess. */
+struct rejections {
+	int64_t n;
+	char first[200];
+};
+
+static void note_rejected(struct rejections *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void note_rejected(struct rejections *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (r->n++ > 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(r->first, sizeof(r->first), fmt, ap);
+	va_end(ap);
+}
+
 struct decisions {
 	struct late_decision *items;
 	size_t n, cap;
@@ -150,15 +171,14 @@ struct decisions {
 
 struct logs_ctx {
 	struct batch *b;
-	int64_t rejected, seen;
-	char first_error[200];
+	int64_t seen;
+	struct rejections rejected;
 	struct decisions late;
 };
 
 static void reject(struct logs_ctx *x, const char *why)
 {
-	if (x->rejected++ == 0)
-		snprintf(x->first_error, sizeof(x->first_error), "%s", why);
+	note_rejected(&x->rejected, "%s", why);
 }
 
 static void add_request(struct logs_ctx *x, const cJSON *lr, const cJSON *attrs,
@@ -268,8 +288,8 @@ static int keep_decision(struct decisions *list, struct arena *mem, const char *
 }
 
 /* Under the writer: each decision sets the outcome of its session's stored request. */
-static int apply_decisions(struct store *st, const struct decisions *list, int64_t *rejected,
-                           char *first_error, size_t error_len)
+static int apply_decisions(struct store *st, const struct decisions *list,
+                           struct rejections *rejected)
 {
 	for (size_t i = 0; i < list->n; i++) {
 		const struct late_decision *d = &list->items[i];
@@ -277,9 +297,9 @@ static int apply_decisions(struct store *st, const struct decisions *list, int64
 
 		if (rc < 0)
 			return -1;
-		if (rc == 0 && (*rejected)++ == 0)
-			snprintf(first_error, error_len,
-			         "no request of session '%.80s' is stored yet", d->session);
+		if (rc == 0)
+			note_rejected(rejected, "no request of session '%.80s' is stored yet",
+			              d->session);
 	}
 	return 0;
 }
@@ -380,8 +400,8 @@ struct metrics_ctx {
 	struct lines *items;
 	size_t n, cap;
 	struct decisions decisions;
-	int64_t rejected, points;
-	char first_error[200];
+	int64_t points;
+	struct rejections rejected;
 };
 
 /* Cumulative series: the last value seen of each, to turn totals into growth. */
@@ -452,12 +472,6 @@ static void add_lines(struct metrics_ctx *x, const char *session, const char *ty
 		l->removed += (int64_t)n;
 }
 
-static void reject_point(struct metrics_ctx *x, const char *why)
-{
-	if (x->rejected++ == 0)
-		snprintf(x->first_error, sizeof(x->first_error), "%s", why);
-}
-
 /*
  * One metric: the sums claude_code.lines_of_code.count and
  * claude_code.code_edit_tool.decision are read, the rest ignored.
@@ -498,15 +512,14 @@ static void read_metric(struct metrics_ctx *x, const cJSON *m, const cJSON *res_
 		if (tool == NULL)
 			tool = value_str(attr(attrs, "tool"));
 		if (session == NULL || kind == NULL || v < 0) {
-			reject_point(x, is_lines
-			                    ? "a lines_of_code point needs session.id, type and "
-			                      "a value"
-			                    : "a code_edit_tool.decision point needs session.id, "
-			                      "decision and a value");
+			note_rejected(&x->rejected, "a %s point needs session.id, %s and a value",
+			              is_lines ? "lines_of_code" : "code_edit_tool.decision",
+			              is_lines ? "type" : "decision");
 			continue;
 		}
 		if (is_decision && strcmp(kind, "accept") != 0 && strcmp(kind, "reject") != 0) {
-			reject_point(x, "a code_edit_tool.decision is accept or reject");
+			note_rejected(&x->rejected,
+			              "a code_edit_tool.decision is accept or reject");
 			continue;
 		}
 		if (is_cumulative) {
@@ -521,7 +534,7 @@ static void read_metric(struct metrics_ctx *x, const cJSON *m, const cJSON *res_
 		else if (v > 0 &&
 		         keep_decision(&x->decisions, &x->b->mem, session,
 		                       nanos(dp, "timeUnixNano"), strcmp(kind, "accept") == 0) < 0)
-			reject_point(x, "out of memory");
+			note_rejected(&x->rejected, "out of memory");
 	}
 }
 
@@ -548,7 +561,7 @@ static int apply_late_decisions(struct store *st, void *arg)
 {
 	struct logs_ctx *x = arg;
 
-	return apply_decisions(st, &x->late, &x->rejected, x->first_error, sizeof(x->first_error));
+	return apply_decisions(st, &x->late, &x->rejected);
 }
 
 /* Under the writer: each session's lines and edit decisions go to its latest request. */
@@ -562,13 +575,11 @@ static int apply_metrics(struct store *st, void *arg)
 
 		if (rc < 0)
 			return -1;
-		if (rc == 0 && x->rejected++ == 0)
-			snprintf(x->first_error, sizeof(x->first_error),
-			         "no request of session '%.80s' is stored yet",
-			         x->items[i].session);
+		if (rc == 0)
+			note_rejected(&x->rejected, "no request of session '%.80s' is stored yet",
+			              x->items[i].session);
 	}
-	return apply_decisions(st, &x->decisions, &x->rejected, x->first_error,
-	                       sizeof(x->first_error));
+	return apply_decisions(st, &x->decisions, &x->rejected);
 }
 
 static enum MHD_Result answer(struct MHD_Connection *c, int is_logs, int64_t rejected,
@@ -623,7 +634,7 @@ enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const
 	memset(&b, 0, sizeof(b));
 	buf_printf(&stream, "otlp:%s", sender);
 	if (is_logs) {
-		struct logs_ctx x = {&b, 0, 0, "", {NULL, 0, 0}};
+		struct logs_ctx x = {&b, 0, {0, ""}, {NULL, 0, 0}};
 
 		read_logs(root, &x);
 		if (http_store_batch(s, stream.data, (int64_t)body->len, x.seen, &b, &counts,
@@ -631,13 +642,13 @@ enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const
 			ret = http_reply_error(c, status, why);
 		else {
 			s->otlp_records += (unsigned long long)x.seen;
-			s->otlp_rejected += (unsigned long long)x.rejected;
+			s->otlp_rejected += (unsigned long long)x.rejected.n;
 			s->events_received += (unsigned long long)counts.added;
-			ret = answer(c, 1, x.rejected, x.first_error);
+			ret = answer(c, 1, x.rejected.n, x.rejected.first);
 		}
 		free(x.late.items);
 	} else {
-		struct metrics_ctx x = {s, &b, NULL, 0, 0, {NULL, 0, 0}, 0, 0, ""};
+		struct metrics_ctx x = {s, &b, NULL, 0, 0, {NULL, 0, 0}, 0, {0, ""}};
 
 		read_metrics(root, &x);
 		/* Points that change no request need no writer. */
@@ -646,7 +657,7 @@ enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const
 		                     apply_metrics, &x, &status, &why) < 0)
 			ret = http_reply_error(c, status, why);
 		else
-			ret = answer(c, 0, x.rejected, x.first_error);
+			ret = answer(c, 0, x.rejected.n, x.rejected.first);
 		for (size_t i = 0; i < x.n; i++)
 			free(x.items[i].session);
 		free(x.items);

@@ -679,20 +679,22 @@ static int rebuild(struct rollup *r, char *err, size_t errlen)
 {
 	static const char sql[] =
 	    "SELECT max(id), count(*), count(pb_roll(1, ts, developer_id, model_id, task_id, "
-	    "tool_id, "
-	    "session_id, outcome, input_tokens, cache_read_tokens, cache_write_tokens, "
+	    "tool_id, session_id, outcome, input_tokens, cache_read_tokens, cache_write_tokens, "
 	    "output_tokens, reasoning_tokens, latency_ms, lines_added, lines_removed, "
 	    "lines_suggested, lines_accepted, plan_used_pct, is_retry, cost_usd)) "
 	    "FROM (SELECT * FROM event WHERE id > ?1 ORDER BY id LIMIT ?2)";
 	sqlite3_stmt *s;
 	int64_t last = INT64_MIN;
 
-	if (exec(r,
-	         "DELETE FROM rollup; DELETE FROM rollup_latency; DELETE FROM rollup_week; "
-	         "DELETE FROM rollup_week_latency; DELETE FROM rollup_month; "
-	         "DELETE FROM rollup_month_latency",
-	         err, errlen) < 0)
-		return -1;
+	for (int g = 0; g < ROLLUP_GRAINS; g++) {
+		char clear[128];
+
+		snprintf(clear, sizeof(clear), "DELETE FROM %s; DELETE FROM %s",
+		         rollup_table((enum rollup_grain)g),
+		         rollup_latency_table((enum rollup_grain)g));
+		if (exec(r, clear, err, errlen) < 0)
+			return -1;
+	}
 	if (sqlite3_prepare_v2(r->db, sql, -1, &s, NULL) != SQLITE_OK) {
 		snprintf(err, errlen, "rollup: %s", sqlite3_errmsg(r->db));
 		return -1;

@@ -354,7 +354,7 @@ static int add_usage_row(struct usage_reader *u, sqlite3_stmt *s)
 	                  u->cfg->estimate.is_allocated_by_requests ? (double)n : usd);
 }
 
-/* Feeds the rows of one statement, bound already, to add_usage_row. */
+/* Feeds the rows of one statement, bound already, to add_usage_row; resets it after. */
 static int read_rows(sqlite3 *db, struct usage_reader *u, sqlite3_stmt *s, char *err, size_t errlen)
 {
 	int rc, is_ok = 1;
@@ -367,7 +367,7 @@ static int read_rows(sqlite3 *db, struct usage_reader *u, sqlite3_stmt *s, char 
 			is_ok = 0;
 			break;
 		}
-	sqlite3_finalize(s);
+	sqlite3_reset(s);
 	if (!is_ok || rc != SQLITE_DONE) {
 		snprintf(err, errlen, "report query: %s",
 		         !is_ok ? "out of memory" : sqlite3_errmsg(db));
@@ -407,10 +407,11 @@ static int read_usage(sqlite3 *db, const struct config *cfg, int64_t first, int6
 		sqlite3_bind_int64(s, 2, spans[i].last);
 		u.grain = spans[i].grain;
 		rc = read_rows(db, &u, s, err, errlen);
+		sqlite3_finalize(s);
 	}
-	/* The units whose seats changed, a day at a time. */
+	/* The units whose seats changed, a day at a time, through one statement. */
 	u.grain = ROLLUP_DAY;
-	for (size_t i = 0; i < u.n_by_day && rc == 0; i++) {
+	if (rc == 0 && u.n_by_day > 0) {
 		sqlite3_stmt *s;
 
 		if (sqlite3_prepare_v2(db,
@@ -420,12 +421,14 @@ static int read_usage(sqlite3 *db, const struct config *cfg, int64_t first, int6
 		                       -1, &s, NULL) != SQLITE_OK) {
 			snprintf(err, errlen, "report query: %s", sqlite3_errmsg(db));
 			rc = -1;
-			break;
 		}
-		sqlite3_bind_int64(s, 1, u.by_day[i].first);
-		sqlite3_bind_int64(s, 2, u.by_day[i].last);
-		sqlite3_bind_int64(s, 3, u.by_day[i].developer_id);
-		rc = read_rows(db, &u, s, err, errlen);
+		for (size_t i = 0; i < u.n_by_day && rc == 0; i++) {
+			sqlite3_bind_int64(s, 1, u.by_day[i].first);
+			sqlite3_bind_int64(s, 2, u.by_day[i].last);
+			sqlite3_bind_int64(s, 3, u.by_day[i].developer_id);
+			rc = read_rows(db, &u, s, err, errlen);
+		}
+		sqlite3_finalize(s);
 	}
 	free(u.models);
 	free(u.devs);

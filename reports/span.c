@@ -42,7 +42,7 @@ static size_t split_weeks(struct span *out, size_t n, int64_t first, int64_t las
 		return add(out, n, ROLLUP_DAY, first, last);
 	n = add(out, n, ROLLUP_DAY, first, a - 1);
 	n = add(out, n, ROLLUP_WEEK, a, b);
-	return add(out, n, ROLLUP_DAY, b + 7, last);
+	return add(out, n, ROLLUP_DAY, rollup_unit_last(ROLLUP_WEEK, b) + 1, last);
 }
 
 size_t span_split(int64_t first, int64_t last, struct span out[SPAN_MAX])
