@@ -217,14 +217,16 @@ static enum MHD_Result report(struct http_server *s, struct MHD_Connection *c, c
 		                        "use from/to (YYYY-MM-DD), period (YYYY-MM) or last (7d)");
 	http_cache_key(c, section, NULL, &key);
 	generation = s->generation;
-	if (http_cache_get(key.data, generation, &out, &status)) {
+	if (http_cache_fetch(key.data, generation, &out, &status)) {
 		db = NULL;
 	} else if ((db = http_open_db(s)) == NULL) {
+		http_cache_abandon(key.data, generation);
 		buf_free(&key);
 		return http_reply_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 		                        "the database is not available");
 	} else if (report_run_section(section, db, s->cfg, from, to, f, &out, err, sizeof(err)) <
 	           0) {
+		http_cache_abandon(key.data, generation);
 		status = MHD_HTTP_BAD_REQUEST;
 	} else {
 		status = MHD_HTTP_OK;

@@ -220,7 +220,7 @@ enum MHD_Result http_page(struct http_server *s, struct MHD_Connection *c, const
 	is_cached = strcmp(url, "/sources") != 0;
 	generation = s->generation;
 	http_cache_key(c, url, u, &key);
-	if (is_cached && http_cache_get(key.data, generation, &out, &status)) {
+	if (is_cached && http_cache_fetch(key.data, generation, &out, &status)) {
 		ret = reply_html(c, status, &out);
 		buf_free(&out);
 		buf_free(&key);
@@ -228,11 +228,15 @@ enum MHD_Result http_page(struct http_server *s, struct MHD_Connection *c, const
 	}
 	db = http_open_db(s);
 	if (db == NULL) {
+		if (is_cached)
+			http_cache_abandon(key.data, generation);
 		buf_free(&key);
 		return message(c, MHD_HTTP_SERVICE_UNAVAILABLE, "Unavailable",
 		               "The database is not available; see the daemon's log.");
 	}
 	if (build_page(s, db, url, from, to, u, &out, err, sizeof(err), &status) < 0) {
+		if (is_cached)
+			http_cache_abandon(key.data, generation);
 		ret = message(c, status, status == MHD_HTTP_NOT_FOUND ? "Not found" : "Bad request",
 		              err);
 	} else {
