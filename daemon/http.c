@@ -20,6 +20,7 @@
 #include <arpa/inet.h>
 #include <crypt.h>
 #include <errno.h>
+#include <unistd.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -632,11 +633,17 @@ struct http_server *http_start(const struct http_options *o, char *err, size_t e
 		return NULL;
 	}
 	pthread_mutex_init(&s->verified_lock, NULL);
+	{
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+		sem_init(&s->parse_slots, 0, cores > 1 ? (unsigned)cores : 1);
+	}
 	s->cfg = o->cfg;
 	s->writer = o->writer;
 	s->writer_lock = o->writer_lock;
 	if (http_writer_start(s) < 0) {
 		snprintf(err, errlen, "cannot start the ingest writer thread");
+		sem_destroy(&s->parse_slots);
 		free(s->db_path);
 		free(s);
 		free(cert);
@@ -674,12 +681,24 @@ struct http_server *http_start(const struct http_options *o, char *err, size_t e
 		         "TLS certificate or key?)",
 		         o->listen);
 		http_writer_stop(s);
+		sem_destroy(&s->parse_slots);
 		free(s->db_path);
 		free(s);
 		return NULL;
 	}
 	(void)len;
 	return s;
+}
+
+void http_parse_begin(struct http_server *s)
+{
+	while (sem_wait(&s->parse_slots) < 0 && errno == EINTR)
+		;
+}
+
+void http_parse_end(struct http_server *s)
+{
+	sem_post(&s->parse_slots);
 }
 
 void http_data_changed(struct http_server *s)
@@ -698,6 +717,7 @@ void http_stop(struct http_server *s)
 	free(s->db_path);
 	free(s->verified);
 	pthread_mutex_destroy(&s->verified_lock);
+	sem_destroy(&s->parse_slots);
 	free(s);
 }
 

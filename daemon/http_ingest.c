@@ -380,12 +380,15 @@ enum MHD_Result http_ingest_events(struct http_server *s, struct MHD_Connection 
 	int64_t items;
 
 	memset(&b, 0, sizeof(b));
+	http_parse_begin(s);
 	text = http_body(s, c, body, &inflated, &why);
 	if (text == NULL) {
+		http_parse_end(s);
 		buf_free(&inflated);
 		return http_reply_error(c, MHD_HTTP_BAD_REQUEST, why);
 	}
 	items = parse_events(text->data ? text->data : "", text->len, &b, &why);
+	http_parse_end(s);
 	if (items < 0) {
 		ret = http_reply_error(c, MHD_HTTP_BAD_REQUEST, why);
 		goto done;

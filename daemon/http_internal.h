@@ -7,6 +7,7 @@
 
 #include <microhttpd.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
 #include <time.h>
@@ -28,6 +29,8 @@ struct http_server {
 	struct http_pending *queue_head, *queue_tail;
 	int queued, is_stopping, has_writer_thread;
 	pthread_t writer_thread;
+	/* Bodies parsed at once: one per core; more would only hold more trees in memory. */
+	sem_t parse_slots;
 	time_t started;
 	int is_loopback;
 	/* For /metrics: requests answered, and their time, in microseconds. */
@@ -96,6 +99,10 @@ int http_store_batch(struct http_server *s, const char *stream, int64_t bytes, i
                      struct batch *b, struct store_counts *counts,
                      int (*also)(struct store *st, void *arg), void *arg, unsigned *status,
                      const char **why);
+
+/* Around the parsing of a POSTed body: waits for one of the parse slots. */
+void http_parse_begin(struct http_server *s);
+void http_parse_end(struct http_server *s);
 
 /* Starts and stops the thread that writes POSTed batches (with o->writer only). */
 int http_writer_start(struct http_server *s);

@@ -23,6 +23,7 @@
 
 #include "../reports/report.h"
 #include "../reports/section.h"
+#include "arena.h"
 #include "buf.h"
 #include "config.h"
 #include "digest_run.h"
@@ -724,6 +725,8 @@ int main(int argc, char **argv)
 	int c, rc;
 
 	memset(&g, 0, sizeof(g));
+	/* Before any thread parses: parsers and receivers route cJSON into their arenas. */
+	arena_cjson_hooks_install();
 	/* '+' stops at the command name: its options are its own. */
 	while ((c = getopt_long(argc, argv, "+c:D:vqhV", opts, NULL)) != -1) {
 		switch (c) {

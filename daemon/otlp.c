@@ -23,6 +23,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "arena.h"
 #include "http_internal.h"
 #include "ingest/event.h"
 #include "log.h"
@@ -613,6 +614,8 @@ enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const
 	struct store_counts counts;
 	enum MHD_Result ret;
 	struct batch b;
+	/* The export's tree lives in big blocks, given back whole once it is read. */
+	struct arena tree = {NULL, (size_t)1 << 20};
 	cJSON *root;
 
 	if (type == NULL || strncasecmp(type, "application/json", 16) != 0)
@@ -620,14 +623,19 @@ enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const
 		    c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
 		    "this receiver speaks OTLP/HTTP with JSON encoding only (Content-Type: "
 		    "application/json); set OTEL_EXPORTER_OTLP_PROTOCOL=http/json");
+	http_parse_begin(s);
 	if ((text = http_body(s, c, body, &inflated, &why)) == NULL) {
+		http_parse_end(s);
 		buf_free(&inflated);
 		return http_reply_error(c, MHD_HTTP_BAD_REQUEST, why);
 	}
+	arena_cjson_use(&tree);
 	root = cJSON_ParseWithLength(text->data ? text->data : "", text->len);
+	arena_cjson_use(NULL);
 	buf_free(&inflated);
 	if (!cJSON_IsObject(root)) {
-		cJSON_Delete(root);
+		http_parse_end(s);
+		arena_free(&tree);
 		return http_reply_error(c, MHD_HTTP_BAD_REQUEST,
 		                        "the body is not an OTLP JSON object");
 	}
@@ -637,6 +645,8 @@ enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const
 		struct logs_ctx x = {&b, 0, {0, ""}, {NULL, 0, 0}};
 
 		read_logs(root, &x);
+		arena_free(&tree); /* what is kept was copied: no waiting for the writer with it */
+		http_parse_end(s);
 		if (http_store_batch(s, stream.data, (int64_t)body->len, x.seen, &b, &counts,
 		                     x.late.n ? apply_late_decisions : NULL, &x, &status, &why) < 0)
 			ret = http_reply_error(c, status, why);
@@ -651,6 +661,8 @@ enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const
 		struct metrics_ctx x = {s, &b, NULL, 0, 0, {NULL, 0, 0}, 0, {0, ""}};
 
 		read_metrics(root, &x);
+		arena_free(&tree);
+		http_parse_end(s);
 		/* Points that change no request need no writer. */
 		if ((x.n > 0 || x.decisions.n > 0) &&
 		    http_store_batch(s, stream.data, (int64_t)body->len, x.points, &b, &counts,
@@ -663,7 +675,6 @@ enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const
 		free(x.items);
 		free(x.decisions.items);
 	}
-	cJSON_Delete(root);
 	batch_free(&b);
 	buf_free(&stream);
 	return ret;

@@ -247,8 +247,11 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot register the rollup function", path);
 		goto fail;
 	}
+	/* 12 MB of page cache: the indexes outgrow any cache that fits the memory
+	 * budget, and the kernel's page cache serves the rest; 24 MB measured no
+	 * faster for file or HTTP ingest and held 16 MB more under load. */
 	if (exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-	             "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -24000; PRAGMA page_size = "
+	             "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -12000; PRAGMA page_size = "
 	             "8192; PRAGMA wal_autocheckpoint = 4000; "
 	             "PRAGMA temp_store = MEMORY") < 0) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));

@@ -824,7 +824,6 @@ int ingest_run(struct store *st, const struct ingest_source *src, size_t n_src,
 	threads = calloc((size_t)n_threads + 1, sizeof(*threads));
 	if (threads == NULL)
 		goto destroy;
-	arena_cjson_hooks_install();
 	for (; started < n_threads; started++)
 		if (pthread_create(&threads[started], NULL, worker, &pool) != 0)
 			break;
