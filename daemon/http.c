@@ -20,7 +20,7 @@
 #include <arpa/inet.h>
 #include <crypt.h>
 #include <errno.h>
-#include <unistd.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -633,11 +633,7 @@ struct http_server *http_start(const struct http_options *o, char *err, size_t e
 		return NULL;
 	}
 	pthread_mutex_init(&s->verified_lock, NULL);
-	{
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-
-		sem_init(&s->parse_slots, 0, cores > 1 ? (unsigned)cores : 1);
-	}
+	sem_init(&s->parse_slots, 0, (unsigned)cpu_cores(INT_MAX));
 	s->cfg = o->cfg;
 	s->writer = o->writer;
 	s->writer_lock = o->writer_lock;

@@ -37,9 +37,14 @@ static struct build {
 static pthread_mutex_t build_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t build_done = PTHREAD_COND_INITIALIZER;
 
+static uint64_t key_hash(const char *key)
+{
+	return hash64_str(key, 0x5c);
+}
+
 int http_cache_get(const char *key, uint64_t generation, struct buf *out, unsigned *status)
 {
-	uint64_t h = hash64_str(key, 0x5c);
+	uint64_t h = key_hash(key);
 	int found = 0;
 
 	pthread_rwlock_rdlock(&lock);
@@ -72,7 +77,7 @@ static struct build *find_build(const char *key, uint64_t hash, uint64_t generat
 
 int http_cache_fetch(const char *key, uint64_t generation, struct buf *out, unsigned *status)
 {
-	uint64_t h = hash64_str(key, 0x5c);
+	uint64_t h = key_hash(key);
 	struct timespec until;
 	int found;
 
@@ -105,7 +110,7 @@ void http_cache_abandon(const char *key, uint64_t generation)
 	struct build *b;
 
 	pthread_mutex_lock(&build_lock);
-	if ((b = find_build(key, hash64_str(key, 0x5c), generation)) != NULL) {
+	if ((b = find_build(key, key_hash(key), generation)) != NULL) {
 		free(b->key);
 		b->key = NULL;
 		pthread_cond_broadcast(&build_done);
@@ -147,7 +152,7 @@ void http_cache_put(const char *key, uint64_t generation, const char *body, size
 	}
 	free(victim->key);
 	free(victim->body);
-	victim->hash = hash64_str(key, 0x5c);
+	victim->hash = key_hash(key);
 	victim->generation = generation;
 	victim->used = __atomic_add_fetch(&clock_tick, 1, __ATOMIC_RELAXED);
 	victim->key = k;

@@ -4,6 +4,7 @@
 #include <gnutls/crypto.h>
 
 #include <string.h>
+#include <unistd.h>
 
 uint64_t hash64(const void *p, size_t n, uint64_t seed)
 {
@@ -456,6 +457,13 @@ void sha256(const void *p, size_t n, unsigned char out[32])
 {
 	/* GnuTLS is already there for libmicrohttpd's TLS; its hash is well tested. */
 	gnutls_hash_fast(GNUTLS_DIG_SHA256, p, n, out);
+}
+
+int cpu_cores(int max)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > max ? max : (int)n;
 }
 
 int equal_const_time(const void *a, const void *b, size_t n)

@@ -44,6 +44,9 @@ void sha256(const void *p, size_t n, unsigned char out[32]);
 /* Whether a and b (n bytes each) are equal, in time that does not depend on where they differ. */
 int equal_const_time(const void *a, const void *b, size_t n);
 
+/* The cores online, at least 1 and at most max: how many threads share out CPU work. */
+int cpu_cores(int max);
+
 /* Levenshtein distance, capped: used for did-you-mean suggestions. */
 unsigned edit_distance(const char *a, const char *b);
 

@@ -762,7 +762,6 @@ int ingest_run(struct store *st, const struct ingest_source *src, size_t n_src,
 	size_t n_jobs = 0;
 	int n_threads, started = 0, rc = -1;
 	int64_t t0 = now_ms();
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
 	memset(stats, 0, sizeof(*stats));
 	memset(&pool, 0, sizeof(pool));
@@ -811,7 +810,7 @@ int ingest_run(struct store *st, const struct ingest_source *src, size_t n_src,
 	stats->files_read = (int64_t)n_jobs;
 	qsort(jobs, n_jobs, sizeof(*jobs), by_size_desc);
 
-	n_threads = opts->threads > 0 ? opts->threads : (int)(cores > 0 ? cores : 1);
+	n_threads = opts->threads > 0 ? opts->threads : cpu_cores(INT_MAX);
 	if ((size_t)n_threads > n_jobs)
 		n_threads = n_jobs ? (int)n_jobs : 0;
 	pthread_mutex_init(&pool.lock, NULL);

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "../log.h"
+#include "../util.h"
 #include "ingest.h"
 
 static int has_log_extension(const char *name)
@@ -182,8 +183,7 @@ int walk_paths(struct walk_list *l, const char *const *paths, size_t n)
 	struct dir_queue q;
 	struct walker workers[8];
 	pthread_t threads[8];
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-	int n_threads = cores < 1 ? 1 : cores > 8 ? 8 : (int)cores, started = 0, rc = 0;
+	int n_threads = cpu_cores(8), started = 0, rc = 0;
 
 	memset(&q, 0, sizeof(q));
 	pthread_mutex_init(&q.lock, NULL);
