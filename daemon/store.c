@@ -24,23 +24,18 @@
 #define EVENT_COLUMNS 23
 #define EVENT_ROWS    64
 
+/*
+ * OR IGNORE, not an upsert: a multi-row statement that may abort keeps a
+ * statement journal, a copy of every page it touches, and the random uid
+ * index has it touch a page per row. The rows it leaves out are copies of
+ * stored requests (uid is the only constraint the bound values can fail);
+ * keep_larger settles them.
+ */
 static const char event_insert_head[] =
-    "INSERT INTO event (uid, ts, developer_id, tool_id, model_id, task_id, project_id, "
+    "INSERT OR IGNORE INTO event (uid, ts, developer_id, tool_id, model_id, task_id, project_id, "
     "session_id, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, "
     "reasoning_tokens, latency_ms, outcome, lines_added, lines_removed, lines_suggested, "
     "lines_accepted, cost_usd, plan_used_pct, source_id, source_offset) VALUES ";
-
-/* A second copy of a request keeps the copy with the largest token total:
- * Claude streams a response over several lines, the last carrying the
- * final count, and any copy may be read first. */
-static const char event_insert_tail[] =
-    " ON CONFLICT (uid) DO UPDATE SET input_tokens = excluded.input_tokens, "
-    "cache_read_tokens = excluded.cache_read_tokens, "
-    "cache_write_tokens = excluded.cache_write_tokens, "
-    "output_tokens = excluded.output_tokens, reasoning_tokens = excluded.reasoning_tokens "
-    "WHERE excluded.input_tokens + excluded.cache_read_tokens + excluded.cache_write_tokens + "
-    "excluded.output_tokens > event.input_tokens + event.cache_read_tokens + "
-    "event.cache_write_tokens + event.output_tokens";
 
 enum {
 	S_EVENT_INSERT,
@@ -60,6 +55,7 @@ enum {
 	S_SESSION_LINES,
 	S_SESSION_DECISION,
 	S_EVENT_NEW_UIDS,
+	S_EVENT_KEEP_LARGER,
 	S_LIMIT,
 	S_COUNT
 };
@@ -105,6 +101,13 @@ static const char *const stmt_sql[S_COUNT] = {
                            "ORDER BY e.ts DESC LIMIT 1)",
     [S_EVENT_MAX] = "SELECT coalesce(max(id), 0) FROM event",
     [S_EVENT_NEW_UIDS] = "SELECT uid FROM event WHERE id > ?1 ORDER BY id",
+    /* A second copy of a request keeps the copy with the largest token total:
+     * Claude streams a response over several lines, the last carrying the
+     * final count, and any copy may be read first. */
+    [S_EVENT_KEEP_LARGER] =
+        "UPDATE event SET input_tokens = ?2, cache_read_tokens = ?3, cache_write_tokens = ?4, "
+        "output_tokens = ?5, reasoning_tokens = ?6 WHERE uid = ?1 AND ?2 + ?3 + ?4 + ?5 > "
+        "input_tokens + cache_read_tokens + cache_write_tokens + output_tokens",
     [S_LIMIT] = "INSERT OR IGNORE INTO limit_hit (id, ts, developer_id, tool_id) "
                 "VALUES (?1, ?2, ?3, ?4)",
 };
@@ -274,7 +277,6 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 					buf_puts(&sql, k ? ",?" : "?");
 				buf_putc(&sql, ')');
 			}
-			buf_puts(&sql, event_insert_tail);
 		} else {
 			buf_puts(&sql, stmt_sql[i]);
 		}
@@ -654,17 +656,30 @@ static int64_t max_event_rowid(struct store *st)
 	return id;
 }
 
+static int keep_larger(struct store *st, const struct event *e)
+{
+	sqlite3_stmt *s = st->stmt[S_EVENT_KEEP_LARGER];
+
+	sqlite3_bind_int64(s, 1, (int64_t)e->id);
+	sqlite3_bind_int64(s, 2, e->input_tokens);
+	sqlite3_bind_int64(s, 3, e->cache_read_tokens);
+	sqlite3_bind_int64(s, 4, e->cache_write_tokens);
+	sqlite3_bind_int64(s, 5, e->output_tokens);
+	sqlite3_bind_int64(s, 6, e->reasoning_tokens);
+	return step_done(st, s);
+}
+
 /*
  * The rollup counts the rows a statement inserted. Usually that is every
  * row bound; when some were copies of stored requests, the new rowids tell
  * which uids went in, each counted at its first row (a statement can hold
- * two copies of one request).
+ * two copies of one request), and the copies left out go to keep_larger.
  */
 static int roll_inserted(struct store *st, int64_t before, int64_t after, const struct event *ev,
                          const struct rollup_event *re, int rows)
 {
 	sqlite3_stmt *s = st->stmt[S_EVENT_NEW_UIDS];
-	int next = 0, rc;
+	int is_copy[EVENT_ROWS], next = 0, rc;
 
 	if (after - before == rows) {
 		for (int r = 0; r < rows; r++)
@@ -672,6 +687,8 @@ static int roll_inserted(struct store *st, int64_t before, int64_t after, const 
 				return -1;
 		return 0;
 	}
+	for (int r = 0; r < rows; r++)
+		is_copy[r] = 1;
 	sqlite3_bind_int64(s, 1, before);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		uint64_t uid = (uint64_t)sqlite3_column_int64(s, 0);
@@ -680,11 +697,17 @@ static int roll_inserted(struct store *st, int64_t before, int64_t after, const 
 			next++;
 		if (next == rows)
 			break; /* cannot be: rows go in in the order bound */
+		is_copy[next] = 0;
 		if (rollup_add(st->roll, 1, &re[next++]) < 0)
 			break;
 	}
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? 0 : -1;
+	if (rc != SQLITE_DONE)
+		return -1;
+	for (int r = 0; r < rows; r++)
+		if (is_copy[r] && keep_larger(st, &ev[r]) < 0)
+			return -1;
+	return 0;
 }
 
 /*
