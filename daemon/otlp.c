@@ -32,13 +32,45 @@
 
 #define MAX_SERIES 4096 /* cumulative series remembered; beyond, the oldest go */
 
-/* An attribute's value object ({"stringValue": ...}) in an OTLP key/value list. */
-static const cJSON *attr(const cJSON *list, const char *key)
-{
-	const cJSON *kv;
+/*
+ * A record's key/value list, indexed once: each record is asked for some
+ * thirty keys (several spellings of each field), and walking the list for
+ * every one cost more than parsing the record.
+ */
+#define ATTRS_INDEXED 48
 
-	cJSON_ArrayForEach(kv, list)
-	{
+struct attrs {
+	size_t n;
+	const char *key[ATTRS_INDEXED];
+	const cJSON *value[ATTRS_INDEXED];
+	const cJSON *rest; /* the entries past ATTRS_INDEXED, walked when asked */
+};
+
+static const struct attrs *attrs_index(struct attrs *a, const cJSON *list)
+{
+	const cJSON *kv = cJSON_IsArray(list) ? list->child : NULL;
+
+	for (a->n = 0; kv != NULL && a->n < ATTRS_INDEXED; kv = kv->next) {
+		const cJSON *k = cJSON_GetObjectItemCaseSensitive(kv, "key");
+
+		if (!cJSON_IsString(k))
+			continue;
+		a->key[a->n] = k->valuestring;
+		a->value[a->n++] = cJSON_GetObjectItemCaseSensitive(kv, "value");
+	}
+	a->rest = kv;
+	return a;
+}
+
+/* An attribute's value object ({"stringValue": ...}), the first of its key. */
+static const cJSON *attr(const struct attrs *a, const char *key)
+{
+	if (a == NULL)
+		return NULL;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->key[i][0] == key[0] && strcmp(a->key[i], key) == 0)
+			return a->value[i];
+	for (const cJSON *kv = a->rest; kv != NULL; kv = kv->next) {
 		const cJSON *k = cJSON_GetObjectItemCaseSensitive(kv, "key");
 
 		if (cJSON_IsString(k) && strcmp(k->valuestring, key) == 0)
@@ -48,7 +80,7 @@ static const cJSON *attr(const cJSON *list, const char *key)
 }
 
 /* Looks in the record's attributes, then in its resource's. */
-static const cJSON *attr2(const cJSON *rec, const cJSON *res, const char *key)
+static const cJSON *attr2(const struct attrs *rec, const struct attrs *res, const char *key)
 {
 	const cJSON *v = attr(rec, key);
 
@@ -85,7 +117,7 @@ static int value_num(const cJSON *v, double *out)
 }
 
 /* The first of keys present as a number, as a count of tokens (0 when none is). */
-static int64_t tokens(const cJSON *rec, const char *const *keys)
+static int64_t tokens(const struct attrs *rec, const char *const *keys)
 {
 	double v;
 
@@ -95,7 +127,8 @@ static int64_t tokens(const cJSON *rec, const char *const *keys)
 	return 0;
 }
 
-static const char *first_str(const cJSON *rec, const cJSON *res, const char *const *keys)
+static const char *first_str(const struct attrs *rec, const struct attrs *res,
+                             const char *const *keys)
 {
 	const char *s;
 
@@ -121,7 +154,7 @@ static const char *const who_keys[] = {"user.email", "user.id", "user.account_uu
                                        NULL};
 
 /* The record's event name without the tool's prefix: "api_request", "tool_decision". */
-static const char *event_name(const cJSON *lr, const cJSON *attrs)
+static const char *event_name(const cJSON *lr, const struct attrs *attrs)
 {
 	const cJSON *n = cJSON_GetObjectItemCaseSensitive(lr, "eventName");
 	const char *name = cJSON_IsString(n) && n->valuestring[0] ? n->valuestring : NULL;
@@ -182,8 +215,8 @@ static void reject(struct logs_ctx *x, const char *why)
 	note_rejected(&x->rejected, "%s", why);
 }
 
-static void add_request(struct logs_ctx *x, const cJSON *lr, const cJSON *attrs,
-                        const cJSON *res_attrs, const char *name)
+static void add_request(struct logs_ctx *x, const cJSON *lr, const struct attrs *attrs,
+                        const struct attrs *res_attrs, const char *name)
 {
 	static const char *const model_keys[] = {"model", "gen_ai.response.model",
 	                                         "gen_ai.request.model", NULL};
@@ -310,8 +343,8 @@ static int apply_decisions(struct store *st, const struct decisions *list,
  * this export if it has one, else among the stored ones (exporters batch
  * by time, so a request and its decision may travel apart).
  */
-static void add_decision(struct logs_ctx *x, const cJSON *lr, const cJSON *attrs,
-                         const cJSON *res_attrs)
+static void add_decision(struct logs_ctx *x, const cJSON *lr, const struct attrs *attrs,
+                         const struct attrs *res_attrs)
 {
 	const char *decision = value_str(attr(attrs, "decision"));
 	const char *session = value_str(attr2(attrs, res_attrs, "session.id"));
@@ -343,7 +376,7 @@ static void add_decision(struct logs_ctx *x, const cJSON *lr, const cJSON *attrs
 		                    : OUTCOME_REJECTED;
 }
 
-static int is_request(const char *name, const cJSON *attrs)
+static int is_request(const char *name, const struct attrs *attrs)
 {
 	const char *kind;
 
@@ -364,7 +397,9 @@ static void read_logs(const cJSON *root, struct logs_ctx *x)
 	cJSON_ArrayForEach(rl, cJSON_GetObjectItemCaseSensitive(root, "resourceLogs"))
 	{
 		const cJSON *res = cJSON_GetObjectItemCaseSensitive(rl, "resource");
-		const cJSON *res_attrs = cJSON_GetObjectItemCaseSensitive(res, "attributes");
+		struct attrs res_attrs;
+
+		attrs_index(&res_attrs, cJSON_GetObjectItemCaseSensitive(res, "attributes"));
 
 		/* Requests first, then decisions, whatever order the records came in. */
 		for (int pass = 0; pass < 2; pass++)
@@ -373,16 +408,19 @@ static void read_logs(const cJSON *root, struct logs_ctx *x)
 				cJSON_ArrayForEach(
 				    lr, cJSON_GetObjectItemCaseSensitive(sl, "logRecords"))
 				{
-					const cJSON *attrs =
-					    cJSON_GetObjectItemCaseSensitive(lr, "attributes");
-					const char *name = event_name(lr, attrs);
+					struct attrs attrs;
+					const char *name;
 
+					attrs_index(&attrs, cJSON_GetObjectItemCaseSensitive(
+					                        lr, "attributes"));
+					name = event_name(lr, &attrs);
 					if (pass == 0) {
 						x->seen++;
-						if (is_request(name, attrs))
-							add_request(x, lr, attrs, res_attrs, name);
+						if (is_request(name, &attrs))
+							add_request(x, lr, &attrs, &res_attrs,
+							            name);
 					} else if (strcmp(name, "tool_decision") == 0) {
-						add_decision(x, lr, attrs, res_attrs);
+						add_decision(x, lr, &attrs, &res_attrs);
 					}
 				}
 			}
@@ -477,7 +515,7 @@ static void add_lines(struct metrics_ctx *x, const char *session, const char *ty
  * One metric: the sums claude_code.lines_of_code.count and
  * claude_code.code_edit_tool.decision are read, the rest ignored.
  */
-static void read_metric(struct metrics_ctx *x, const cJSON *m, const cJSON *res_attrs)
+static void read_metric(struct metrics_ctx *x, const cJSON *m, const struct attrs *res_attrs)
 {
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(m, "name");
 	const cJSON *sum = cJSON_GetObjectItemCaseSensitive(m, "sum");
@@ -494,7 +532,9 @@ static void read_metric(struct metrics_ctx *x, const cJSON *m, const cJSON *res_
 		return;
 	cJSON_ArrayForEach(dp, cJSON_GetObjectItemCaseSensitive(sum, "dataPoints"))
 	{
-		const cJSON *attrs = cJSON_GetObjectItemCaseSensitive(dp, "attributes");
+		struct attrs point;
+		const struct attrs *attrs =
+		    attrs_index(&point, cJSON_GetObjectItemCaseSensitive(dp, "attributes"));
 		const char *session = value_str(attr2(attrs, res_attrs, "session.id"));
 		/* type is added / removed; decision is accept / reject. */
 		const char *kind = value_str(attr(attrs, is_lines ? "type" : "decision"));
@@ -545,14 +585,17 @@ static void read_metrics(const cJSON *root, struct metrics_ctx *x)
 
 	cJSON_ArrayForEach(rm, cJSON_GetObjectItemCaseSensitive(root, "resourceMetrics"))
 	{
-		const cJSON *res_attrs = cJSON_GetObjectItemCaseSensitive(
-		    cJSON_GetObjectItemCaseSensitive(rm, "resource"), "attributes");
+		struct attrs res_attrs;
+
+		attrs_index(&res_attrs,
+		            cJSON_GetObjectItemCaseSensitive(
+		                cJSON_GetObjectItemCaseSensitive(rm, "resource"), "attributes"));
 
 		cJSON_ArrayForEach(sm, cJSON_GetObjectItemCaseSensitive(rm, "scopeMetrics"))
 		{
 			cJSON_ArrayForEach(m, cJSON_GetObjectItemCaseSensitive(sm, "metrics"))
 			{
-				read_metric(x, m, res_attrs);
+				read_metric(x, m, &res_attrs);
 			}
 		}
 	}
