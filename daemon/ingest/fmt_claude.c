@@ -278,10 +278,28 @@ static void read_user(struct parse_ctx *ctx, const cJSON *line)
 
 /* Most bytes of a session log are prompts, tool output and file snapshots
  * that hold no usage: only lines that can matter are parsed into a tree. */
+/* Some "is_error" key is true (JSON spaces allowed): a tool result that may be a decline. */
+static int has_error_result(const char *line, size_t len)
+{
+	static const char key[] = "\"is_error\":";
+	const char *p = line, *end = line + len;
+
+	while ((p = memmem(p, (size_t)(end - p), key, sizeof(key) - 1)) != NULL) {
+		p += sizeof(key) - 1;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (end - p >= 4 && memcmp(p, "true", 4) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Each test scans a whole line that fails it: two, as most lines are not wanted
+ * ones. A progress line's agent_progress holds an assistant message, so
+ * "assistant" finds it too. */
 static int claude_wants(const char *line, size_t len)
 {
-	return HAS(line, len, "\"assistant\"") || HAS(line, len, "agent_progress") ||
-	       HAS(line, len, "\"is_error\":true") || HAS(line, len, "\"is_error\": true");
+	return HAS(line, len, "\"assistant\"") || has_error_result(line, len);
 }
 
 static void claude_line(struct parse_ctx *ctx, const char *line, size_t len)

@@ -203,10 +203,17 @@ static void test_claude_declined_edit_is_recorded_and_errors_are_not_declines(vo
 	        "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":"
 	        "\"tool_result\",\"tool_use_id\":\"t3\",\"is_error\":true,\"content\":[{\"type\":"
 	        "\"text\",\"text\":\"The user doesn't want to proceed with this tool use.\"}]}]}}");
-	assert_int_equal(f.out.n_decisions, 2);
+	/* The flag on a later result of the line, written with a space. */
+	pf_line(&f, "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":"
+	            "\"tool_result\",\"tool_use_id\":\"t4\",\"is_error\":false,\"content\":\"ok\"},"
+	            "{\"type\":\"tool_result\",\"tool_use_id\":\"t5\",\"is_error\": true,"
+	            "\"content\":\"The user doesn't want to proceed with this tool use.\"}]}}");
+	assert_int_equal(f.out.n_decisions, 3);
 	assert_int_equal(f.out.decisions[0].edit_id, hash64_str("t1", 0x7e));
 	assert_int_equal(f.out.decisions[1].edit_id, hash64_str("t3", 0x7e));
+	assert_int_equal(f.out.decisions[2].edit_id, hash64_str("t5", 0x7e));
 	assert_true(f.out.decisions[0].is_declined);
+	assert_false(fmt_claude.wants("{\"is_error\":false}", 18));
 	pf_free(&f);
 }
 

@@ -93,6 +93,40 @@ static void test_json_check_accepts_json_and_names_what_is_wrong(void **state)
 	assert_string_equal(why, "expected a key string");
 }
 
+/* Strings are skipped eight bytes at a time: a bad byte at any place is still found. */
+static void test_json_check_finds_a_bad_byte_anywhere_in_a_string(void **state)
+{
+	static const struct {
+		char byte;
+		const char *why;
+	} bad[] = {{'\t', "control character in string"},
+	           {'\x01', "control character in string"},
+	           {'\xff', "invalid UTF-8"},
+	           {'\x80', "invalid UTF-8"}};
+	char line[64];
+	size_t at;
+	const char *why;
+
+	(void)state;
+	for (size_t k = 0; k < ARRAY_LEN(bad); k++)
+		for (size_t i = 0; i < 40; i++) {
+			memset(line, 'a', sizeof(line));
+			memcpy(line, "{\"a\":\"", 6);
+			line[6 + i] = bad[k].byte;
+			memcpy(line + 46, "\"}", 3);
+			assert_int_equal(json_check(line, 48, &at, &why), -1);
+			assert_int_equal(at, 6 + i);
+			assert_string_equal(why, bad[k].why);
+		}
+	for (size_t i = 0; i < 40; i++) {
+		memset(line, 'a', sizeof(line));
+		memcpy(line, "{\"a\":\"", 6);
+		memcpy(line + 6 + i, "\\\"\xc3\xa9", 4); /* an escaped quote, then UTF-8 */
+		memcpy(line + 50, "\"}", 3);
+		assert_int_equal(json_check(line, 52, &at, &why), 0);
+	}
+}
+
 static void test_text_is_clean_accepts_utf8_and_refuses_controls(void **state)
 {
 	(void)state;
@@ -167,6 +201,7 @@ int main(void)
 	    cmocka_unit_test(test_iso8601_refuses_impossible_and_malformed_values),
 	    cmocka_unit_test(test_civil_days_round_trip),
 	    cmocka_unit_test(test_json_check_accepts_json_and_names_what_is_wrong),
+	    cmocka_unit_test(test_json_check_finds_a_bad_byte_anywhere_in_a_string),
 	    cmocka_unit_test(test_text_is_clean_accepts_utf8_and_refuses_controls),
 	    cmocka_unit_test(test_json_check_limits_nesting_depth),
 	    cmocka_unit_test(test_buf_escapes_for_csv_json_and_html),
