@@ -108,7 +108,8 @@ static const char *const stmt_sql[S_COUNT] = {
                   "ORDER BY e.ts, e.id",
     [S_SESSION_BEFORE] = "SELECT ts, outcome FROM event WHERE session_id = ?1 AND ts < ?2 "
                          "ORDER BY ts DESC, id DESC LIMIT 1",
-    [S_SET_RETRY] = "UPDATE event SET is_retry = ?2 WHERE id = ?1",
+    /* OR IGNORE, as store.c updates events: no statement journal. */
+    [S_SET_RETRY] = "UPDATE OR IGNORE event SET is_retry = ?2 WHERE id = ?1",
     [S_GET_META] = "SELECT value FROM meta WHERE key = ?1",
     [S_SET_META] = "INSERT INTO meta (key, value) VALUES (?1, ?2) "
                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -60,15 +60,17 @@ enum {
 	S_COUNT
 };
 
+/* Updates of events are OR IGNORE for the reason inserts are: no statement
+ * journal. None of them can fail a constraint. */
 static const char *const stmt_sql[S_COUNT] = {
     [S_EDIT_INSERT] = "INSERT OR IGNORE INTO edit (id, event_uid, lines_added, lines_removed) "
                       "VALUES (?1, ?2, ?3, ?4)",
-    [S_EDIT_APPLY] = "UPDATE event SET lines_added = lines_added + ?2, "
+    [S_EDIT_APPLY] = "UPDATE OR IGNORE event SET lines_added = lines_added + ?2, "
                      "lines_removed = lines_removed + ?3, "
                      "outcome = coalesce(outcome, 'accepted') WHERE uid = ?1",
     [S_DECLINE] = "UPDATE edit SET is_declined = 1 WHERE id = ?1 AND is_declined = 0 "
                   "RETURNING event_uid, lines_added, lines_removed",
-    [S_DECLINE_APPLY] = "UPDATE event SET lines_added = max(0, lines_added - ?2), "
+    [S_DECLINE_APPLY] = "UPDATE OR IGNORE event SET lines_added = max(0, lines_added - ?2), "
                         "lines_removed = max(0, lines_removed - ?3), outcome = 'rejected' "
                         "WHERE uid = ?1",
     [S_REJECT] = "INSERT OR IGNORE INTO reject (source_id, line_no, offset, reason, excerpt, "
@@ -86,12 +88,12 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_STREAM_ADD] = "UPDATE source_file SET offset = offset + ?2, size = offset + ?2, "
                      "line_no = line_no + ?3, events = events + ?4, "
                      "rejected = rejected + ?5, last_read = ?6 WHERE id = ?1",
-    [S_SESSION_LINES] = "UPDATE event SET lines_added = lines_added + ?2, "
+    [S_SESSION_LINES] = "UPDATE OR IGNORE event SET lines_added = lines_added + ?2, "
                         "lines_removed = lines_removed + ?3 WHERE id = "
                         "(SELECT e.id FROM event e WHERE e.session_id = "
                         "(SELECT id FROM name WHERE text = ?1) ORDER BY e.ts DESC LIMIT 1)",
     /* accept after reject (or reject after accept) is an edited answer. */
-    [S_SESSION_DECISION] = "UPDATE event SET outcome = CASE WHEN ?3 THEN "
+    [S_SESSION_DECISION] = "UPDATE OR IGNORE event SET outcome = CASE WHEN ?3 THEN "
                            "(CASE WHEN outcome IN ('rejected', 'edited') THEN 'edited' "
                            "ELSE 'accepted' END) ELSE "
                            "(CASE WHEN outcome IN ('accepted', 'edited') THEN 'edited' "
@@ -105,7 +107,8 @@ static const char *const stmt_sql[S_COUNT] = {
      * Claude streams a response over several lines, the last carrying the
      * final count, and any copy may be read first. */
     [S_EVENT_KEEP_LARGER] =
-        "UPDATE event SET input_tokens = ?2, cache_read_tokens = ?3, cache_write_tokens = ?4, "
+        "UPDATE OR IGNORE event SET input_tokens = ?2, cache_read_tokens = ?3, cache_write_tokens "
+        "= ?4, "
         "output_tokens = ?5, reasoning_tokens = ?6 WHERE uid = ?1 AND ?2 + ?3 + ?4 + ?5 > "
         "input_tokens + cache_read_tokens + cache_write_tokens + output_tokens",
     [S_LIMIT] = "INSERT OR IGNORE INTO limit_hit (id, ts, developer_id, tool_id) "
