@@ -106,11 +106,10 @@ static const char *const stmt_sql[S_COUNT] = {
     /* A second copy of a request keeps the copy with the largest token total:
      * Claude streams a response over several lines, the last carrying the
      * final count, and any copy may be read first. */
-    [S_EVENT_KEEP_LARGER] =
-        "UPDATE OR IGNORE event SET input_tokens = ?2, cache_read_tokens = ?3, cache_write_tokens "
-        "= ?4, "
-        "output_tokens = ?5, reasoning_tokens = ?6 WHERE uid = ?1 AND ?2 + ?3 + ?4 + ?5 > "
-        "input_tokens + cache_read_tokens + cache_write_tokens + output_tokens",
+    [S_EVENT_KEEP_LARGER] = "UPDATE OR IGNORE event SET input_tokens = ?2, cache_read_tokens = ?3, "
+                            "cache_write_tokens = ?4, output_tokens = ?5, reasoning_tokens = ?6 "
+                            "WHERE uid = ?1 AND ?2 + ?3 + ?4 + ?5 > "
+                            "input_tokens + cache_read_tokens + cache_write_tokens + output_tokens",
     [S_LIMIT] = "INSERT OR IGNORE INTO limit_hit (id, ts, developer_id, tool_id) "
                 "VALUES (?1, ?2, ?3, ?4)",
 };
@@ -257,8 +256,8 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 	 * budget, and the kernel's page cache serves the rest; 24 MB measured no
 	 * faster for file or HTTP ingest and held 16 MB more under load.
 	 * CHECK constraints off: SQLite builds a temporary table for the IN list
-	 * of event.outcome's check on every row written (a fifth of the
-	 * writer's time), and this connection only ever binds outcome_names. */
+	 * of event.outcome's check on every row written (about a fifth of
+	 * the writer's time), and this connection only ever binds outcome_names. */
 	if (exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
 	             "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -12000; PRAGMA page_size = "
 	             "8192; PRAGMA wal_autocheckpoint = 4000; "
