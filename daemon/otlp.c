@@ -46,17 +46,21 @@ struct attrs {
 	const cJSON *rest; /* the entries past ATTRS_INDEXED, walked when asked */
 };
 
+/* The key of one {"key": ..., "value": ...} entry, NULL when it has none. */
+static const char *entry_key(const cJSON *kv)
+{
+	const cJSON *k = cJSON_GetObjectItemCaseSensitive(kv, "key");
+
+	return cJSON_IsString(k) ? k->valuestring : NULL;
+}
+
 static const struct attrs *attrs_index(struct attrs *a, const cJSON *list)
 {
 	const cJSON *kv = cJSON_IsArray(list) ? list->child : NULL;
 
 	for (a->n = 0; kv != NULL && a->n < ATTRS_INDEXED; kv = kv->next) {
-		const cJSON *k = cJSON_GetObjectItemCaseSensitive(kv, "key");
-
-		if (!cJSON_IsString(k))
-			continue;
-		a->key[a->n] = k->valuestring;
-		a->value[a->n++] = cJSON_GetObjectItemCaseSensitive(kv, "value");
+		if ((a->key[a->n] = entry_key(kv)) != NULL)
+			a->value[a->n++] = cJSON_GetObjectItemCaseSensitive(kv, "value");
 	}
 	a->rest = kv;
 	return a;
@@ -71,9 +75,9 @@ static const cJSON *attr(const struct attrs *a, const char *key)
 		if (a->key[i][0] == key[0] && strcmp(a->key[i], key) == 0)
 			return a->value[i];
 	for (const cJSON *kv = a->rest; kv != NULL; kv = kv->next) {
-		const cJSON *k = cJSON_GetObjectItemCaseSensitive(kv, "key");
+		const char *k = entry_key(kv);
 
-		if (cJSON_IsString(k) && strcmp(k->valuestring, key) == 0)
+		if (k && strcmp(k, key) == 0)
 			return cJSON_GetObjectItemCaseSensitive(kv, "value");
 	}
 	return NULL;

@@ -111,6 +111,16 @@ s, h, b = call("/v1/logs", json.dumps({"resourceLogs": [{"scopeLogs": [{"logReco
     dict(CI, **{"Content-Type": "application/json"}))
 r = json.loads(b)
 assert s == 200 and r["partialSuccess"]["rejectedLogRecords"] == "1", (s, r)
+# A record with more attributes than are indexed: the ones past them are still found.
+many = [{"key": "x.%d" % i, "value": {"stringValue": "v"}} for i in range(60)]
+s, h, b = call("/v1/logs", json.dumps({"resourceLogs": [{"scopeLogs": [{"logRecords": [
+    {"timeUnixNano": "1763629200000000000", "attributes": many + [
+        {"key": "event.name", "value": {"stringValue": "api_request"}},
+        {"key": "user.email", "value": {"stringValue": "ana"}},
+        {"key": "model", "value": {"stringValue": "claude-sonnet-4-5"}},
+        {"key": "input_tokens", "value": {"intValue": "7"}}]}]}]}]}).encode(),
+    dict(CI, **{"Content-Type": "application/json"}))
+assert s == 200 and json.loads(b) == {}, (s, b)
 # An edit decision (delta) for a session with no request, and one naming no decision.
 def point(attrs):
     return {"attributes": [{"key": k, "value": {"stringValue": v}} for k, v in attrs.items()],
