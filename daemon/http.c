@@ -42,7 +42,34 @@
 struct request {
 	struct buf body;
 	int is_too_large;
+	int is_over_budget; /* other bodies held the budget: answered 503 */
+	size_t held;        /* bytes counted in body_bytes */
 };
+
+/*
+ * Takes n more bytes of the bodies' budget for req. The first body held
+ * always fits, so any body up to ingest.max_body can be sent; with others
+ * held, what would pass the budget is refused, which bounds memory however
+ * many clients post at once.
+ */
+static int take_body_budget(struct http_server *s, struct request *req, size_t n)
+{
+	unsigned long long before = atomic_fetch_add(&s->body_bytes, n);
+
+	if (before > req->held && before + n > (unsigned long long)s->cfg->max_body_bytes) {
+		atomic_fetch_sub(&s->body_bytes, n);
+		return -1;
+	}
+	req->held += n;
+	return 0;
+}
+
+static void release_body(struct http_server *s, struct request *req)
+{
+	atomic_fetch_sub(&s->body_bytes, req->held);
+	req->held = 0;
+	buf_free(&req->body);
+}
 
 /* The last password each user signed in with, as SHA-256: crypt(3) is slow on purpose. */
 
@@ -499,6 +526,10 @@ static enum MHD_Result route_post(struct http_server *s, struct MHD_Connection *
 		         (long long)s->cfg->max_body_bytes);
 		return http_reply_error(c, MHD_HTTP_CONTENT_TOO_LARGE, msg);
 	}
+	if (req->is_over_budget)
+		return http_reply_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
+		                        "other requests' bodies fill ingest.max_body; send again "
+		                        "after Retry-After");
 	if (s->writer == NULL)
 		return http_reply_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 		                        "this server is read-only");
@@ -532,9 +563,16 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *u
 		return MHD_YES;
 	}
 	if (*upload_size != 0) {
-		if (!is_post || req->is_too_large ||
-		    buf_append(&req->body, upload, *upload_size) < 0)
-			req->is_too_large = is_post;
+		/* Kept: a POST's body, until it is refused (the rest then goes unread). */
+		if (is_post && !req->is_too_large && !req->is_over_budget) {
+			if (take_body_budget(s, req, *upload_size) < 0) {
+				req->is_over_budget = 1;
+				release_body(s, req);
+			} else if (buf_append(&req->body, upload, *upload_size) < 0) {
+				req->is_too_large = 1;
+				release_body(s, req);
+			}
+		}
 		*upload_size = 0;
 		return MHD_YES;
 	}
@@ -558,11 +596,10 @@ static void completed(void *cls, struct MHD_Connection *c, void **state,
 {
 	struct request *req = *state;
 
-	(void)cls;
 	(void)c;
 	(void)code;
 	if (req != NULL) {
-		buf_free(&req->body);
+		release_body(cls, req);
 		free(req);
 		*state = NULL;
 	}

@@ -31,6 +31,8 @@ struct http_server {
 	pthread_t writer_thread;
 	/* Bodies parsed at once: one per core; more would only hold more trees in memory. */
 	sem_t parse_slots;
+	/* Bytes of POST bodies held across connections, at most ingest.max_body. */
+	atomic_ullong body_bytes;
 	time_t started;
 	int is_loopback;
 	/* For /metrics: requests answered, and their time, in microseconds. */

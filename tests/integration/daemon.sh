@@ -294,6 +294,45 @@ assert set(codes) <= {200, 429}, codes
 print("ok: overload answers 429 with Retry-After (%d of 45), the queued %d are stored" % (len(busy), codes.count(200)))
 PY
 
+# Bodies held at once across connections stay within ingest.max_body: while
+# one client is half-way through a large body, another's is answered 503 with
+# Retry-After; once the first is done, the second goes in.
+python3 - "$PORT" <<'PY' || { kill "$pid"; fail "bodies held at once"; }
+import json, socket, sys, time, urllib.request, urllib.error
+port = int(sys.argv[1])
+def body(tag, size):
+    lines, n = [], 0
+    while n < size:
+        line = json.dumps({"ts": "2026-11-21T11:00:00Z", "developer": "ana", "model": "gpt-5",
+                           "input_tokens": 1, "request_id": "%s-%d" % (tag, len(lines))}) + "\n"
+        lines.append(line)
+        n += len(line)
+    return "".join(lines).encode()
+def post(data):
+    req = urllib.request.Request("http://127.0.0.1:%d/api/v1/events" % port, data=data,
+                                 headers={"Authorization": "Bearer ci-secret-1"})
+    try:
+        return urllib.request.urlopen(req, timeout=30).status, None
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Retry-After")
+a, b = body("budget-a", 50000), body("budget-b", 30000)
+sock = socket.create_connection(("127.0.0.1", port))
+sock.sendall(b"POST /api/v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ci-secret-1\r\n"
+             b"Content-Length: %d\r\n\r\n" % len(a) + a[:40000])
+time.sleep(0.5)
+code, retry = post(b)
+assert code == 503 and retry, ("503 while another body is held", code, retry)
+sock.sendall(a[40000:])
+answer = b""
+while b"\r\n\r\n" not in answer:
+    answer += sock.recv(4096)
+sock.close()
+assert answer.startswith(b"HTTP/1.1 200"), answer[:80]
+code, _ = post(b)
+assert code == 200, ("stored once the first body is done", code)
+print("ok: bodies held at once stay within ingest.max_body (503 with Retry-After)")
+PY
+
 # A lock held past the 10 s wait: the request being written and those queued
 # behind it get 503 with Retry-After, none is stored, and sent again once the
 # lock is gone each is stored once.
