@@ -650,18 +650,41 @@ static enum MHD_Result answer(struct MHD_Connection *c, int is_logs, int64_t rej
 	return ret;
 }
 
+/* The export as a tree in tree's blocks, or NULL with *why. */
+static cJSON *parse_export(struct http_server *s, struct MHD_Connection *c, struct buf *body,
+                           struct arena *tree, const char **why)
+{
+	struct buf inflated = BUF_INIT;
+	const struct buf *text = http_body(s, c, body, &inflated, why);
+	cJSON *root = NULL;
+
+	if (text != NULL) {
+		arena_cjson_use(tree);
+		root = cJSON_ParseWithLength(text->data ? text->data : "", text->len);
+		arena_cjson_use(NULL);
+		if (!cJSON_IsObject(root)) {
+			root = NULL;
+			*why = "the body is not an OTLP JSON object";
+		}
+	}
+	buf_free(&inflated);
+	return root;
+}
+
 enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const char *sender,
                           int is_logs, struct buf *body)
 {
 	const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
-	struct buf inflated = BUF_INIT, stream = BUF_INIT;
-	const struct buf *text;
+	struct buf stream = BUF_INIT;
 	const char *why = NULL;
 	unsigned status = MHD_HTTP_OK;
 	struct store_counts counts;
 	enum MHD_Result ret;
 	struct batch b;
-	/* The export's tree lives in big blocks, given back whole once it is read. */
+	struct logs_ctx logs = {&b, 0, {0, ""}, {NULL, 0, 0}};
+	struct metrics_ctx metrics = {s, &b, NULL, 0, 0, {NULL, 0, 0}, 0, {0, ""}};
+	/* The export's tree lives in big blocks, given back whole once it is read:
+	 * what is kept was copied, so nothing of it waits for the writer. */
 	struct arena tree = {NULL, (size_t)1 << 20};
 	cJSON *root;
 
@@ -670,57 +693,42 @@ enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const
 		    c, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
 		    "this receiver speaks OTLP/HTTP with JSON encoding only (Content-Type: "
 		    "application/json); set OTEL_EXPORTER_OTLP_PROTOCOL=http/json");
-	http_parse_begin(s);
-	if ((text = http_body(s, c, body, &inflated, &why)) == NULL) {
-		http_parse_end(s);
-		buf_free(&inflated);
-		return http_reply_error(c, MHD_HTTP_BAD_REQUEST, why);
-	}
-	arena_cjson_use(&tree);
-	root = cJSON_ParseWithLength(text->data ? text->data : "", text->len);
-	arena_cjson_use(NULL);
-	buf_free(&inflated);
-	if (!cJSON_IsObject(root)) {
-		http_parse_end(s);
-		arena_free(&tree);
-		return http_reply_error(c, MHD_HTTP_BAD_REQUEST,
-		                        "the body is not an OTLP JSON object");
-	}
 	memset(&b, 0, sizeof(b));
+	http_parse_begin(s);
+	root = parse_export(s, c, body, &tree, &why);
+	if (root != NULL && is_logs)
+		read_logs(root, &logs);
+	else if (root != NULL)
+		read_metrics(root, &metrics);
+	arena_free(&tree);
+	http_parse_end(s);
+	if (root == NULL)
+		return http_reply_error(c, MHD_HTTP_BAD_REQUEST, why);
 	buf_printf(&stream, "otlp:%s", sender);
 	if (is_logs) {
-		struct logs_ctx x = {&b, 0, {0, ""}, {NULL, 0, 0}};
-
-		read_logs(root, &x);
-		arena_free(&tree); /* what is kept was copied: no waiting for the writer with it */
-		http_parse_end(s);
-		if (http_store_batch(s, stream.data, (int64_t)body->len, x.seen, &b, &counts,
-		                     x.late.n ? apply_late_decisions : NULL, &x, &status, &why) < 0)
+		if (http_store_batch(s, stream.data, (int64_t)body->len, logs.seen, &b, &counts,
+		                     logs.late.n ? apply_late_decisions : NULL, &logs, &status,
+		                     &why) < 0)
 			ret = http_reply_error(c, status, why);
 		else {
-			s->otlp_records += (unsigned long long)x.seen;
-			s->otlp_rejected += (unsigned long long)x.rejected.n;
+			s->otlp_records += (unsigned long long)logs.seen;
+			s->otlp_rejected += (unsigned long long)logs.rejected.n;
 			s->events_received += (unsigned long long)counts.added;
-			ret = answer(c, 1, x.rejected.n, x.rejected.first);
+			ret = answer(c, 1, logs.rejected.n, logs.rejected.first);
 		}
-		free(x.late.items);
+		free(logs.late.items);
 	} else {
-		struct metrics_ctx x = {s, &b, NULL, 0, 0, {NULL, 0, 0}, 0, {0, ""}};
-
-		read_metrics(root, &x);
-		arena_free(&tree);
-		http_parse_end(s);
 		/* Points that change no request need no writer. */
-		if ((x.n > 0 || x.decisions.n > 0) &&
-		    http_store_batch(s, stream.data, (int64_t)body->len, x.points, &b, &counts,
-		                     apply_metrics, &x, &status, &why) < 0)
+		if ((metrics.n > 0 || metrics.decisions.n > 0) &&
+		    http_store_batch(s, stream.data, (int64_t)body->len, metrics.points, &b,
+		                     &counts, apply_metrics, &metrics, &status, &why) < 0)
 			ret = http_reply_error(c, status, why);
 		else
-			ret = answer(c, 0, x.rejected.n, x.rejected.first);
-		for (size_t i = 0; i < x.n; i++)
-			free(x.items[i].session);
-		free(x.items);
-		free(x.decisions.items);
+			ret = answer(c, 0, metrics.rejected.n, metrics.rejected.first);
+		for (size_t i = 0; i < metrics.n; i++)
+			free(metrics.items[i].session);
+		free(metrics.items);
+		free(metrics.decisions.items);
 	}
 	batch_free(&b);
 	buf_free(&stream);

@@ -208,20 +208,34 @@ static const unsigned char is_plain[256] = {
 #undef R16
 };
 
+#define ONES8 0x0101010101010101ULL
+#define HIGH8 0x8080808080808080ULL
+
 /*
- * No byte of the eight at p is '"', '\\', a control or non-ASCII. Each test
- * is the has-a-zero-byte trick; it never misses one, and a false alarm only
- * sends the bytes through the table one at a time.
+ * Eight bytes at a time, with the has-a-zero-byte trick: a test never misses
+ * a byte it looks for, and a false alarm only sends the bytes through the
+ * byte-at-a-time path.
  */
-static int is_plain8(const unsigned char *p)
+static uint64_t load8(const unsigned char *p)
 {
-	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-	uint64_t w, quote, slash;
+	uint64_t w;
 
 	memcpy(&w, p, 8);
-	quote = w ^ (ones * '"');
-	slash = w ^ (ones * '\\');
-	return ((w | (w - ones * 0x20) | (quote - ones) | (slash - ones)) & high) == 0;
+	return w;
+}
+
+/* The high bit of each byte of w that is a control or non-ASCII (and maybe of later bytes). */
+static uint64_t ctl_or_high8(uint64_t w)
+{
+	return (w | (w - ONES8 * 0x20)) & HIGH8;
+}
+
+/* No byte of the eight at p is '"', '\\', a control or non-ASCII. */
+static int is_plain8(const unsigned char *p)
+{
+	uint64_t w = load8(p), quote = w ^ (ONES8 * '"'), slash = w ^ (ONES8 * '\\');
+
+	return (ctl_or_high8(w) | ((quote - ONES8) & HIGH8) | ((slash - ONES8) & HIGH8)) == 0;
 }
 
 static int string(struct jscan *j)
@@ -413,18 +427,12 @@ int json_check(const char *p, size_t n, size_t *err_at, const char **why)
 int text_is_clean(const char *p, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)p, *end = s + n;
-	const uint64_t high = 0x8080808080808080ULL, ones = 0x0101010101010101ULL;
 
 	while (s < end) {
-		uint64_t w;
-
 		/* Eight ASCII bytes, none below 0x20, in a few instructions. */
-		if (end - s >= 8) {
-			memcpy(&w, s, 8);
-			if (((w | ((w - ones * 0x20) & ~w)) & high) == 0) {
-				s += 8;
-				continue;
-			}
+		if (end - s >= 8 && ctl_or_high8(load8(s)) == 0) {
+			s += 8;
+			continue;
 		}
 		if (*s < 0x20)
 			return 0;
