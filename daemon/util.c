@@ -155,7 +155,13 @@ struct jscan {
 	const unsigned char *p, *end, *start;
 	const char *why;
 	int depth;
+	struct jindex *index; /* members to record, or NULL */
+	int parent;           /* member (+1) holding the container being read; 0 the root */
+	int saw_escape;       /* the last string held a backslash escape */
 };
+
+/* The container being read is not one whose members are recorded. */
+#define NOT_INDEXED (-1)
 
 static void ws(struct jscan *j)
 {
@@ -208,22 +214,6 @@ static const unsigned char is_plain[256] = {
 #undef R16
 };
 
-#define ONES8 0x0101010101010101ULL
-#define HIGH8 0x8080808080808080ULL
-
-/*
- * Eight bytes at a time, with the has-a-zero-byte trick: a test never misses
- * a byte it looks for, and a false alarm only sends the bytes through the
- * byte-at-a-time path.
- */
-static uint64_t load8(const unsigned char *p)
-{
-	uint64_t w;
-
-	memcpy(&w, p, 8);
-	return w;
-}
-
 /* The high bit of each byte of w that is a control or non-ASCII (and maybe of later bytes). */
 static uint64_t ctl_or_high8(uint64_t w)
 {
@@ -240,6 +230,7 @@ static int is_plain8(const unsigned char *p)
 
 static int string(struct jscan *j)
 {
+	j->saw_escape = 0;
 	j->p++; /* opening quote */
 	while (j->p < j->end) {
 		unsigned c;
@@ -258,6 +249,7 @@ static int string(struct jscan *j)
 			return 0;
 		}
 		if (c == '\\') {
+			j->saw_escape = 1;
 			if (j->end - j->p < 2)
 				break;
 			c = j->p[1];
@@ -333,9 +325,30 @@ static int literal(struct jscan *j, const char *word)
 
 static int value(struct jscan *j);
 
+/* Starts a record of the member whose key was just read, or returns NOT_INDEXED. */
+static int index_member(struct jscan *j, const unsigned char *key)
+{
+	struct jindex *x = j->index;
+	struct jmember *m;
+
+	if (x == NULL || j->parent == NOT_INDEXED || j->depth > JINDEX_DEPTH)
+		return NOT_INDEXED;
+	if (x->n == JINDEX_MAX) {
+		x->is_full = 1;
+		return NOT_INDEXED;
+	}
+	m = &x->m[x->n];
+	m->key = (const char *)key + 1;
+	m->key_end = (const char *)j->p - 1;
+	m->has_escape = j->saw_escape;
+	m->has_members = j->depth < JINDEX_DEPTH;
+	m->parent = j->parent - 1;
+	return ++x->n;
+}
+
 static int container(struct jscan *j, unsigned char close)
 {
-	int is_object = close == '}';
+	int is_object = close == '}', parent = j->parent;
 
 	if (++j->depth > 512)
 		return fail(j, "nesting too deep");
@@ -347,29 +360,43 @@ static int container(struct jscan *j, unsigned char close)
 		return 0;
 	}
 	for (;;) {
+		int member = NOT_INDEXED;
+
 		ws(j);
 		if (is_object) {
+			const unsigned char *key = j->p;
+
 			if (j->p >= j->end)
 				break;
 			if (*j->p != '"')
 				return fail(j, "expected a key string");
 			if (string(j) < 0)
 				return -1;
+			j->parent = parent;
+			member = index_member(j, key);
 			ws(j);
 			if (j->p >= j->end)
 				break;
 			if (*j->p != ':')
 				return fail(j, "expected ':'");
 			j->p++;
+			ws(j);
+			if (member != NOT_INDEXED)
+				j->index->m[member - 1].value = (const char *)j->p;
 		}
+		/* Members of what this value holds are recorded under it. */
+		j->parent = member;
 		if (value(j) < 0)
 			return -1;
+		if (member != NOT_INDEXED)
+			j->index->m[member - 1].value_end = (const char *)j->p;
 		ws(j);
 		if (j->p >= j->end)
 			break;
 		if (*j->p == close) {
 			j->p++;
 			j->depth--;
+			j->parent = parent;
 			return 0;
 		}
 		if (*j->p != ',')
@@ -408,11 +435,22 @@ static int value(struct jscan *j)
 	}
 }
 
-int json_check(const char *p, size_t n, size_t *err_at, const char **why)
+int json_check_index(const char *p, size_t n, struct jindex *index, size_t *err_at,
+                     const char **why)
 {
-	struct jscan j = {(const unsigned char *)p, (const unsigned char *)p + n,
-	                  (const unsigned char *)p, NULL, 0};
+	struct jscan j = {(const unsigned char *)p,
+	                  (const unsigned char *)p + n,
+	                  (const unsigned char *)p,
+	                  NULL,
+	                  0,
+	                  index,
+	                  0,
+	                  0};
 
+	if (index) {
+		index->n = 0;
+		index->is_full = 0;
+	}
 	if (value(&j) == 0) {
 		ws(&j);
 		if (j.p == j.end)
@@ -422,6 +460,11 @@ int json_check(const char *p, size_t n, size_t *err_at, const char **why)
 	*err_at = (size_t)(j.p - j.start);
 	*why = j.why;
 	return -1;
+}
+
+int json_check(const char *p, size_t n, size_t *err_at, const char **why)
+{
+	return json_check_index(p, n, NULL, err_at, why);
 }
 
 int text_is_clean(const char *p, size_t n)
@@ -441,7 +484,7 @@ int text_is_clean(const char *p, size_t n)
 			continue;
 		}
 		{
-			struct jscan j = {s, end, s, NULL, 0};
+			struct jscan j = {s, end, s, NULL, 0, NULL, 0, 0};
 
 			if (utf8_seq(&j) < 0)
 				return 0;

@@ -4,8 +4,33 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Eight bytes at a time, with the has-a-zero-byte trick: a test never misses
+ * a byte it looks for, and a false alarm only sends the bytes through the
+ * byte-at-a-time path.
+ */
+#define ONES8 0x0101010101010101ULL
+#define HIGH8 0x8080808080808080ULL
+
+static inline uint64_t load8(const void *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return w;
+}
+
+/* Nonzero when one of the eight bytes of w is c. */
+static inline uint64_t byte8_match(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (ONES8 * c);
+
+	return (x - ONES8) & ~x & HIGH8;
+}
 
 /* A 64-bit hash used for event identities: FNV-1a with a final avalanche. */
 uint64_t hash64(const void *p, size_t n, uint64_t seed);
@@ -30,6 +55,27 @@ int parse_date(const char *s, int *y, unsigned *m, unsigned *d);
  * *why set. It allocates nothing, so it is cheap enough for every line.
  */
 int json_check(const char *p, size_t n, size_t *err_at, const char **why);
+
+/*
+ * The members of the objects near the top of a JSON text (objects within
+ * JINDEX_DEPTH levels, reached through members, not arrays), recorded while
+ * checking it so a reader can find them without a second pass (jv.h).
+ */
+#define JINDEX_DEPTH 4
+#define JINDEX_MAX   128
+struct jmember {
+	const char *key, *key_end; /* the raw key, between its quotes */
+	const char *value, *value_end;
+	int parent; /* the member whose value holds this one; -1 for the top level */
+	int has_escape;
+	int has_members; /* an object value's members are recorded too */
+};
+struct jindex {
+	int n, is_full; /* a full index is not used: some members are missing */
+	struct jmember m[JINDEX_MAX];
+};
+int json_check_index(const char *p, size_t n, struct jindex *index, size_t *err_at,
+                     const char **why);
 
 /*
  * Returns 1 if [p, p+n) is valid UTF-8 without control characters: what a

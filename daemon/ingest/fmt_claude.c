@@ -19,16 +19,34 @@
  */
 #include "parser.h"
 
-#include <cjson/cJSON.h>
 #include <string.h>
 
 #include "../util.h"
+#include "jv.h"
 
 struct claude_state {
 	/* The last event of this batch, to merge the blocks of one response. */
 	uint64_t last_id;
 	size_t last_index;
 	int has_last;
+};
+
+/* The members of a line (or of the assistant line inside a progress line) read here. */
+enum {
+	L_TYPE,
+	L_MESSAGE,
+	L_DATA,
+	L_TIMESTAMP,
+	L_REQUEST_ID,
+	L_SESSION_ID,
+	L_CWD,
+	L_COST,
+	L_API_ERROR,
+	L_COUNT
+};
+static const char *const line_keys[L_COUNT] = {
+    "type",      "message", "data",    "timestamp",         "requestId",
+    "sessionId", "cwd",     "costUSD", "isApiErrorMessage",
 };
 
 static const char *const declined_markers[] = {
@@ -40,66 +58,82 @@ static int64_t total_tokens(const struct event *e)
 	return e->input_tokens + e->cache_read_tokens + e->cache_write_tokens + e->output_tokens;
 }
 
-static int read_usage(struct parse_ctx *ctx, const cJSON *usage, struct event *e)
+static int read_usage(struct parse_ctx *ctx, struct jv usage, struct event *e)
 {
-	const cJSON *cc = cJSON_GetObjectItemCaseSensitive(usage, "cache_creation");
+	static const char *const keys[] = {"input_tokens", "cache_read_input_tokens",
+	                                   "output_tokens", "cache_creation_input_tokens",
+	                                   "cache_creation"};
+	static const char *const split_keys[] = {"ephemeral_5m_input_tokens",
+	                                         "ephemeral_1h_input_tokens"};
+	struct jv f[5], split[2];
 	int64_t v5 = 0, v1h = 0;
 
-	if (json_uint(usage, "input_tokens", &e->input_tokens) < 0 ||
-	    json_uint(usage, "cache_read_input_tokens", &e->cache_read_tokens) < 0 ||
-	    json_uint(usage, "output_tokens", &e->output_tokens) < 0 ||
-	    json_uint(usage, "cache_creation_input_tokens", &e->cache_write_tokens) < 0) {
+	jv_fields(usage, keys, 5, f);
+	if (jv_uint(f[0], &e->input_tokens) < 0 || jv_uint(f[1], &e->cache_read_tokens) < 0 ||
+	    jv_uint(f[2], &e->output_tokens) < 0 || jv_uint(f[3], &e->cache_write_tokens) < 0) {
 		parse_reject(ctx, "usage token counts must be non-negative integers");
 		return -1;
 	}
 	/* 5-minute and 1-hour cache writes are priced differently; their sum is
 	 * the canonical cache_write_tokens when the split is present. */
-	if (cJSON_IsObject(cc)) {
-		if (json_uint(cc, "ephemeral_5m_input_tokens", &v5) < 0 ||
-		    json_uint(cc, "ephemeral_1h_input_tokens", &v1h) < 0) {
+	if (jv_type(f[4]) == JV_OBJECT) {
+		jv_fields(f[4], split_keys, 2, split);
+		if (jv_uint(split[0], &v5) < 0 || jv_uint(split[1], &v1h) < 0) {
 			parse_reject(ctx,
 			             "usage.cache_creation counts must be non-negative integers");
 			return -1;
 		}
-		if (cJSON_GetObjectItemCaseSensitive(cc, "ephemeral_5m_input_tokens") ||
-		    cJSON_GetObjectItemCaseSensitive(cc, "ephemeral_1h_input_tokens"))
+		if (split[0].p || split[1].p)
 			e->cache_write_tokens = v5 + v1h;
 	}
 	return 0;
 }
 
-/* Records Edit, MultiEdit and Write calls of one content array. */
-static void read_edits(struct parse_ctx *ctx, const cJSON *content, uint64_t event_id)
+static int64_t member_lines(struct parse_ctx *ctx, struct jv obj, const char *key)
 {
-	const cJSON *block;
+	struct jv v;
 
-	cJSON_ArrayForEach(block, content)
-	{
-		const char *type = json_str(block, "type"), *name = json_str(block, "name");
-		const char *id = json_str(block, "id");
-		const cJSON *in = cJSON_GetObjectItemCaseSensitive(block, "input");
+	jv_fields(obj, &key, 1, &v);
+	return count_lines(jv_str(v, ctx->scratch));
+}
+
+/* Records Edit, MultiEdit and Write calls of one content array. */
+static void read_edits(struct parse_ctx *ctx, struct jv content, uint64_t event_id)
+{
+	static const char *const keys[] = {"type", "name", "id", "input"};
+	struct jv_iter it, edits_it;
+	struct jv block, f[4], one;
+
+	jv_iter(content, &it);
+	while (jv_next(&it, &block)) {
 		int64_t added = 0, removed = 0;
+		const char *id;
 		struct edit *ed;
 
-		if (!type || strcmp(type, "tool_use") != 0 || !name || !id || !cJSON_IsObject(in))
+		jv_fields(block, keys, 4, f);
+		if (!jv_is(f[0], "tool_use") || jv_type(f[1]) != JV_STRING ||
+		    jv_type(f[2]) != JV_STRING || jv_type(f[3]) != JV_OBJECT)
 			continue;
-		if (strcmp(name, "Edit") == 0) {
-			added = count_lines(json_str(in, "new_string"));
-			removed = count_lines(json_str(in, "old_string"));
-		} else if (strcmp(name, "MultiEdit") == 0) {
-			const cJSON *one;
+		if (jv_is(f[1], "Edit")) {
+			added = member_lines(ctx, f[3], "new_string");
+			removed = member_lines(ctx, f[3], "old_string");
+		} else if (jv_is(f[1], "MultiEdit")) {
+			static const char *const edits_key = "edits";
+			struct jv edits;
 
-			cJSON_ArrayForEach(one, cJSON_GetObjectItemCaseSensitive(in, "edits"))
-			{
-				added += count_lines(json_str(one, "new_string"));
-				removed += count_lines(json_str(one, "old_string"));
+			jv_fields(f[3], &edits_key, 1, &edits);
+			jv_iter(edits, &edits_it);
+			while (jv_next(&edits_it, &one)) {
+				added += member_lines(ctx, one, "new_string");
+				removed += member_lines(ctx, one, "old_string");
 			}
-		} else if (strcmp(name, "Write") == 0) {
-			added = count_lines(json_str(in, "content"));
+		} else if (jv_is(f[1], "Write")) {
+			added = member_lines(ctx, f[3], "content");
 		} else {
 			continue;
 		}
-		ed = batch_add_edit(ctx->out);
+		id = jv_str(f[2], ctx->scratch);
+		ed = id ? batch_add_edit(ctx->out) : NULL;
 		if (ed == NULL)
 			return;
 		ed->id = hash64_str(id, 0x7e);
@@ -113,22 +147,33 @@ static const char *const limit_markers[] = {
     "usage limit", "limit reached", "hit your limit", "Usage limit", "Limit reached",
 };
 
-/* Records a "usage limit reached" message of the client as a limit hit. */
-static void read_limit_message(struct parse_ctx *ctx, const cJSON *line, const cJSON *outer,
-                               const cJSON *msg)
+/* The string member of a line, or of the progress line around it. */
+static const char *str_or(struct parse_ctx *ctx, const struct jv *line, const struct jv *outer,
+                          int key)
 {
-	const cJSON *content = cJSON_GetObjectItemCaseSensitive(msg, "content"), *block;
-	const char *ts = json_str(line, "timestamp"), *id = json_str(msg, "id"), *why;
+	const char *s = jv_str(line[key], ctx->scratch);
+
+	return s || outer == NULL ? s : jv_str(outer[key], ctx->scratch);
+}
+
+/* Records a "usage limit reached" message of the client as a limit hit. */
+static void read_limit_message(struct parse_ctx *ctx, const struct jv *line, const struct jv *outer,
+                               struct jv msg_id, struct jv content)
+{
+	static const char *const text_key = "text";
+	const char *ts = str_or(ctx, line, outer, L_TIMESTAMP), *id, *why;
 	struct limit_hit *hit;
+	struct jv_iter it;
+	struct jv block, text_v;
 	int is_limit = 0;
 	int64_t ts_ms;
 
-	if (ts == NULL && outer)
-		ts = json_str(outer, "timestamp");
-	cJSON_ArrayForEach(block, content)
-	{
-		const char *text = json_str(block, "text");
+	jv_iter(content, &it);
+	while (!is_limit && jv_next(&it, &block)) {
+		const char *text;
 
+		jv_fields(block, &text_key, 1, &text_v);
+		text = jv_str(text_v, ctx->scratch);
 		for (size_t i = 0; text && i < ARRAY_LEN(limit_markers) && !is_limit; i++)
 			is_limit = strstr(text, limit_markers[i]) != NULL;
 	}
@@ -137,50 +182,44 @@ static void read_limit_message(struct parse_ctx *ctx, const cJSON *line, const c
 	hit = batch_add_limit(ctx->out);
 	if (hit == NULL)
 		return;
+	id = jv_str(msg_id, ctx->scratch);
 	hit->id = id ? hash64_str(id, 0x11) : hash64_str(ts, 0x12) ^ hash64_str(ctx->path, 0x13);
 	hit->ts_ms = ts_ms;
 	hit->developer = ctx->developer;
 	hit->tool = ctx->tool ? ctx->tool : "claude-code";
 }
 
-static const char *str_or(const cJSON *line, const cJSON *outer, const char *key)
+/* line holds an assistant line's members; outer, for a nested copy, the progress line's. */
+static void read_assistant(struct parse_ctx *ctx, const struct jv *line, const struct jv *outer)
 {
-	const char *s = json_str(line, key);
-
-	return s ? s : json_str(outer, key);
-}
-
-/* line is an assistant line; outer, for a nested copy, the progress line around it. */
-static void read_assistant(struct parse_ctx *ctx, const cJSON *line, const cJSON *outer)
-{
+	static const char *const msg_keys[] = {"model", "usage", "id", "content"};
 	struct claude_state *st = ctx->state;
-	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(line, "message");
-	const cJSON *usage, *cost, *api_err;
+	struct jv msg[4];
 	const char *model, *ts, *msg_id, *req_id, *why;
 	struct event ev, *e;
+	double cost;
 
-	if (!cJSON_IsObject(msg)) {
+	if (jv_type(line[L_MESSAGE]) != JV_OBJECT) {
 		parse_reject(ctx, "assistant line without a message object");
 		return;
 	}
-	model = json_str(msg, "model");
-	api_err = cJSON_GetObjectItemCaseSensitive(line, "isApiErrorMessage");
+	jv_fields(line[L_MESSAGE], msg_keys, 4, msg);
+	model = jv_str(msg[0], ctx->scratch);
 	/* <synthetic> messages are made by the client itself (errors, limits):
 	 * not requests, but a usage-limit message tells how a seat is sized. */
-	if ((model && strcmp(model, "<synthetic>") == 0) || cJSON_IsTrue(api_err)) {
-		read_limit_message(ctx, line, outer, msg);
+	if ((model && strcmp(model, "<synthetic>") == 0) || jv_type(line[L_API_ERROR]) == JV_TRUE) {
+		read_limit_message(ctx, line, outer, msg[2], msg[3]);
 		return;
 	}
 	if (model == NULL) {
 		parse_reject(ctx, "assistant message without a model");
 		return;
 	}
-	usage = cJSON_GetObjectItemCaseSensitive(msg, "usage");
-	if (!cJSON_IsObject(usage)) {
+	if (jv_type(msg[1]) != JV_OBJECT) {
 		parse_reject(ctx, "assistant message without usage");
 		return;
 	}
-	ts = str_or(line, outer, "timestamp");
+	ts = str_or(ctx, line, outer, L_TIMESTAMP);
 	memset(&ev, 0, sizeof(ev));
 	if (ts == NULL) {
 		parse_reject(ctx, "missing timestamp");
@@ -190,11 +229,11 @@ static void read_assistant(struct parse_ctx *ctx, const cJSON *line, const cJSON
 		parse_rejectf(ctx, "%s: '%.40s'", why, ts);
 		return;
 	}
-	if (read_usage(ctx, usage, &ev) < 0)
+	if (read_usage(ctx, msg[1], &ev) < 0)
 		return;
 
-	msg_id = json_str(msg, "id");
-	req_id = str_or(line, outer, "requestId");
+	msg_id = jv_str(msg[2], ctx->scratch);
+	req_id = str_or(ctx, line, outer, L_REQUEST_ID);
 	if (msg_id)
 		ev.id = hash64_str(msg_id, 0xc1);
 	else if (req_id)
@@ -219,33 +258,33 @@ static void read_assistant(struct parse_ctx *ctx, const cJSON *line, const cJSON
 		e->developer = ctx->developer;
 		e->tool = ctx->tool ? ctx->tool : "claude-code";
 		e->model = parse_strdup(ctx, model);
-		e->session = parse_strdup(ctx, str_or(line, outer, "sessionId"));
-		e->project = parse_basename(ctx, str_or(line, outer, "cwd"));
+		e->session = parse_strdup(ctx, str_or(ctx, line, outer, L_SESSION_ID));
+		e->project = parse_basename(ctx, str_or(ctx, line, outer, L_CWD));
 		e->latency_ms = -1;
 		e->plan_used_pct = -1;
-		cost = cJSON_GetObjectItemCaseSensitive(line, "costUSD");
-		if (cJSON_IsNumber(cost) && cost->valuedouble >= 0) {
-			e->cost_usd = cost->valuedouble;
+		if (jv_number(line[L_COST], &cost) == 0 && cost >= 0) {
+			e->cost_usd = cost;
 			e->has_cost = 1;
 		}
 		st->has_last = 1;
 		st->last_id = ev.id;
 		st->last_index = ctx->out->n_events - 1;
 	}
-	read_edits(ctx, cJSON_GetObjectItemCaseSensitive(msg, "content"), ev.id);
+	read_edits(ctx, msg[3], ev.id);
 }
 
-static int is_declined(const cJSON *result)
+static int is_declined(struct parse_ctx *ctx, struct jv content)
 {
-	const cJSON *content = cJSON_GetObjectItemCaseSensitive(result, "content"), *part;
-	const char *text = cJSON_IsString(content) ? content->valuestring : NULL;
+	static const char *const text_key = "text";
+	const char *text = jv_str(content, ctx->scratch);
+	struct jv_iter it;
+	struct jv part, text_v;
 
 	if (text == NULL) {
-		cJSON_ArrayForEach(part, content)
-		{
-			text = json_str(part, "text");
-			if (text)
-				break;
+		jv_iter(content, &it);
+		while (text == NULL && jv_next(&it, &part)) {
+			jv_fields(part, &text_key, 1, &text_v);
+			text = jv_str(text_v, ctx->scratch);
 		}
 	}
 	for (size_t i = 0; text && i < ARRAY_LEN(declined_markers); i++)
@@ -255,18 +294,22 @@ static int is_declined(const cJSON *result)
 }
 
 /* A user line answers tool calls; a failed edit the user declined is recorded. */
-static void read_user(struct parse_ctx *ctx, const cJSON *line)
+static void read_user(struct parse_ctx *ctx, const struct jv *line)
 {
-	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(line, "message"), *block;
+	static const char *const content_key = "content";
+	static const char *const keys[] = {"type", "tool_use_id", "is_error", "content"};
+	struct jv content, block, f[4];
+	struct jv_iter it;
 
-	cJSON_ArrayForEach(block, cJSON_GetObjectItemCaseSensitive(msg, "content"))
-	{
-		const char *type = json_str(block, "type"), *id = json_str(block, "tool_use_id");
+	jv_fields(line[L_MESSAGE], &content_key, 1, &content);
+	jv_iter(content, &it);
+	while (jv_next(&it, &block)) {
+		const char *id;
 		struct decision *d;
 
-		if (!type || strcmp(type, "tool_result") != 0 || !id ||
-		    !cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(block, "is_error")) ||
-		    !is_declined(block))
+		jv_fields(block, keys, 4, f);
+		if (!jv_is(f[0], "tool_result") || jv_type(f[2]) != JV_TRUE ||
+		    (id = jv_str(f[1], ctx->scratch)) == NULL || !is_declined(ctx, f[3]))
 			continue;
 		d = batch_add_decision(ctx->out);
 		if (d == NULL)
@@ -304,27 +347,25 @@ static int claude_wants(const char *line, size_t len)
 
 static void claude_line(struct parse_ctx *ctx, const char *line, size_t len)
 {
-	const char *type;
-	cJSON *root = parse_json(ctx, line, len);
+	static const char *const data_keys[] = {"type", "message"};
+	struct jv root, f[L_COUNT], data[2], inner[L_COUNT];
 
-	if (root == NULL)
+	if (parse_view(ctx, line, len, &root) < 0)
 		return;
-	type = json_str(root, "type");
-	if (type == NULL) {
+	jv_fields(root, line_keys, L_COUNT, f);
+	if (jv_type(f[L_TYPE]) != JV_STRING) {
 		parse_reject(ctx, "missing field 'type'");
-	} else if (strcmp(type, "assistant") == 0) {
-		read_assistant(ctx, root, NULL);
-	} else if (strcmp(type, "user") == 0) {
-		read_user(ctx, root);
-	} else if (strcmp(type, "progress") == 0) {
-		const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
-		const char *dtype = json_str(data, "type");
-		const cJSON *inner = cJSON_GetObjectItemCaseSensitive(data, "message");
-		const char *itype = json_str(inner, "type");
-
-		if (dtype && strcmp(dtype, "agent_progress") == 0 && cJSON_IsObject(inner) &&
-		    itype && strcmp(itype, "assistant") == 0)
-			read_assistant(ctx, inner, root);
+	} else if (jv_is(f[L_TYPE], "assistant")) {
+		read_assistant(ctx, f, NULL);
+	} else if (jv_is(f[L_TYPE], "user")) {
+		read_user(ctx, f);
+	} else if (jv_is(f[L_TYPE], "progress")) {
+		jv_fields(f[L_DATA], data_keys, 2, data);
+		if (!jv_is(data[0], "agent_progress") || jv_type(data[1]) != JV_OBJECT)
+			return;
+		jv_fields(data[1], line_keys, L_COUNT, inner);
+		if (jv_is(inner[L_TYPE], "assistant"))
+			read_assistant(ctx, inner, f);
 	}
 }
 
@@ -348,8 +389,12 @@ static void claude_load(void *state, const char *text)
 }
 
 const struct format fmt_claude = {
-    "claude-code", sizeof(struct claude_state),
-    claude_wants,  claude_line,
-    claude_flush,  claude_save,
+    "claude-code",
+    sizeof(struct claude_state),
+    claude_wants,
+    claude_line,
+    1,
+    claude_flush,
+    claude_save,
     claude_load,
 };

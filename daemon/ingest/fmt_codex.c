@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "../util.h"
+#include "jv.h"
 
 enum { U_INPUT, U_CACHED, U_OUTPUT, U_REASONING, U_COUNT };
 
@@ -46,10 +47,13 @@ static const char *const usage_keys[U_COUNT] = {
     "reasoning_output_tokens",
 };
 
-static int read_counts(const cJSON *obj, int64_t out[U_COUNT])
+static int read_counts(struct jv obj, int64_t out[U_COUNT])
 {
+	struct jv f[U_COUNT];
+
+	jv_fields(obj, usage_keys, U_COUNT, f);
 	for (int i = 0; i < U_COUNT; i++)
-		if (json_uint(obj, usage_keys[i], &out[i]) < 0)
+		if (jv_uint(f[i], &out[i]) < 0)
 			return -1;
 	return 0;
 }
@@ -91,16 +95,17 @@ static const char *find_patch(const cJSON *v)
 	return NULL;
 }
 
-static void read_tool_call(struct parse_ctx *ctx, const cJSON *payload)
+/* Tool calls are rare and their patch may sit anywhere: the payload becomes a tree. */
+static void read_tool_call(struct parse_ctx *ctx, struct jv payload_v)
 {
 	struct codex_state *st = ctx->state;
+	cJSON *payload = cJSON_ParseWithLength(payload_v.p, jv_len(payload_v)), *parsed = NULL;
 	const char *type = json_str(payload, "type"), *patch = NULL;
 	const cJSON *args;
-	cJSON *parsed = NULL;
 
 	if (!type || (strcmp(type, "custom_tool_call") != 0 && strcmp(type, "function_call") != 0 &&
 	              strcmp(type, "local_shell_call") != 0))
-		return;
+		goto done;
 	patch = find_patch(cJSON_GetObjectItemCaseSensitive(payload, "input"));
 	if (patch == NULL) {
 		/* function_call arguments are a JSON document inside a string. */
@@ -115,42 +120,49 @@ static void read_tool_call(struct parse_ctx *ctx, const cJSON *payload)
 	}
 	if (patch)
 		count_patch(patch, &st->patch_added, &st->patch_removed);
+done:
 	cJSON_Delete(parsed);
+	cJSON_Delete(payload);
 }
 
-static double max_used_percent(const cJSON *limits)
+static double max_used_percent(struct jv limits)
 {
-	const cJSON *w;
-	double best = -1;
+	static const char *const pct_key = "used_percent";
+	struct jv_iter it;
+	struct jv w, pct;
+	double best = -1, v;
 
-	cJSON_ArrayForEach(w, limits)
-	{
-		const cJSON *pct = cJSON_GetObjectItemCaseSensitive(w, "used_percent");
-
-		if (cJSON_IsNumber(pct) && pct->valuedouble > best)
-			best = pct->valuedouble;
+	jv_iter(limits, &it);
+	while (jv_next(&it, &w)) {
+		jv_fields(w, &pct_key, 1, &pct);
+		if (jv_number(pct, &v) == 0 && v > best)
+			best = v;
 	}
 	return best;
 }
 
-static void read_token_count(struct parse_ctx *ctx, const cJSON *root, const cJSON *payload)
+enum { P_TYPE, P_INFO, P_RATE_LIMITS, P_ID, P_CWD, P_MODEL, P_COUNT };
+static const char *const payload_keys[P_COUNT] = {"type", "info", "rate_limits",
+                                                  "id",   "cwd",  "model"};
+
+static void read_token_count(struct parse_ctx *ctx, const char *ts, const struct jv *payload)
 {
+	static const char *const info_keys[] = {"total_token_usage", "last_token_usage", "model"};
 	struct codex_state *st = ctx->state;
-	const cJSON *info = cJSON_GetObjectItemCaseSensitive(payload, "info");
-	const cJSON *total_obj, *last_obj;
+	struct jv info[3];
 	int64_t total[U_COUNT] = {0}, use[U_COUNT] = {0};
-	const char *ts, *model, *why;
+	const char *model, *why;
+	int has_total, has_last;
 	char key[512];
 	struct event *e;
 	int64_t ts_ms;
 
-	if (info == NULL || cJSON_IsNull(info))
+	if (jv_type(payload[P_INFO]) == JV_NONE || jv_type(payload[P_INFO]) == JV_NULL)
 		return; /* the session's opening event: no request yet */
-	if (!cJSON_IsObject(info)) {
+	if (jv_type(payload[P_INFO]) != JV_OBJECT) {
 		parse_reject(ctx, "token_count info is not an object");
 		return;
 	}
-	ts = json_str(root, "timestamp");
 	if (ts == NULL) {
 		parse_reject(ctx, "missing timestamp");
 		return;
@@ -159,23 +171,24 @@ static void read_token_count(struct parse_ctx *ctx, const cJSON *root, const cJS
 		parse_rejectf(ctx, "%s: '%.40s'", why, ts);
 		return;
 	}
-	total_obj = cJSON_GetObjectItemCaseSensitive(info, "total_token_usage");
-	last_obj = cJSON_GetObjectItemCaseSensitive(info, "last_token_usage");
-	if (!cJSON_IsObject(total_obj) && !cJSON_IsObject(last_obj)) {
+	jv_fields(payload[P_INFO], info_keys, 3, info);
+	has_total = jv_type(info[0]) == JV_OBJECT;
+	has_last = jv_type(info[1]) == JV_OBJECT;
+	if (!has_total && !has_last) {
 		parse_reject(ctx, "token_count without total_token_usage or last_token_usage");
 		return;
 	}
-	if ((cJSON_IsObject(total_obj) && read_counts(total_obj, total) < 0) ||
-	    (cJSON_IsObject(last_obj) && read_counts(last_obj, use) < 0)) {
+	if ((has_total && read_counts(info[0], total) < 0) ||
+	    (has_last && read_counts(info[1], use) < 0)) {
 		parse_reject(ctx, "token counts must be non-negative integers");
 		return;
 	}
-	if (cJSON_IsObject(total_obj)) {
+	if (has_total) {
 		int is_same = st->has_total && memcmp(total, st->total, sizeof(total)) == 0;
 
 		if (is_same)
 			return; /* the client repeated the last event: not a request */
-		if (!cJSON_IsObject(last_obj)) {
+		if (!has_last) {
 			int is_reset = 0;
 
 			for (int i = 0; i < U_COUNT; i++) {
@@ -189,7 +202,7 @@ static void read_token_count(struct parse_ctx *ctx, const cJSON *root, const cJS
 		st->has_total = 1;
 	}
 
-	model = json_str(info, "model");
+	model = jv_str(info[2], ctx->scratch);
 	if (model == NULL)
 		model = st->model[0] ? st->model : "gpt-5"; /* sessions before turn_context */
 	e = batch_add_event(ctx->out);
@@ -211,8 +224,7 @@ static void read_token_count(struct parse_ctx *ctx, const cJSON *root, const cJS
 	e->output_tokens = use[U_OUTPUT];
 	e->reasoning_tokens = use[U_REASONING];
 	e->latency_ms = -1;
-	e->plan_used_pct =
-	    max_used_percent(cJSON_GetObjectItemCaseSensitive(payload, "rate_limits"));
+	e->plan_used_pct = max_used_percent(payload[P_RATE_LIMITS]);
 	e->lines_added = st->patch_added;
 	e->lines_removed = st->patch_removed;
 	st->patch_added = st->patch_removed = 0;
@@ -267,31 +279,32 @@ static int codex_wants(const char *line, size_t len)
 
 static void codex_line(struct parse_ctx *ctx, const char *line, size_t len)
 {
+	static const char *const root_keys[] = {"type", "payload", "timestamp"};
 	struct codex_state *st = ctx->state;
-	const cJSON *payload;
-	const char *type, *ptype;
-	cJSON *root = parse_json(ctx, line, len);
+	struct jv root, f[3], payload[P_COUNT];
+	const char *type;
 
-	if (root == NULL)
+	if (parse_view(ctx, line, len, &root) < 0)
 		return;
-	type = json_str(root, "type");
-	payload = cJSON_GetObjectItemCaseSensitive(root, "payload");
-	if (type == NULL || !cJSON_IsObject(payload)) {
+	jv_fields(root, root_keys, 3, f);
+	type = jv_str(f[0], ctx->scratch);
+	if (type == NULL || jv_type(f[1]) != JV_OBJECT) {
 		parse_reject(ctx, type ? "missing object 'payload'" : "missing field 'type'");
 		return;
 	}
-	ptype = json_str(payload, "type");
+	jv_fields(f[1], payload_keys, P_COUNT, payload);
 	if (strcmp(type, "session_meta") == 0) {
-		const char *cwd = json_str(payload, "cwd"), *slash;
+		const char *cwd = jv_str(payload[P_CWD], ctx->scratch), *slash;
 
-		state_copy(st->session, sizeof(st->session), json_str(payload, "id"));
+		state_copy(st->session, sizeof(st->session), jv_str(payload[P_ID], ctx->scratch));
 		if (cwd) {
 			slash = strrchr(cwd, '/');
 			state_copy(st->project, sizeof(st->project),
 			           slash && slash[1] ? slash + 1 : cwd);
 		}
 	} else if (strcmp(type, "turn_context") == 0) {
-		const char *model = json_str(payload, "model"), *cwd = json_str(payload, "cwd");
+		const char *model = jv_str(payload[P_MODEL], ctx->scratch);
+		const char *cwd = jv_str(payload[P_CWD], ctx->scratch);
 		const char *slash = cwd ? strrchr(cwd, '/') : NULL;
 
 		if (model)
@@ -299,10 +312,10 @@ static void codex_line(struct parse_ctx *ctx, const char *line, size_t len)
 		if (cwd)
 			state_copy(st->project, sizeof(st->project),
 			           slash && slash[1] ? slash + 1 : cwd);
-	} else if (strcmp(type, "event_msg") == 0 && ptype && strcmp(ptype, "token_count") == 0) {
-		read_token_count(ctx, root, payload);
+	} else if (strcmp(type, "event_msg") == 0 && jv_is(payload[P_TYPE], "token_count")) {
+		read_token_count(ctx, jv_str(f[2], ctx->scratch), payload);
 	} else if (strcmp(type, "response_item") == 0) {
-		read_tool_call(ctx, payload);
+		read_tool_call(ctx, f[1]);
 	}
 }
 
@@ -383,6 +396,6 @@ static void codex_load(void *state, const char *text)
 }
 
 const struct format fmt_codex = {
-    "codex",    sizeof(struct codex_state), codex_wants, codex_line, codex_flush, codex_save,
+    "codex",    sizeof(struct codex_state), codex_wants, codex_line, 1, codex_flush, codex_save,
     codex_load,
 };

@@ -173,5 +173,5 @@ static void native_load(void *state, const char *text)
 }
 
 const struct format fmt_native = {
-    "native", 0, native_wants, native_line, native_flush, native_save, native_load,
+    "native", 0, native_wants, native_line, 0, native_flush, native_save, native_load,
 };

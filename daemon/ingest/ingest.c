@@ -260,10 +260,11 @@ static void handle_line(struct reader *r, char *line, size_t len)
 		line++, len--;
 	if (len == 0)
 		return;
-	/* A line the parser will read is checked for UTF-8 here and for syntax
-	 * by cJSON; any other line gets the full check, so garbage is rejected
-	 * wherever it is. */
-	if (r->format && r->format->wants(line, len) && text_is_clean(line, len)) {
+	/* A line the parser will read is checked by the parser itself, or for
+	 * UTF-8 here and for syntax by cJSON; any other line gets the full
+	 * check, so garbage is rejected wherever it is. */
+	if (r->format && r->format->wants(line, len) &&
+	    (r->format->checks_syntax || text_is_clean(line, len))) {
 		line[len] = '\0';
 		goto parse;
 	}

@@ -2,6 +2,7 @@
 #include "parser.h"
 
 #include "../util.h"
+#include "jv.h"
 
 #include <cjson/cJSON.h>
 #include <stdarg.h>
@@ -90,6 +91,27 @@ struct cJSON *parse_json(struct parse_ctx *ctx, const char *line, size_t len)
 		return NULL;
 	}
 	return root;
+}
+
+int parse_view(struct parse_ctx *ctx, const char *line, size_t len, struct jv *root)
+{
+	size_t at;
+	const char *why;
+
+	struct jindex *index;
+
+	arena_reset(ctx->scratch);
+	index = arena_alloc(ctx->scratch, sizeof(*index));
+	if (json_check_index(line, len, index, &at, &why) < 0) {
+		parse_rejectf(ctx, "%s at column %zu", why, at + 1);
+		return -1;
+	}
+	*root = jv_root(line, len, index);
+	if (jv_type(*root) != JV_OBJECT) {
+		parse_reject(ctx, "line is not a JSON object");
+		return -1;
+	}
+	return 0;
 }
 
 const char *json_str(const struct cJSON *obj, const char *key)

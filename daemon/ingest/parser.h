@@ -2,7 +2,8 @@
  * parser.h - the interface every log format implements.
  *
  * The reader hands a parser one complete line at a time, already checked to
- * be well-formed JSON in valid UTF-8, and the parser appends what it finds to
+ * be well-formed JSON in valid UTF-8 (or, for a parser with checks_syntax,
+ * checked by the parser's own parse_view), and the parser appends what it finds to
  * ctx->out. A parser knows nothing of files or SQL. What it must remember
  * between lines (Codex's current model, say) lives in its state, which the
  * reader stores with the file's offset so a later run resumes exactly there.
@@ -36,6 +37,8 @@ struct format {
 	int (*wants)(const char *line, size_t len);
 	/* Called with a NUL-terminated line of len bytes that wants() took. */
 	void (*line)(struct parse_ctx *ctx, const char *line, size_t len);
+	/* line() checks the syntax itself (parse_view), so the reader need not. */
+	int checks_syntax;
 	/* Called before the batch is handed on, so nothing stays buffered. */
 	void (*flush)(struct parse_ctx *ctx);
 	void (*save)(const void *state, struct buf *out);
@@ -65,6 +68,9 @@ void parse_reject(struct parse_ctx *ctx, const char *reason);
 void parse_rejectf(struct parse_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 struct cJSON *parse_json(struct parse_ctx *ctx, const char *line, size_t len);
+struct jv;
+/* Checks a line in full and points root at its object; rejects it otherwise. */
+int parse_view(struct parse_ctx *ctx, const char *line, size_t len, struct jv *root);
 const char *json_str(const struct cJSON *obj, const char *key);
 /* Reads a non-negative integer member: 0 if absent, -1 if present but not one. */
 int json_uint(const struct cJSON *obj, const char *key, int64_t *out);
