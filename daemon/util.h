@@ -4,33 +4,56 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-/*
- * Eight bytes at a time, with the has-a-zero-byte trick: a test never misses
- * a byte it looks for, and a false alarm only sends the bytes through the
- * byte-at-a-time path.
- */
-#define ONES8 0x0101010101010101ULL
-#define HIGH8 0x8080808080808080ULL
+#ifdef __SSE2__
+#include <emmintrin.h>
 
-static inline uint64_t load8(const void *p)
+/* How many of the 16 bytes at p come before the first '"', '\\', control or
+ * non-ASCII byte (16 if none). */
+static inline unsigned plain_run16(const void *p)
 {
-	uint64_t w;
+	__m128i v = _mm_loadu_si128((const __m128i *)p);
+	__m128i quote = _mm_cmpeq_epi8(v, _mm_set1_epi8('"'));
+	__m128i slash = _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'));
+	/* Signed: bytes from 0x80 up are negative, so below 0x20 as well. */
+	__m128i low = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+	unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, slash), low));
 
-	memcpy(&w, p, 8);
-	return w;
+	return m ? (unsigned)__builtin_ctz(m) : 16;
 }
 
-/* Nonzero when one of the eight bytes of w is c. */
-static inline uint64_t byte8_match(uint64_t w, unsigned char c)
+/* How many of the 16 bytes at p come before the first '"' or '\\' (16 if none). */
+static inline unsigned quote_run16(const void *p)
 {
-	uint64_t x = w ^ (ONES8 * c);
+	__m128i v = _mm_loadu_si128((const __m128i *)p);
+	unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+	    _mm_cmpeq_epi8(v, _mm_set1_epi8('"')), _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
 
-	return (x - ONES8) & ~x & HIGH8;
+	return m ? (unsigned)__builtin_ctz(m) : 16;
 }
+#else
+static inline unsigned plain_run16(const void *p)
+{
+	const unsigned char *s = p;
+	unsigned n = 0;
+
+	while (n < 16 && s[n] >= 0x20 && s[n] < 0x80 && s[n] != '"' && s[n] != '\\')
+		n++;
+	return n;
+}
+
+static inline unsigned quote_run16(const void *p)
+{
+	const unsigned char *s = p;
+	unsigned n = 0;
+
+	while (n < 16 && s[n] != '"' && s[n] != '\\')
+		n++;
+	return n;
+}
+#endif
 
 /* A 64-bit hash used for event identities: FNV-1a with a final avalanche. */
 uint64_t hash64(const void *p, size_t n, uint64_t seed);

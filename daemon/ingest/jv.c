@@ -24,12 +24,12 @@ static const char *string_end(const char *p, const char *end, int *has_escape)
 
 	p++;
 	while (p < end) {
-		while (end - p >= 8) {
-			uint64_t w = load8(p);
+		while (end - p >= 16) {
+			unsigned run = quote_run16(p);
 
-			if (byte8_match(w, '"') | byte8_match(w, '\\'))
+			p += run;
+			if (run < 16)
 				break;
-			p += 8;
 		}
 		if (p >= end)
 			break;
