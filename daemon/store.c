@@ -121,6 +121,12 @@ struct name_slot {
 	int64_t id;
 };
 
+/* Lines of new edits held for an event of the batch, written with its row. */
+struct fold {
+	int64_t added, removed;
+	int has_edit;
+};
+
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
@@ -128,6 +134,11 @@ struct store {
 	struct rollup *roll;
 	struct name_slot *names;
 	size_t n_names, cap_names; /* cap is a power of two */
+	/* Per batch: a fold per event, and a map from uid to the event's first index. */
+	struct fold *folds;
+	size_t cap_folds;
+	uint32_t *uid_slots;            /* index + 1, 0 for empty */
+	size_t cap_uid_slots, uid_mask; /* the batch's map uses uid_mask + 1 slots */
 };
 
 static void names_clear(struct store *st)
@@ -306,6 +317,8 @@ void store_close(struct store *st)
 	if (st == NULL)
 		return;
 	names_clear(st);
+	free(st->folds);
+	free(st->uid_slots);
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	if (st->db) {
@@ -590,10 +603,16 @@ static int bind_name(struct store *st, sqlite3_stmt *s, int i, const char *text,
 
 /* Binds event e as the row-th row of a multi-row insert; fills *re for the rollup. */
 static int bind_event(struct store *st, sqlite3_stmt *s, int row, int64_t source_id,
-                      const struct event *e, struct rollup_event *re)
+                      const struct event *e, const struct fold *f, struct rollup_event *re)
 {
 	int p = row * EVENT_COLUMNS;
 	long long project;
+	enum outcome outcome = e->outcome;
+	int64_t added = e->lines_added + f->added, removed = e->lines_removed + f->removed;
+
+	/* As S_EDIT_APPLY does to a stored row: an agent edit makes it accepted. */
+	if (f->has_edit && outcome == OUTCOME_UNKNOWN)
+		outcome = OUTCOME_ACCEPTED;
 
 	sqlite3_bind_int64(s, p + 1, (int64_t)e->id);
 	sqlite3_bind_int64(s, p + 2, e->ts_ms);
@@ -605,15 +624,15 @@ static int bind_event(struct store *st, sqlite3_stmt *s, int row, int64_t source
 	    bind_name(st, s, p + 8, e->session, &re->session) < 0)
 		return -1;
 	re->ts_ms = e->ts_ms;
-	re->outcome = outcome_names[e->outcome];
+	re->outcome = outcome_names[outcome];
 	re->input = e->input_tokens;
 	re->cache_read = e->cache_read_tokens;
 	re->cache_write = e->cache_write_tokens;
 	re->output = e->output_tokens;
 	re->reasoning = e->reasoning_tokens;
 	re->latency_ms = e->latency_ms;
-	re->lines_added = e->lines_added;
-	re->lines_removed = e->lines_removed;
+	re->lines_added = added;
+	re->lines_removed = removed;
 	re->lines_suggested = e->lines_suggested;
 	re->lines_accepted = e->lines_accepted;
 	re->plan_used_pct = e->plan_used_pct;
@@ -629,9 +648,9 @@ static int bind_event(struct store *st, sqlite3_stmt *s, int row, int64_t source
 		sqlite3_bind_int64(s, p + 14, e->latency_ms);
 	else
 		sqlite3_bind_null(s, p + 14);
-	bind_text(s, p + 15, outcome_names[e->outcome]);
-	sqlite3_bind_int64(s, p + 16, e->lines_added);
-	sqlite3_bind_int64(s, p + 17, e->lines_removed);
+	bind_text(s, p + 15, outcome_names[outcome]);
+	sqlite3_bind_int64(s, p + 16, added);
+	sqlite3_bind_int64(s, p + 17, removed);
 	sqlite3_bind_int64(s, p + 18, e->lines_suggested);
 	sqlite3_bind_int64(s, p + 19, e->lines_accepted);
 	if (e->has_cost)
@@ -674,6 +693,16 @@ static int keep_larger(struct store *st, const struct event *e)
 	return step_done(st, s);
 }
 
+static int apply_edit_lines(struct store *st, uint64_t event_uid, int64_t added, int64_t removed)
+{
+	sqlite3_stmt *s = st->stmt[S_EDIT_APPLY];
+
+	sqlite3_bind_int64(s, 1, (int64_t)event_uid);
+	sqlite3_bind_int64(s, 2, added);
+	sqlite3_bind_int64(s, 3, removed);
+	return step_done(st, s);
+}
+
 /*
  * The rollup counts the rows a statement inserted. Usually that is every
  * row bound; when some were copies of stored requests, the new rowids tell
@@ -681,7 +710,7 @@ static int keep_larger(struct store *st, const struct event *e)
  * two copies of one request), and the copies left out go to keep_larger.
  */
 static int roll_inserted(struct store *st, int64_t before, int64_t after, const struct event *ev,
-                         const struct rollup_event *re, int rows)
+                         const struct fold *folds, const struct rollup_event *re, int rows)
 {
 	sqlite3_stmt *s = st->stmt[S_EVENT_NEW_UIDS];
 	int is_copy[EVENT_ROWS], next = 0, rc;
@@ -709,8 +738,12 @@ static int roll_inserted(struct store *st, int64_t before, int64_t after, const 
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE)
 		return -1;
+	/* A copy's new edits go to the stored row, as they would without folding. */
 	for (int r = 0; r < rows; r++)
-		if (is_copy[r] && keep_larger(st, &ev[r]) < 0)
+		if (is_copy[r] &&
+		    (keep_larger(st, &ev[r]) < 0 ||
+		     (folds[r].has_edit &&
+		      apply_edit_lines(st, ev[r].id, folds[r].added, folds[r].removed) < 0)))
 			return -1;
 	return 0;
 }
@@ -737,12 +770,14 @@ static int add_events(struct store *st, int64_t source_id, const struct event *e
 		int rows = is_many ? EVENT_ROWS : 1;
 
 		for (int r = 0; r < rows; r++)
-			if (bind_event(st, s, r, source_id, &ev[i + (size_t)r], &re[r]) < 0)
+			if (bind_event(st, s, r, source_id, &ev[i + (size_t)r],
+			               &st->folds[i + (size_t)r], &re[r]) < 0)
 				return -1;
 		if (step_done(st, s) < 0)
 			return -1;
 		after = max_event_rowid(st);
-		if (after < 0 || roll_inserted(st, before, after, &ev[i], re, rows) < 0)
+		if (after < 0 ||
+		    roll_inserted(st, before, after, &ev[i], &st->folds[i], re, rows) < 0)
 			return -1;
 		before = after;
 		i += (size_t)rows;
@@ -752,9 +787,72 @@ static int add_events(struct store *st, int64_t source_id, const struct event *e
 	return 0;
 }
 
-static int add_edit(struct store *st, const struct edit *ed)
+static size_t uid_slot(uint64_t uid, size_t mask)
+{
+	return (size_t)(uid * 0x9e3779b97f4a7c15ULL >> 32) & mask;
+}
+
+/* Clears a fold per event and maps each uid to its first event (for edits). */
+static int folds_prepare(struct store *st, const struct batch *b)
+{
+	size_t cap = 16;
+
+	if (b->n_events > st->cap_folds) {
+		struct fold *f = realloc(st->folds, b->n_events * sizeof(*f));
+
+		if (f == NULL)
+			return -1;
+		st->folds = f;
+		st->cap_folds = b->n_events;
+	}
+	if (b->n_events)
+		memset(st->folds, 0, b->n_events * sizeof(*st->folds));
+	if (b->n_edits == 0)
+		return 0;
+	while (cap < 2 * b->n_events)
+		cap *= 2;
+	if (cap > st->cap_uid_slots) {
+		uint32_t *slots = realloc(st->uid_slots, cap * sizeof(*slots));
+
+		if (slots == NULL)
+			return -1;
+		st->uid_slots = slots;
+		st->cap_uid_slots = cap;
+	}
+	memset(st->uid_slots, 0, cap * sizeof(*st->uid_slots));
+	st->uid_mask = cap - 1;
+	for (size_t i = 0; i < b->n_events; i++) {
+		size_t h = uid_slot(b->events[i].id, st->uid_mask);
+
+		while (st->uid_slots[h] && b->events[st->uid_slots[h] - 1].id != b->events[i].id)
+			h = (h + 1) & st->uid_mask;
+		if (st->uid_slots[h] == 0)
+			st->uid_slots[h] = (uint32_t)i + 1;
+	}
+	return 0;
+}
+
+static struct fold *fold_of(struct store *st, const struct batch *b, uint64_t uid)
+{
+	size_t h = uid_slot(uid, st->uid_mask);
+
+	while (st->uid_slots[h]) {
+		if (b->events[st->uid_slots[h] - 1].id == uid)
+			return &st->folds[st->uid_slots[h] - 1];
+		h = (h + 1) & st->uid_mask;
+	}
+	return NULL;
+}
+
+/*
+ * A new edit's lines go into its event's row when the event is in the same
+ * batch, still to be written: one update per edit, each through the rollup
+ * trigger, cost more than the edit's own insert.
+ */
+static int add_edit(struct store *st, const struct batch *b, const struct edit *ed)
 {
 	sqlite3_stmt *s = st->stmt[S_EDIT_INSERT];
+	struct fold *f;
 
 	sqlite3_bind_int64(s, 1, (int64_t)ed->id);
 	sqlite3_bind_int64(s, 2, (int64_t)ed->event_id);
@@ -764,11 +862,13 @@ static int add_edit(struct store *st, const struct edit *ed)
 		return -1;
 	if (sqlite3_changes(st->db) == 0)
 		return 0; /* a copy of an edit already counted */
-	s = st->stmt[S_EDIT_APPLY];
-	sqlite3_bind_int64(s, 1, (int64_t)ed->event_id);
-	sqlite3_bind_int64(s, 2, ed->lines_added);
-	sqlite3_bind_int64(s, 3, ed->lines_removed);
-	return step_done(st, s);
+	f = fold_of(st, b, ed->event_id);
+	if (f == NULL)
+		return apply_edit_lines(st, ed->event_id, ed->lines_added, ed->lines_removed);
+	f->added += ed->lines_added;
+	f->removed += ed->lines_removed;
+	f->has_edit = 1;
+	return 0;
 }
 
 static int add_decline(struct store *st, const struct decision *d)
@@ -809,11 +909,13 @@ static int add_batch(struct store *st, int64_t source_id, const struct batch *b,
 {
 	int64_t now = (int64_t)time(NULL);
 
-	if (add_events(st, source_id, b->events, b->n_events, c) < 0)
+	if (folds_prepare(st, b) < 0)
 		return -1;
 	for (size_t i = 0; i < b->n_edits; i++)
-		if (add_edit(st, &b->edits[i]) < 0)
+		if (add_edit(st, b, &b->edits[i]) < 0)
 			return -1;
+	if (add_events(st, source_id, b->events, b->n_events, c) < 0)
+		return -1;
 	for (size_t i = 0; i < b->n_decisions; i++)
 		if (b->decisions[i].is_declined && add_decline(st, &b->decisions[i]) < 0)
 			return -1;

@@ -118,6 +118,54 @@ static void test_store_edits_count_once_and_a_decline_takes_them_back(void **sta
 	store_close(st);
 }
 
+/* A new edit of a request stored earlier, or read again in a copy, still counts once. */
+static void test_store_new_edits_reach_stored_requests_and_their_rollup(void **state)
+{
+	struct store *st = open_mem();
+	struct batch b;
+	struct store_counts c = {0, 0, 0};
+	struct edit *ed;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	add(&b, 1, 1, 1);
+	add(&b, 2, 1, 1);
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	/* A copy of request 1 with an edit not seen before, and an edit of
+	 * request 2, which this batch does not hold. */
+	batch_reset(&b);
+	add(&b, 1, 1, 1);
+	add(&b, 3, 1, 1);
+	ed = batch_add_edit(&b);
+	ed->id = 200;
+	ed->event_id = 1;
+	ed->lines_added = 5;
+	ed = batch_add_edit(&b);
+	ed->id = 201;
+	ed->event_id = 2;
+	ed->lines_added = 6;
+	ed = batch_add_edit(&b);
+	ed->id = 202;
+	ed->event_id = 3;
+	ed->lines_added = 7;
+	ed->lines_removed = 1;
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	/* The same batch again adds nothing. */
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(c.added, 3);
+	assert_int_equal(query_int(st, "SELECT lines_added FROM event WHERE uid = 1"), 5);
+	assert_int_equal(query_int(st, "SELECT lines_added FROM event WHERE uid = 2"), 6);
+	assert_int_equal(query_int(st, "SELECT lines_added FROM event WHERE uid = 3"), 7);
+	assert_int_equal(query_int(st, "SELECT lines_removed FROM event WHERE uid = 3"), 1);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM event WHERE outcome = 'accepted'"), 3);
+	assert_int_equal(query_int(st, "SELECT sum(lines_added) FROM rollup"), 18);
+	assert_int_equal(query_int(st, "SELECT sum(lines_removed) FROM rollup"), 1);
+	assert_int_equal(query_int(st, "SELECT sum(accepted) FROM rollup"), 3);
+	assert_int_equal(query_int(st, "SELECT sum(requests) FROM rollup"), 3);
+	batch_free(&b);
+	store_close(st);
+}
+
 static int collect(const struct store_file *f, void *arg)
 {
 	struct store_file *out = arg;
@@ -189,6 +237,7 @@ int main(void)
 	    cmocka_unit_test(test_store_migrations_set_the_schema_version),
 	    cmocka_unit_test(test_store_counts_an_event_once_and_keeps_the_largest_copy),
 	    cmocka_unit_test(test_store_edits_count_once_and_a_decline_takes_them_back),
+	    cmocka_unit_test(test_store_new_edits_reach_stored_requests_and_their_rollup),
 	    cmocka_unit_test(test_store_file_state_round_trips_and_rejects_are_kept_once),
 	    cmocka_unit_test(test_store_rolled_back_batch_leaves_nothing),
 	};
