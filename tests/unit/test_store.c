@@ -34,6 +34,17 @@ static struct event *add(struct batch *b, uint64_t id, int64_t in, int64_t out)
 	return e;
 }
 
+static void add_edit(struct batch *b, uint64_t id, uint64_t event_id, int64_t added,
+                     int64_t removed)
+{
+	struct edit *ed = batch_add_edit(b);
+
+	ed->id = id;
+	ed->event_id = event_id;
+	ed->lines_added = added;
+	ed->lines_removed = removed;
+}
+
 static void test_store_migrations_set_the_schema_version(void **state)
 {
 	struct store *st = open_mem();
@@ -82,23 +93,14 @@ static void test_store_edits_count_once_and_a_decline_takes_them_back(void **sta
 	struct store *st = open_mem();
 	struct batch b;
 	struct store_counts c = {0, 0, 0};
-	struct edit *ed;
 	struct decision *d;
 
 	(void)state;
 	memset(&b, 0, sizeof(b));
 	add(&b, 1, 1, 1);
-	for (int i = 0; i < 2; i++) {
-		ed = batch_add_edit(&b);
-		ed->id = 100;
-		ed->event_id = 1;
-		ed->lines_added = 3;
-		ed->lines_removed = 2;
-	}
-	ed = batch_add_edit(&b);
-	ed->id = 101;
-	ed->event_id = 1;
-	ed->lines_added = 4;
+	for (int i = 0; i < 2; i++)
+		add_edit(&b, 100, 1, 3, 2);
+	add_edit(&b, 101, 1, 4, 0);
 	store_begin(st);
 	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
 	assert_int_equal(query_int(st, "SELECT lines_added FROM event WHERE uid = 1"), 7);
@@ -124,7 +126,6 @@ static void test_store_new_edits_reach_stored_requests_and_their_rollup(void **s
 	struct store *st = open_mem();
 	struct batch b;
 	struct store_counts c = {0, 0, 0};
-	struct edit *ed;
 
 	(void)state;
 	memset(&b, 0, sizeof(b));
@@ -136,19 +137,9 @@ static void test_store_new_edits_reach_stored_requests_and_their_rollup(void **s
 	batch_reset(&b);
 	add(&b, 1, 1, 1);
 	add(&b, 3, 1, 1);
-	ed = batch_add_edit(&b);
-	ed->id = 200;
-	ed->event_id = 1;
-	ed->lines_added = 5;
-	ed = batch_add_edit(&b);
-	ed->id = 201;
-	ed->event_id = 2;
-	ed->lines_added = 6;
-	ed = batch_add_edit(&b);
-	ed->id = 202;
-	ed->event_id = 3;
-	ed->lines_added = 7;
-	ed->lines_removed = 1;
+	add_edit(&b, 200, 1, 5, 0);
+	add_edit(&b, 201, 2, 6, 0);
+	add_edit(&b, 202, 3, 7, 1);
 	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
 	/* The same batch again adds nothing. */
 	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
