@@ -54,9 +54,11 @@ def wrk(port, path, conns, seconds):
     m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     if m:
         errors += sum(int(x) for x in m.groups())
+        print(f"  wrk {conns} connections: {m.group(0)}")
     m = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     if m:
         errors += int(m.group(1))
+        print(f"  wrk {conns} connections: {m.group(0)}")
     return rps, ms("50%"), ms("99%"), errors
 
 
