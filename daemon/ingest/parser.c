@@ -70,6 +70,9 @@ void parse_rejectf(struct parse_ctx *ctx, const char *fmt, ...)
 	parse_reject(ctx, msg);
 }
 
+/* Both readers refuse a line that holds a JSON value but not an object. */
+static const char not_an_object[] = "line is not a JSON object";
+
 struct cJSON *parse_json(struct parse_ctx *ctx, const char *line, size_t len)
 {
 	cJSON *root;
@@ -87,7 +90,7 @@ struct cJSON *parse_json(struct parse_ctx *ctx, const char *line, size_t len)
 		return NULL;
 	}
 	if (!cJSON_IsObject(root)) {
-		parse_reject(ctx, "line is not a JSON object");
+		parse_reject(ctx, not_an_object);
 		return NULL;
 	}
 	return root;
@@ -97,7 +100,6 @@ int parse_view(struct parse_ctx *ctx, const char *line, size_t len, struct jv *r
 {
 	size_t at;
 	const char *why;
-
 	struct jindex *index;
 
 	arena_reset(ctx->scratch);
@@ -108,7 +110,7 @@ int parse_view(struct parse_ctx *ctx, const char *line, size_t len, struct jv *r
 	}
 	*root = jv_root(line, len, index);
 	if (jv_type(*root) != JV_OBJECT) {
-		parse_reject(ctx, "line is not a JSON object");
+		parse_reject(ctx, not_an_object);
 		return -1;
 	}
 	return 0;
