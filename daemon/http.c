@@ -244,7 +244,7 @@ static enum MHD_Result report(struct http_server *s, struct MHD_Connection *c, c
 		return http_reply_error(c, MHD_HTTP_BAD_REQUEST,
 		                        "use from/to (YYYY-MM-DD), period (YYYY-MM) or last (7d)");
 	http_cache_key(c, section, NULL, &key);
-	generation = s->generation;
+	generation = http_data_generation(s);
 	if (http_cache_fetch(key.data, generation, &out, &status)) {
 		db = NULL;
 	} else if ((db = http_open_db(s)) == NULL) {

@@ -24,8 +24,9 @@
 #include "store.h"
 #include "util.h"
 
-#define MAX_WAITING_WRITERS 32 /* requests queued for the writer before 503 */
-#define WRITER_WAIT_S       10 /* how long one waits before 503 */
+#define MAX_WAITING_WRITERS 32  /* requests queued for the writer before 503 */
+#define IDLE_SYNC_MS        100 /* no batch for this long: the writer writes the rollup */
+#define WRITER_WAIT_S       10  /* how long one waits before 503 */
 #define MAX_LISTED_ERRORS   100
 #define INFLATE_RATIO       20 /* a gzip body may grow to this many times max_body */
 
@@ -205,7 +206,8 @@ static void write_group(struct http_server *s, struct http_pending *list)
 
 	for (p = list; p && rc == 0; p = p->next)
 		rc = write_one(st, p);
-	if (rc == 0 && store_commit(st) == 0) {
+	/* The rollup may wait: the writer writes it when idle, and readers ask for it. */
+	if (rc == 0 && store_commit_more(st) == 0) {
 		for (p = list; p; p = p->next)
 			p->rc = 0;
 		return;
@@ -232,6 +234,56 @@ static void write_group(struct http_server *s, struct http_pending *list)
 	}
 }
 
+/* Writes the rollup the writer kept back, if it did; holds writer_lock meanwhile. */
+static void sync_rollup(struct http_server *s)
+{
+	if (!atomic_load(&s->is_rollup_behind))
+		return;
+	pthread_mutex_lock(s->writer_lock);
+	if (atomic_load(&s->is_rollup_behind)) {
+		if (store_rollup_sync(s->writer) < 0) {
+			log_err("rollup: %s", store_errmsg(s->writer));
+		} else {
+			atomic_store(&s->is_rollup_behind, 0);
+			s->generation++;
+		}
+	}
+	pthread_mutex_unlock(s->writer_lock);
+}
+
+/*
+ * Read before the flag: the writer sets the flag before it bumps the
+ * generation, so an answer built from a rollup that lacks events is kept
+ * under a generation that is gone already.
+ */
+unsigned long long http_data_generation(struct http_server *s)
+{
+	unsigned long long generation = s->generation;
+
+	if (s->writer == NULL || !atomic_load(&s->is_rollup_behind))
+		return generation;
+	sync_rollup(s);
+	return s->generation;
+}
+
+/* Waits up to ms for a batch or a stop, queue_lock held; 0 once the time is up. */
+static int wait_ready(struct http_server *s, long ms)
+{
+	struct timespec until;
+
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += ms % 1000 * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	while (s->queue_head == NULL && !s->is_stopping)
+		if (pthread_cond_timedwait(&s->queue_ready, &s->queue_lock, &until) == ETIMEDOUT)
+			return 0;
+	return 1;
+}
+
 static void *writer_main(void *arg)
 {
 	struct http_server *s = arg;
@@ -241,6 +293,14 @@ static void *writer_main(void *arg)
 		struct http_pending *list, *p;
 		int is_any_stored = 0;
 
+		if (s->queue_head == NULL && atomic_load(&s->is_rollup_behind) && !s->is_stopping &&
+		    wait_ready(s, IDLE_SYNC_MS) == 0 && s->queue_head == NULL) {
+			/* Idle for a moment: the rollup catches up before the writer sleeps. */
+			pthread_mutex_unlock(&s->queue_lock);
+			sync_rollup(s);
+			pthread_mutex_lock(&s->queue_lock);
+			continue;
+		}
 		while (s->queue_head == NULL && !s->is_stopping)
 			pthread_cond_wait(&s->queue_ready, &s->queue_lock);
 		if (s->queue_head == NULL)
@@ -253,6 +313,7 @@ static void *writer_main(void *arg)
 		pthread_mutex_unlock(&s->queue_lock);
 		pthread_mutex_lock(s->writer_lock);
 		write_group(s, list);
+		atomic_store(&s->is_rollup_behind, store_rollup_is_behind(s->writer));
 		pthread_mutex_unlock(s->writer_lock);
 		for (p = list; p; p = p->next)
 			is_any_stored |= p->rc == 0;
@@ -269,8 +330,13 @@ static void *writer_main(void *arg)
 
 int http_writer_start(struct http_server *s)
 {
+	pthread_condattr_t monotonic;
+
 	pthread_mutex_init(&s->queue_lock, NULL);
-	pthread_cond_init(&s->queue_ready, NULL);
+	pthread_condattr_init(&monotonic);
+	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->queue_ready, &monotonic);
+	pthread_condattr_destroy(&monotonic);
 	pthread_cond_init(&s->queue_done, NULL);
 	if (s->writer == NULL)
 		return 0;

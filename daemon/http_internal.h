@@ -37,7 +37,8 @@ struct http_server {
 	int is_loopback;
 	/* For /metrics: requests answered, and their time, in microseconds. */
 	atomic_ullong requests, request_us;
-	atomic_ullong generation; /* bumped whenever stored data changes */
+	atomic_ullong generation;    /* bumped whenever stored data changes */
+	atomic_int is_rollup_behind; /* the writer kept committed events out of the rollup */
 	atomic_ullong events_received, events_rejected, otlp_records, otlp_rejected;
 	/* SHA-256 of each user's last good password: crypt(3) runs once per password. */
 	pthread_mutex_t verified_lock;
@@ -75,6 +76,12 @@ int http_request_period(struct MHD_Connection *c, char from_buf[11], char to_buf
  */
 void http_cache_key(struct MHD_Connection *c, const char *what, const struct http_user *u,
                     struct buf *key);
+/*
+ * The generation of the stored data for a page or report about to be built,
+ * after the writer has put the events it kept out of the rollup in: every
+ * answer shows every event committed before the request came.
+ */
+unsigned long long http_data_generation(struct http_server *s);
 /* A read-only connection with the report functions, or NULL (logged). */
 sqlite3 *http_open_db(struct http_server *s);
 

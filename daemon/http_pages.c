@@ -218,7 +218,7 @@ enum MHD_Result http_page(struct http_server *s, struct MHD_Connection *c, const
 		    "Use from and to (YYYY-MM-DD), period (YYYY-MM) or last (such as 7d).");
 	/* Sources shows ages and uptime: always built afresh. */
 	is_cached = strcmp(url, "/sources") != 0;
-	generation = s->generation;
+	generation = http_data_generation(s);
 	http_cache_key(c, url, u, &key);
 	if (is_cached && http_cache_fetch(key.data, generation, &out, &status)) {
 		ret = reply_html(c, status, &out);

@@ -14,6 +14,15 @@
  * give: the sessions a transaction touched are walked again before COMMIT
  * and their events' is_retry set, which reaches the rollup through the same
  * triggers.
+ *
+ * A writer with more commits waiting may keep the differences of new events
+ * past COMMIT (rollup_flush with may_defer), for at most ROLLUP_DEFER_MS:
+ * a busy API then folds the same keys once for many requests. The stored
+ * rollup always holds exactly the events up to meta's rollup_through, in
+ * their committed state. So a change to such an event is written before its
+ * COMMIT, and the differences kept are always those of the later events:
+ * after a crash, a rollback or another connection's commit they are made
+ * again from those events (rollup_begin).
  */
 #include "rollup.h"
 
@@ -69,6 +78,9 @@ enum {
 	S_SET_RETRY,
 	S_GET_META,
 	S_SET_META,
+	S_MAX_ID,
+	S_DATA_VERSION,
+	S_FEED,
 	S_COUNT
 };
 
@@ -113,6 +125,15 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_GET_META] = "SELECT value FROM meta WHERE key = ?1",
     [S_SET_META] = "INSERT INTO meta (key, value) VALUES (?1, ?2) "
                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    [S_MAX_ID] = "SELECT coalesce(max(id), 0) FROM event",
+    [S_DATA_VERSION] = "PRAGMA data_version",
+    /* Feeds a slice of events to pb_roll, which returns NULL: only count(*)
+     * tells how many rows the slice had. */
+    [S_FEED] = "SELECT max(id), count(*), count(pb_roll(id, 1, ts, developer_id, model_id, "
+               "task_id, tool_id, session_id, outcome, input_tokens, cache_read_tokens, "
+               "cache_write_tokens, output_tokens, reasoning_tokens, latency_ms, lines_added, "
+               "lines_removed, lines_suggested, lines_accepted, plan_used_pct, is_retry, "
+               "cost_usd)) FROM (SELECT * FROM event WHERE id > ?1 ORDER BY id LIMIT ?2)",
 };
 
 /* A session with changed requests: retries are decided again from its earliest change. */
@@ -133,6 +154,12 @@ struct rollup {
 	struct touched *sessions; /* changed since the last flush, and from when */
 	size_t n_sessions, cap_sessions;
 	int is_deciding_retries; /* changes of is_retry touch no session */
+	int64_t through;         /* the stored rollup holds the events up to this id */
+	int is_in_step;          /* days holds the differences of the events after it */
+	int64_t data_version;    /* as it was when days was last made in step */
+	int is_counted_changed;  /* an event up to through changed: write before COMMIT */
+	int64_t written_ms;      /* when the differences were last written */
+	int64_t defer_ms;        /* how long they may wait */
 	double near_limit_pct;
 	int64_t day_slot, day_offset_ms; /* the UTC offset of one quarter-hour, cached */
 };
@@ -277,7 +304,7 @@ static int64_t arg_int(sqlite3_value *v)
 	return sqlite3_value_type(v) == SQLITE_NULL ? 0 : sqlite3_value_int64(v);
 }
 
-/* pb_roll(sign, ts, developer, model, task, tool, session, outcome, input, cache_read,
+/* pb_roll(id, sign, ts, developer, model, task, tool, session, outcome, input, cache_read,
  *         cache_write, output, reasoning, latency, lines_added, lines_removed,
  *         lines_suggested, lines_accepted, plan_used_pct, is_retry, cost_usd) */
 static void fn_roll(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -285,8 +312,13 @@ static void fn_roll(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	struct rollup *r = sqlite3_user_data(ctx);
 	int is_null[21];
 	struct rollup_event e;
+	int sign;
 
 	(void)argc;
+	if (sqlite3_value_int64(argv[0]) <= r->through)
+		r->is_counted_changed = 1;
+	sign = (int)sqlite3_value_int64(argv[1]);
+	argv += 1; /* the rest are numbered as they were before the id came first */
 	for (int i = 0; i < 21; i++)
 		is_null[i] = sqlite3_value_type(argv[i]) == SQLITE_NULL;
 	e.ts_ms = arg_int(argv[1]);
@@ -310,10 +342,18 @@ static void fn_roll(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	e.is_retry = (int)arg_int(argv[19]);
 	e.has_cost = !is_null[20];
 	e.cost_usd = e.has_cost ? sqlite3_value_double(argv[20]) : 0;
-	if (rollup_add(r, (int)sqlite3_value_int64(argv[0]), &e) < 0)
+	if (rollup_add(r, sign, &e) < 0)
 		sqlite3_result_error_nomem(ctx);
 	else
 		sqlite3_result_null(ctx);
+}
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 struct rollup *rollup_new(sqlite3 *db)
@@ -325,7 +365,9 @@ struct rollup *rollup_new(sqlite3 *db)
 	r->db = db;
 	r->near_limit_pct = ROLLUP_DEFAULT_NEAR_LIMIT;
 	r->day_slot = INT64_MIN;
-	if (sqlite3_create_function(db, "pb_roll", 21, SQLITE_UTF8, r, fn_roll, NULL, NULL) !=
+	r->defer_ms = ROLLUP_DEFER_MS;
+	r->written_ms = monotonic_ms();
+	if (sqlite3_create_function(db, "pb_roll", 22, SQLITE_UTF8, r, fn_roll, NULL, NULL) !=
 	    SQLITE_OK) {
 		free(r);
 		return NULL;
@@ -342,10 +384,13 @@ static void clear_deltas(struct delta_table *t)
 	t->cap = t->n_used = 0;
 }
 
+/* The differences kept may include committed ones: rollup_begin makes them again. */
 void rollup_discard(struct rollup *r)
 {
 	clear_deltas(&r->days);
 	r->n_sessions = 0;
+	r->is_in_step = 0;
+	r->is_counted_changed = 0;
 }
 
 void rollup_free(struct rollup *r)
@@ -362,6 +407,16 @@ void rollup_free(struct rollup *r)
 size_t rollup_pending(const struct rollup *r)
 {
 	return r->days.n_used;
+}
+
+void rollup_set_defer(struct rollup *r, long long ms)
+{
+	r->defer_ms = ms;
+}
+
+int rollup_is_behind(const struct rollup *r)
+{
+	return r->days.n_used > 0 || !r->is_in_step;
 }
 
 /* Statements are prepared on first use: the tables exist only after migration. */
@@ -535,10 +590,27 @@ static int write_grain(struct rollup *r, enum rollup_grain g, const struct delta
 	return 0;
 }
 
-int rollup_write(struct rollup *r)
+static int step_int(struct rollup *r, sqlite3_stmt *s, int64_t *out)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW) {
+		log_err("database: %s", sqlite3_errmsg(r->db));
+		return -1;
+	}
+	return 0;
+}
+
+/* Adds the differences to the stored rollup, which then holds the events up to through. */
+static int write_through(struct rollup *r, int64_t through)
 {
 	uint8_t *blob = malloc(LATHIST_MAX_BLOB);
-	int rc = blob && write_grain(r, ROLLUP_DAY, &r->days, blob) == 0 ? 0 : -1;
+	sqlite3_stmt *set = stmt(r, S_SET_META);
+	char value[32];
+	int rc = blob && set && write_grain(r, ROLLUP_DAY, &r->days, blob) == 0 ? 0 : -1;
 
 	for (int g = ROLLUP_WEEK; g < ROLLUP_GRAINS && rc == 0; g++) {
 		struct delta_table units = {NULL, 0, 0};
@@ -549,10 +621,101 @@ int rollup_write(struct rollup *r)
 		clear_deltas(&units);
 	}
 	free(blob);
+	if (rc == 0) {
+		snprintf(value, sizeof(value), "%lld", (long long)through);
+		sqlite3_bind_text(set, 1, "rollup_through", -1, SQLITE_STATIC);
+		sqlite3_bind_text(set, 2, value, -1, SQLITE_TRANSIENT);
+		rc = step_done(r, set);
+	}
+	if (rc < 0)
+		return -1;
 	/* The sessions touched stay: rollup_flush decides them. */
-	if (rc == 0)
-		clear_deltas(&r->days);
-	return rc;
+	clear_deltas(&r->days);
+	r->through = through;
+	r->is_counted_changed = 0;
+	r->written_ms = monotonic_ms();
+	return 0;
+}
+
+int rollup_write(struct rollup *r)
+{
+	sqlite3_stmt *s = stmt(r, S_MAX_ID);
+	int64_t last;
+
+	/* Every event after through is in the differences, up to the last one. */
+	return s && step_int(r, s, &last) == 0 ? write_through(r, last) : -1;
+}
+
+/*
+ * Feeds the events after id `after` to pb_roll, a slice at a time to bound
+ * memory, each slice written at once. Their sessions are walked again only
+ * when is_deciding is set: the retries they store are otherwise current.
+ */
+static int feed_events(struct rollup *r, int64_t after, int is_deciding)
+{
+	sqlite3_stmt *s = stmt(r, S_FEED);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	r->is_deciding_retries = !is_deciding;
+	for (;;) {
+		int64_t last;
+
+		sqlite3_bind_int64(s, 1, after);
+		sqlite3_bind_int64(s, 2, ROLLUP_REBUILD_SLICE);
+		if ((rc = sqlite3_step(s)) != SQLITE_ROW || sqlite3_column_int64(s, 1) == 0)
+			break;
+		last = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		if ((rc = write_through(r, last)) < 0)
+			break;
+		after = last;
+	}
+	sqlite3_reset(s);
+	r->is_deciding_retries = 0;
+	if (rc != SQLITE_ROW) {
+		log_err("database: %s", sqlite3_errmsg(r->db));
+		return -1;
+	}
+	return rc < 0 ? -1 : 0;
+}
+
+static int read_through(struct rollup *r)
+{
+	sqlite3_stmt *s = stmt(r, S_GET_META);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_text(s, 1, "rollup_through", -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	r->through = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_err("database: %s", sqlite3_errmsg(r->db));
+		return -1;
+	}
+	return 0;
+}
+
+int rollup_begin(struct rollup *r)
+{
+	sqlite3_stmt *s = stmt(r, S_DATA_VERSION);
+	int64_t version;
+
+	if (s == NULL || step_int(r, s, &version) < 0)
+		return -1;
+	if (r->is_in_step && version == r->data_version)
+		return 0;
+	/* Another connection committed (its own differences kept, or written), or
+	 * this one rolled back: only the stored rollup and the events are sure. */
+	rollup_discard(r);
+	if (read_through(r) < 0 || feed_events(r, r->through, 0) < 0)
+		return -1;
+	r->data_version = version;
+	r->is_in_step = 1;
+	return 0;
 }
 
 static int is_agent(const char *tool)
@@ -637,7 +800,7 @@ static int by_session(const void *a, const void *b)
 	return (x->from_ts > y->from_ts) - (x->from_ts < y->from_ts);
 }
 
-int rollup_flush(struct rollup *r)
+int rollup_flush(struct rollup *r, int may_defer)
 {
 	int rc = 0;
 
@@ -650,7 +813,12 @@ int rollup_flush(struct rollup *r)
 			rc = decide_session(r, r->sessions[i].session, r->sessions[i].from_ts);
 	r->is_deciding_retries = 0;
 	r->n_sessions = 0;
-	return rc < 0 ? -1 : rollup_write(r);
+	if (rc < 0)
+		return -1;
+	if (may_defer && !r->is_counted_changed && r->days.n_used <= ROLLUP_PENDING_MAX &&
+	    monotonic_ms() - r->written_ms < r->defer_ms)
+		return 0;
+	return rollup_write(r);
 }
 
 static int basis_text(const struct rollup *r, char *out, size_t len)
@@ -672,21 +840,9 @@ static int exec(struct rollup *r, const char *sql, char *err, size_t errlen)
 	return 0;
 }
 
-/*
- * Feeds every event to pb_roll, a slice of rowids at a time to bound memory.
- * pb_roll returns NULL, so only count(*) tells how many rows a slice had.
- */
+/* The stored rollup made anew from the events, their retries decided again. */
 static int rebuild(struct rollup *r, char *err, size_t errlen)
 {
-	static const char sql[] =
-	    "SELECT max(id), count(*), count(pb_roll(1, ts, developer_id, model_id, task_id, "
-	    "tool_id, session_id, outcome, input_tokens, cache_read_tokens, cache_write_tokens, "
-	    "output_tokens, reasoning_tokens, latency_ms, lines_added, lines_removed, "
-	    "lines_suggested, lines_accepted, plan_used_pct, is_retry, cost_usd)) "
-	    "FROM (SELECT * FROM event WHERE id > ?1 ORDER BY id LIMIT ?2)";
-	sqlite3_stmt *s;
-	int64_t last = INT64_MIN;
-
 	for (int g = 0; g < ROLLUP_GRAINS; g++) {
 		char clear[128];
 
@@ -696,36 +852,45 @@ static int rebuild(struct rollup *r, char *err, size_t errlen)
 		if (exec(r, clear, err, errlen) < 0)
 			return -1;
 	}
-	if (sqlite3_prepare_v2(r->db, sql, -1, &s, NULL) != SQLITE_OK) {
+	rollup_discard(r);
+	r->through = 0;
+	if (feed_events(r, 0, 1) < 0 || rollup_flush(r, 0) < 0) {
 		snprintf(err, errlen, "rollup: %s", sqlite3_errmsg(r->db));
 		return -1;
 	}
-	for (;;) {
-		int rc;
+	return 0;
+}
 
-		sqlite3_bind_int64(s, 1, last);
-		sqlite3_bind_int64(s, 2, ROLLUP_REBUILD_SLICE);
-		rc = sqlite3_step(s);
-		if (rc != SQLITE_ROW) {
-			snprintf(err, errlen, "rollup: %s", sqlite3_errmsg(r->db));
-			sqlite3_finalize(s);
-			return -1;
-		}
-		if (sqlite3_column_int64(s, 1) == 0)
-			break;
-		last = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
-		if (rollup_write(r) < 0) {
-			snprintf(err, errlen, "rollup: %s", sqlite3_errmsg(r->db));
-			sqlite3_finalize(s);
-			return -1;
-		}
-	}
-	sqlite3_finalize(s);
-	if (rollup_flush(r) < 0) {
+/* Commits when rc is 0, else rolls back and fills err; returns 0 or -1. */
+static int end_transaction(struct rollup *r, int rc, char *err, size_t errlen)
+{
+	if (rc == 0 && exec(r, "COMMIT", err, errlen) == 0)
+		return 0;
+	if (err[0] == '\0')
+		snprintf(err, errlen, "rollup: %s", sqlite3_errmsg(r->db));
+	sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
+	rollup_discard(r);
+	return -1;
+}
+
+/* Adds the events a writer committed and had not written when it stopped. */
+static int catch_up(struct rollup *r, char *err, size_t errlen)
+{
+	sqlite3_stmt *s = stmt(r, S_MAX_ID);
+	int64_t last;
+
+	if (s == NULL || read_through(r) < 0 || step_int(r, s, &last) < 0) {
 		snprintf(err, errlen, "rollup: %s", sqlite3_errmsg(r->db));
 		return -1;
 	}
+	if (last <= r->through)
+		return 0;
+	if (exec(r, "BEGIN IMMEDIATE", err, errlen) < 0)
+		return -1;
+	rollup_discard(r);
+	if (end_transaction(r, rollup_begin(r), err, errlen) < 0)
+		return -1;
+	log_debug("rollup: events after id %lld added", (long long)r->through);
 	return 0;
 }
 
@@ -751,7 +916,7 @@ int rollup_ensure(struct rollup *r, double near_limit_pct, char *err, size_t err
 		is_current = strcmp((const char *)sqlite3_column_text(s, 0), want) == 0;
 	sqlite3_reset(s);
 	if (is_current)
-		return 0;
+		return catch_up(r, err, errlen);
 	if (exec(r, "BEGIN IMMEDIATE", err, errlen) < 0)
 		return -1;
 	rc = rebuild(r, err, errlen);
@@ -760,13 +925,8 @@ int rollup_ensure(struct rollup *r, double near_limit_pct, char *err, size_t err
 		sqlite3_bind_text(s, 2, want, -1, SQLITE_TRANSIENT);
 		rc = step_done(r, s);
 	}
-	if (rc == 0 && exec(r, "COMMIT", err, errlen) == 0) {
-		log_debug("rollup built for %s", want);
-		return 0;
-	}
-	if (err[0] == '\0')
-		snprintf(err, errlen, "rollup: %s", sqlite3_errmsg(r->db));
-	sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
-	rollup_discard(r);
-	return -1;
+	if (end_transaction(r, rc, err, errlen) < 0)
+		return -1;
+	log_debug("rollup built for %s", want);
+	return 0;
 }

@@ -14,6 +14,10 @@
 #define ROLLUP_RETRY_MS 60000
 /* Events fed to the rollup per step of a rebuild, which bounds its memory. */
 #define ROLLUP_REBUILD_SLICE 50000
+/* How long a busy writer may keep committed events out of the stored rollup. */
+#define ROLLUP_DEFER_MS 500
+/* Keys of differences gathered before they are written, whatever the writer's hurry. */
+#define ROLLUP_PENDING_MAX 4096
 /* The near-limit percent used until rollup_ensure says otherwise. */
 #define ROLLUP_DEFAULT_NEAR_LIMIT 90.0
 
@@ -60,17 +64,34 @@ int rollup_add(struct rollup *r, int sign, const struct rollup_event *e);
 
 /* Changes gathered and not yet written. */
 size_t rollup_pending(const struct rollup *r);
+/* Between transactions: whether committed events may be missing from the stored rollup. */
+int rollup_is_behind(const struct rollup *r);
+/*
+ * Call after BEGIN IMMEDIATE: when another connection committed since this
+ * one last did, or this one rolled back, the changes kept are made again
+ * from the events the stored rollup does not hold yet. Returns 0 or -1.
+ */
+int rollup_begin(struct rollup *r);
 /* Adds the gathered changes to table rollup. Inside the writer's transaction. */
 int rollup_write(struct rollup *r);
-/* Decides the retries of the sessions touched, then writes: call before COMMIT. */
-int rollup_flush(struct rollup *r);
+/*
+ * Decides the retries of the sessions touched, then writes: call before
+ * COMMIT. With may_defer (more commits are waiting) the changes of new
+ * events may be kept for a later commit, within ROLLUP_DEFER_MS and
+ * ROLLUP_PENDING_MAX; changes of events already counted never are.
+ */
+int rollup_flush(struct rollup *r, int may_defer);
+/* How long changes may be kept (ROLLUP_DEFER_MS unless set). */
+void rollup_set_defer(struct rollup *r, long long ms);
 /* Forgets what was gathered: the transaction was rolled back. */
 void rollup_discard(struct rollup *r);
 
 /*
  * Makes sure the stored rollup was built for the current time zone (TZ) and
- * near_limit_pct, building it anew from the events when not. Starts and
- * commits its own transaction. Returns 0 or -1 with err filled.
+ * near_limit_pct, building it anew from the events when not, and that it
+ * holds every event (a writer may have stopped with changes kept). Starts
+ * and commits its own transaction when there is work. Returns 0 or -1 with
+ * err filled.
  */
 int rollup_ensure(struct rollup *r, double near_limit_pct, char *err, size_t errlen);
 

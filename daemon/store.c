@@ -347,19 +347,54 @@ int store_begin(struct store *st)
 	if (exec(st, "BEGIN IMMEDIATE") < 0)
 		return -1;
 	st->in_tx = 1;
+	if (rollup_begin(st->roll) < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+static int commit(struct store *st, int may_defer)
+{
+	if (!st->in_tx)
+		return 0;
+	if (rollup_flush(st->roll, may_defer) < 0) {
+		store_rollback(st);
+		return -1;
+	}
+	st->in_tx = 0;
+	if (exec(st, "COMMIT") < 0) {
+		rollup_discard(st->roll); /* what it kept may not have been committed */
+		return -1;
+	}
 	return 0;
 }
 
 int store_commit(struct store *st)
 {
-	if (!st->in_tx)
+	return commit(st, 0);
+}
+
+int store_commit_more(struct store *st)
+{
+	return commit(st, 1);
+}
+
+int store_rollup_is_behind(struct store *st)
+{
+	return !st->in_tx && rollup_is_behind(st->roll);
+}
+
+void store_rollup_defer(struct store *st, long long ms)
+{
+	rollup_set_defer(st->roll, ms);
+}
+
+int store_rollup_sync(struct store *st)
+{
+	if (!store_rollup_is_behind(st))
 		return 0;
-	if (rollup_flush(st->roll) < 0) {
-		store_rollback(st);
-		return -1;
-	}
-	st->in_tx = 0;
-	return exec(st, "COMMIT");
+	return store_begin(st) == 0 && store_commit(st) == 0 ? 0 : -1;
 }
 
 void store_rollback(struct store *st)
@@ -900,9 +935,6 @@ int store_rollup_ensure(struct store *st, double near_limit_pct, char *err, size
 {
 	return rollup_ensure(st->roll, near_limit_pct, err, errlen);
 }
-
-/* Rollup changes are gathered until COMMIT; a long transaction writes them sooner. */
-#define ROLLUP_PENDING_MAX 4096
 
 static int add_batch(struct store *st, int64_t source_id, const struct batch *b,
                      struct store_counts *c)

@@ -31,7 +31,19 @@ int store_schema_version(struct store *st);
 
 int store_begin(struct store *st);
 int store_commit(struct store *st);
+/*
+ * Commits, when more commits are waiting to follow: the rollup that reports
+ * read may then take this one's new events in with a later commit's, at
+ * most ROLLUP_DEFER_MS later (daemon/rollup.h).
+ */
+int store_commit_more(struct store *st);
 void store_rollback(struct store *st);
+/* Whether commits left events out of the rollup for now (store_commit_more). */
+int store_rollup_is_behind(struct store *st);
+/* Writes the rollup they left, in a transaction of its own. Returns 0 or -1. */
+int store_rollup_sync(struct store *st);
+/* How long those commits may leave it (ROLLUP_DEFER_MS unless set). */
+void store_rollup_defer(struct store *st, long long ms);
 
 /* Calls fn for every known file; the struct and its strings live only during the call. */
 int store_files_each(struct store *st, int (*fn)(const struct store_file *f, void *arg), void *arg);

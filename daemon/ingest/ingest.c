@@ -531,11 +531,12 @@ static int64_t now_ms(void)
 /*
  * Commits every COMMIT_EVENTS events, and otherwise whenever the parsers
  * fall behind for a moment after at least 200 ms: few large transactions
- * when reading a backlog, quick visibility when following live files.
+ * when reading a backlog, quick visibility when following live files. Only
+ * a commit amid a backlog lets the rollup wait for the next one.
  */
-static int commit(struct store *st, const struct ingest_opts *opts)
+static int commit(struct store *st, const struct ingest_opts *opts, int is_more_queued)
 {
-	if (store_commit(st) < 0)
+	if ((is_more_queued ? store_commit_more(st) : store_commit(st)) < 0)
 		return -1;
 	if (opts->on_commit)
 		opts->on_commit(opts->on_commit_arg);
@@ -553,7 +554,7 @@ static int write_all(struct store *st, struct pool *p, const struct ingest_opts 
 		c = queue_get(p, 0);
 		if (c == NULL) {
 			if (pending > 0 && now_ms() - last_commit >= 200) {
-				if (commit(st, opts) < 0)
+				if (commit(st, opts, 0) < 0)
 					rc = -1;
 				pending = 0;
 				last_commit = now_ms();
@@ -571,7 +572,7 @@ static int write_all(struct store *st, struct pool *p, const struct ingest_opts 
 			}
 			pending += (int64_t)c->batch.n_events + 1;
 			if (rc == 0 && pending >= COMMIT_EVENTS) {
-				if (commit(st, opts) < 0)
+				if (commit(st, opts, 1) < 0)
 					rc = -1;
 				pending = 0;
 				last_commit = now_ms();
@@ -579,7 +580,7 @@ static int write_all(struct store *st, struct pool *p, const struct ingest_opts 
 		}
 		chunk_recycle(p, c);
 	}
-	if (rc == 0 && commit(st, opts) < 0)
+	if (rc == 0 && commit(st, opts, 0) < 0)
 		rc = -1;
 	return rc;
 }

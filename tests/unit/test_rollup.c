@@ -1,7 +1,8 @@
 /*
  * test_rollup.c - latency histograms, and the rollup (days, weeks and
  * months) kept equal to the events through inserts, larger copies, edits,
- * declines, retries, a rollback and a change of time zone.
+ * declines, retries, a rollback and a change of time zone; and when a busy
+ * writer defers it, through a crash, another writer and a rollback.
  */
 #include <math.h>
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "report_helper.h"
@@ -336,6 +338,123 @@ static void test_week_and_month_rows_follow_the_events_across_their_ends(void **
 	tzset();
 }
 
+/* A store on a file, as a second connection or the next process opens it. */
+static struct store *open_file_store(const struct config *cfg, const char *path)
+{
+	struct store *st;
+	char err[512];
+
+	assert_int_equal(store_open(&st, path, err, sizeof(err)), 0);
+	assert_int_equal(report_register_functions(store_db(st), cfg), 0);
+	assert_int_equal(store_rollup_ensure(st, cfg->advice.near_limit_percent, err, sizeof(err)),
+	                 0);
+	return st;
+}
+
+/* Events first..last in one transaction, committed as a busy writer does. */
+static void add_more(struct store *st, uint64_t first, uint64_t last)
+{
+	struct store_counts c = {0, 0, 0};
+	struct batch b;
+
+	memset(&b, 0, sizeof(b));
+	for (uint64_t i = first; i <= last; i++)
+		add(&b, i, T0 + (int64_t)i * 600, i % 2 ? "s1" : "s2");
+	assert_int_equal(store_begin(st), 0);
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(store_commit_more(st), 0);
+	batch_free(&b);
+}
+
+static void test_a_deferred_rollup_survives_a_crash_other_writers_and_a_rollback(void **state)
+{
+	struct config cfg;
+	struct store *a, *b;
+	struct store_counts c = {0, 0, 0};
+	struct batch batch;
+	char dir[] = "/tmp/pb_rollup_XXXXXX", path[64], err[512];
+
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	assert_int_equal(config_load_text(&cfg, "t.yaml", config_text, err, sizeof(err)), 0);
+
+	/* Within the time allowed, commits keep their events out of the rollup. */
+	a = open_file_store(&cfg, path);
+	add_more(a, 1, 100);
+	assert_int_equal(query_int(a, "SELECT count(*) FROM rollup"), 0);
+	store_rollup_defer(a, 0);
+	add_more(a, 101, 200);
+	assert_int_equal(store_rollup_is_behind(a), 0);
+	assert_int_equal(query_int(a, "SELECT sum(requests) FROM rollup"), 200);
+	store_rollup_defer(a, 3600000);
+	add_more(a, 201, 300);
+	assert_int_equal(store_rollup_is_behind(a), 1);
+	assert_int_equal(query_int(a, "SELECT sum(requests) FROM rollup"), 200);
+	assert_true(rollup_differences(a) > 0);
+	/* A crash: the next process to open the database adds what was kept. */
+	store_close(a);
+	b = open_file_store(&cfg, path);
+	assert_int_equal(query_int(b, "SELECT sum(requests) FROM rollup"), 300);
+	assert_int_equal(rollup_differences(b), 0);
+
+	/* Two writers take turns: each makes its kept changes again from the events. */
+	a = open_file_store(&cfg, path);
+	store_rollup_defer(a, 3600000);
+	store_rollup_defer(b, 3600000);
+	add_more(a, 301, 400);
+	assert_int_equal(store_rollup_is_behind(a), 1);
+	add_more(b, 401, 500);
+	add_more(b, 501, 600);
+	add_more(a, 601, 700);
+	assert_int_equal(store_rollup_sync(a), 0);
+	assert_int_equal(query_int(a, "SELECT sum(requests) FROM rollup"), 700);
+	assert_int_equal(rollup_differences(a), 0);
+	assert_int_equal(store_rollup_sync(b), 0);
+	assert_int_equal(query_int(a, "SELECT sum(requests) FROM rollup"), 700);
+	assert_int_equal(rollup_differences(a), 0);
+
+	/* A change to an event counted already is written with its commit. */
+	add_more(a, 701, 800);
+	assert_int_equal(store_rollup_is_behind(a), 1);
+	memset(&batch, 0, sizeof(batch));
+	add(&batch, 5, T0 + 5 * 600, "s1")->output_tokens = 5000; /* a larger copy */
+	assert_int_equal(store_begin(a), 0);
+	assert_int_equal(store_add_batch(a, 0, &batch, &c), 0);
+	assert_int_equal(store_commit_more(a), 0);
+	assert_int_equal(store_rollup_is_behind(a), 0);
+	assert_int_equal(rollup_differences(a), 0);
+
+	/* A rollback forgets the kept changes too; they are made again from the events. */
+	add_more(a, 801, 900);
+	batch_reset(&batch);
+	add(&batch, 9999, T0, "s9");
+	assert_int_equal(store_begin(a), 0);
+	assert_int_equal(store_add_batch(a, 0, &batch, &c), 0);
+	store_rollback(a);
+	assert_int_equal(store_rollup_is_behind(a), 1);
+	assert_int_equal(store_rollup_sync(a), 0);
+	assert_int_equal(store_rollup_is_behind(a), 0);
+	assert_int_equal(query_int(a, "SELECT sum(requests) FROM rollup"), 900);
+	assert_int_equal(query_int(a, "SELECT value FROM meta WHERE key = 'rollup_through'"),
+	                 query_int(a, "SELECT max(id) FROM event"));
+	assert_int_equal(rollup_differences(a), 0);
+
+	batch_free(&batch);
+	store_close(a);
+	store_close(b);
+	config_free(&cfg);
+	for (int i = 0; i < 3; i++) {
+		char f[80];
+
+		snprintf(f, sizeof(f), "%s%s", path, (const char *[]){"", "-wal", "-shm"}[i]);
+		unlink(f);
+	}
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -343,6 +462,7 @@ int main(void)
 	    cmocka_unit_test(test_rollup_equals_the_events_through_every_change),
 	    cmocka_unit_test(test_retries_follow_the_session_order_whatever_the_arrival),
 	    cmocka_unit_test(test_week_and_month_rows_follow_the_events_across_their_ends),
+	    cmocka_unit_test(test_a_deferred_rollup_survives_a_crash_other_writers_and_a_rollback),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
