@@ -160,7 +160,8 @@ def otlp_bodies(tag, n_bodies, per_body=1000):
 
 def main():
     os.makedirs(WORK, exist_ok=True)
-    base_db = os.path.join(WORK, f"daemon-{EVENTS}.db")
+    # v2: identities spread over the uid index as real ones are, not in order.
+    base_db = os.path.join(WORK, f"daemon-{EVENTS}-v2.db")
     demo = os.path.join(ROOT, "config", "demo", "payback.yaml")
     if not os.path.exists(base_db):
         print(f"bench: storing {EVENTS:,} generated events for the daemon (once)")

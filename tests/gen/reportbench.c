@@ -37,6 +37,14 @@ static uint64_t next(void)
 	return rng;
 }
 
+/* splitmix64's finalizer: one to one, so distinct numbers stay distinct identities. */
+static uint64_t spread(uint64_t x)
+{
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
 static double now_ms(void)
 {
 	struct timespec t;
@@ -77,7 +85,7 @@ static int fill(struct store *st, long long n)
 
 		if (i % SESSION == 0)
 			snprintf(sessions[session % 4096], sizeof(sessions[0]), "s%lld", session);
-		e->id = (uint64_t)i + 1;
+		e->id = spread((uint64_t)i + 1); /* as the parsers' hashed identities are */
 		e->ts_ms = start_ms + (int64_t)((double)i / (double)n * (double)span_ms);
 		e->developer = devs[dev];
 		e->tool = models[m][0];
