@@ -61,7 +61,8 @@ deps-test:
 deps-bench:
 	@sh tests/deps.sh $(DEB_BENCH)
 
-build/gen/schema_sql.h: $(SCHEMA) Makefile
+# schema/ itself too: its time changes when a migration file is removed.
+build/gen/schema_sql.h: $(SCHEMA) schema Makefile
 	@mkdir -p $(@D)
 	@{ echo '/* Generated from the files of schema/ by the Makefile: do not edit. */'; \
 	   echo 'static const struct { const char *name; const char *sql; } schema_files[] = {'; \
