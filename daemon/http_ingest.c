@@ -98,56 +98,57 @@ static int64_t parse_events(const char *text, size_t len, struct batch *b, const
 	while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
 		i++;
 	if (i < len && text[i] == '[') {
+		/* The tree only prints each element the same way whatever its
+		 * spacing: that text is the identity of an event without request_id. */
 		cJSON *root = cJSON_ParseWithLength(text, len), *item;
+		struct jv_iter it;
+		struct jv elem;
+		size_t at;
+		const char *bad;
 
-		if (root == NULL || !cJSON_IsArray(root)) {
+		if (root == NULL || !cJSON_IsArray(root) || json_check(text, len, &at, &bad) < 0) {
 			cJSON_Delete(root);
 			*why = "the body starts with '[' but is not a JSON array";
 			return -1;
 		}
+		jv_iter(jv_root(text, len, NULL), &it);
 		cJSON_ArrayForEach(item, root)
 		{
 			char *one = cJSON_PrintUnformatted(item);
 
 			ctx.line_no = ++n;
 			ctx.offset = n;
-			if (one != NULL)
-				native_event(&ctx, item, one, strlen(one));
+			arena_reset(&scratch);
+			if (jv_next(&it, &elem) && one != NULL)
+				native_event(&ctx, elem, one, strlen(one));
 			cJSON_free(one);
 		}
 		cJSON_Delete(root);
 		arena_free(&scratch);
 		return n;
 	}
-	arena_cjson_use(&scratch);
 	for (size_t start = 0; start < len;) {
 		const char *nl = memchr(text + start, '\n', len - start);
-		size_t end = nl ? (size_t)(nl - text) : len, at;
+		size_t end = nl ? (size_t)(nl - text) : len;
 		size_t l = end - start;
 		char *line = (char *)text + start;
-		const char *bad;
 
 		n++;
 		if (l && line[l - 1] == '\r')
 			l--;
 		if (l > 0) {
+			char saved = line[l];
+
 			ctx.line_no = n;
 			ctx.offset = (int64_t)start;
-			if (json_check(line, l, &at, &bad) < 0)
-				parse_rejectf(&ctx, "%s at column %zu", bad, at + 1);
-			else {
-				char saved = line[l];
-
-				line[l] = '\0';
-				fmt_native.line(&ctx, line, l);
-				line[l] = saved;
-			}
+			line[l] = '\0';
+			fmt_native.line(&ctx, line, l); /* which checks the syntax */
+			line[l] = saved;
 		} else {
 			n--; /* blank lines are not events */
 		}
 		start = end + 1;
 	}
-	arena_cjson_use(NULL);
 	arena_free(&scratch);
 	return n;
 }

@@ -13,33 +13,51 @@
  */
 #include "parser.h"
 
-#include <cjson/cJSON.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "../util.h"
+#include "jv.h"
 
-struct uint_field {
-	const char *key;
-	size_t offset;
+/* The members a native line may have, looked up in one pass. */
+enum {
+	F_TS,
+	F_DEVELOPER,
+	F_MODEL,
+	F_TOOL,
+	F_TASK,
+	F_PROJECT,
+	F_SESSION,
+	F_REQUEST_ID,
+	F_OUTCOME,
+	F_STRINGS /* those before are strings */
+};
+
+static const char *const string_keys[F_STRINGS] = {
+    "ts", "developer", "model", "tool", "task", "project", "session", "request_id", "outcome",
 };
 
 #define EV_FIELD(f) offsetof(struct event, f)
 
-static const struct uint_field uint_fields[] = {
-    {"input_tokens", EV_FIELD(input_tokens)},
-    {"cache_read_tokens", EV_FIELD(cache_read_tokens)},
-    {"cache_write_tokens", EV_FIELD(cache_write_tokens)},
-    {"output_tokens", EV_FIELD(output_tokens)},
-    {"reasoning_tokens", EV_FIELD(reasoning_tokens)},
-    {"lines_added", EV_FIELD(lines_added)},
-    {"lines_removed", EV_FIELD(lines_removed)},
-    {"lines_suggested", EV_FIELD(lines_suggested)},
-    {"lines_accepted", EV_FIELD(lines_accepted)},
+/* The counts, then latency_ms and cost_usd, which may also be null. */
+static const char *const number_keys[] = {
+    "input_tokens",     "cache_read_tokens", "cache_write_tokens", "output_tokens",
+    "reasoning_tokens", "lines_added",       "lines_removed",      "lines_suggested",
+    "lines_accepted",   "latency_ms",        "cost_usd",
 };
 
-static const char *const string_fields[] = {
-    "ts", "developer", "model", "tool", "task", "project", "session", "request_id", "outcome",
+static const size_t count_offsets[] = {
+    EV_FIELD(input_tokens),  EV_FIELD(cache_read_tokens), EV_FIELD(cache_write_tokens),
+    EV_FIELD(output_tokens), EV_FIELD(reasoning_tokens),  EV_FIELD(lines_added),
+    EV_FIELD(lines_removed), EV_FIELD(lines_suggested),   EV_FIELD(lines_accepted),
 };
+
+enum { N_COUNTS = ARRAY_LEN(count_offsets), N_LATENCY = N_COUNTS, N_COST, N_NUMBERS };
+
+static int is_absent(struct jv v)
+{
+	return jv_type(v) == JV_NONE || jv_type(v) == JV_NULL;
+}
 
 int native_outcome(const char *s, enum outcome *out)
 {
@@ -61,66 +79,58 @@ static int native_wants(const char *line, size_t len)
 	return 1;
 }
 
-void native_event(struct parse_ctx *ctx, const cJSON *root, const char *text, size_t len)
+void native_event(struct parse_ctx *ctx, struct jv root, const char *text, size_t len)
 {
-	const cJSON *v;
-	const char *ts, *dev, *model, *req, *outcome, *why;
+	struct jv str[F_STRINGS], num[N_NUMBERS];
+	const char *v[F_STRINGS], *why;
 	struct event ev, *e;
 
-	if (!cJSON_IsObject(root)) {
+	if (jv_type(root) != JV_OBJECT) {
 		parse_reject(ctx, "an event must be a JSON object");
 		return;
 	}
 	memset(&ev, 0, sizeof(ev));
-	for (size_t i = 0; i < ARRAY_LEN(string_fields); i++) {
-		v = cJSON_GetObjectItemCaseSensitive(root, string_fields[i]);
-		if (v && !cJSON_IsNull(v) && !cJSON_IsString(v)) {
-			parse_rejectf(ctx, "field '%s' must be a string", string_fields[i]);
+	jv_fields(root, string_keys, F_STRINGS, str);
+	jv_fields(root, number_keys, N_NUMBERS, num);
+	for (size_t i = 0; i < F_STRINGS; i++) {
+		if (!is_absent(str[i]) && jv_type(str[i]) != JV_STRING) {
+			parse_rejectf(ctx, "field '%s' must be a string", string_keys[i]);
 			return;
 		}
+		v[i] = jv_str(str[i], ctx->scratch);
 	}
-	for (size_t i = 0; i < ARRAY_LEN(uint_fields); i++) {
-		if (json_uint(root, uint_fields[i].key,
-		              (int64_t *)((char *)&ev + uint_fields[i].offset)) < 0) {
+	for (size_t i = 0; i < N_COUNTS; i++) {
+		if (jv_uint(num[i], (int64_t *)((char *)&ev + count_offsets[i])) < 0) {
 			parse_rejectf(ctx, "field '%s' must be a non-negative integer",
-			              uint_fields[i].key);
+			              number_keys[i]);
 			return;
 		}
 	}
-	ts = json_str(root, "ts");
-	dev = json_str(root, "developer");
-	model = json_str(root, "model");
-	if (!ts || !dev || !model || !*dev || !*model) {
+	if (!v[F_TS] || !v[F_DEVELOPER] || !v[F_MODEL] || !*v[F_DEVELOPER] || !*v[F_MODEL]) {
 		parse_rejectf(ctx, "missing required field '%s'",
-		              !ts               ? "ts"
-		              : (!dev || !*dev) ? "developer"
-		                                : "model");
+		              !v[F_TS]                                ? "ts"
+		              : (!v[F_DEVELOPER] || !*v[F_DEVELOPER]) ? "developer"
+		                                                      : "model");
 		return;
 	}
-	if (parse_iso8601(ts, &ev.ts_ms, &why) < 0) {
-		parse_rejectf(ctx, "%s: '%.40s'", why, ts);
+	if (parse_iso8601(v[F_TS], &ev.ts_ms, &why) < 0) {
+		parse_rejectf(ctx, "%s: '%.40s'", why, v[F_TS]);
 		return;
 	}
-	outcome = json_str(root, "outcome");
-	if (outcome && native_outcome(outcome, &ev.outcome) < 0) {
+	if (v[F_OUTCOME] && native_outcome(v[F_OUTCOME], &ev.outcome) < 0) {
 		parse_reject(ctx, "field 'outcome' must be accepted, rejected or edited");
 		return;
 	}
 	ev.latency_ms = -1;
-	v = cJSON_GetObjectItemCaseSensitive(root, "latency_ms");
-	if (v && !cJSON_IsNull(v)) {
-		if (json_uint(root, "latency_ms", &ev.latency_ms) < 0) {
-			parse_reject(ctx, "field 'latency_ms' must be a non-negative integer");
-			return;
-		}
+	if (!is_absent(num[N_LATENCY]) && jv_uint(num[N_LATENCY], &ev.latency_ms) < 0) {
+		parse_reject(ctx, "field 'latency_ms' must be a non-negative integer");
+		return;
 	}
-	v = cJSON_GetObjectItemCaseSensitive(root, "cost_usd");
-	if (v && !cJSON_IsNull(v)) {
-		if (!cJSON_IsNumber(v) || v->valuedouble < 0) {
+	if (!is_absent(num[N_COST])) {
+		if (jv_number(num[N_COST], &ev.cost_usd) < 0 || !(ev.cost_usd >= 0)) {
 			parse_reject(ctx, "field 'cost_usd' must be a non-negative number");
 			return;
 		}
-		ev.cost_usd = v->valuedouble;
 		ev.has_cost = 1;
 	}
 	if (ev.reasoning_tokens > ev.output_tokens) {
@@ -128,30 +138,30 @@ void native_event(struct parse_ctx *ctx, const cJSON *root, const char *text, si
 		    ctx, "reasoning_tokens exceeds output_tokens (reasoning is part of output)");
 		return;
 	}
-	req = json_str(root, "request_id");
-	ev.id = req && *req ? hash64_str(req, 0x4e) : hash64(text, len, 0x4f);
+	ev.id = v[F_REQUEST_ID] && *v[F_REQUEST_ID] ? hash64_str(v[F_REQUEST_ID], 0x4e)
+	                                            : hash64(text, len, 0x4f);
 
 	e = batch_add_event(ctx->out);
 	if (e == NULL)
 		return;
 	*e = ev;
 	e->offset = ctx->offset;
-	e->developer = parse_strdup(ctx, dev);
-	e->model = parse_strdup(ctx, model);
-	e->tool = parse_strdup(ctx, json_str(root, "tool"));
+	e->developer = parse_strdup(ctx, v[F_DEVELOPER]);
+	e->model = parse_strdup(ctx, v[F_MODEL]);
+	e->tool = parse_strdup(ctx, v[F_TOOL]);
 	if (e->tool == NULL)
 		e->tool = ctx->tool ? ctx->tool : "native";
-	e->task = parse_strdup(ctx, json_str(root, "task"));
-	e->project = parse_strdup(ctx, json_str(root, "project"));
-	e->session = parse_strdup(ctx, json_str(root, "session"));
+	e->task = parse_strdup(ctx, v[F_TASK]);
+	e->project = parse_strdup(ctx, v[F_PROJECT]);
+	e->session = parse_strdup(ctx, v[F_SESSION]);
 	e->plan_used_pct = -1;
 }
 
 static void native_line(struct parse_ctx *ctx, const char *line, size_t len)
 {
-	cJSON *root = parse_json(ctx, line, len);
+	struct jv root;
 
-	if (root != NULL)
+	if (parse_view(ctx, line, len, &root) == 0)
 		native_event(ctx, root, line, len);
 }
 
@@ -173,5 +183,5 @@ static void native_load(void *state, const char *text)
 }
 
 const struct format fmt_native = {
-    "native", 0, native_wants, native_line, 0, native_flush, native_save, native_load,
+    "native", 0, native_wants, native_line, 1, native_flush, native_save, native_load,
 };

@@ -57,7 +57,7 @@ int jv_next(struct jv_iter *it, struct jv *elem);
 int jv_is(struct jv v, const char *s);
 /* The unescaped string in a, NUL-terminated; NULL when v is not a string. */
 const char *jv_str(struct jv v, struct arena *a);
-/* As json_uint: 0 with *out = 0 when absent or null, -1 when not an integer >= 0. */
+/* 0 with *out = 0 when absent or null, -1 when not an integer from 0 to 9e15. */
 int jv_uint(struct jv v, int64_t *out);
 /* 0 with the value when v is a number; -1 otherwise. */
 int jv_number(struct jv v, double *out);

@@ -70,31 +70,7 @@ void parse_rejectf(struct parse_ctx *ctx, const char *fmt, ...)
 	parse_reject(ctx, msg);
 }
 
-/* Both readers refuse a line that holds a JSON value but not an object. */
 static const char not_an_object[] = "line is not a JSON object";
-
-struct cJSON *parse_json(struct parse_ctx *ctx, const char *line, size_t len)
-{
-	cJSON *root;
-
-	arena_reset(ctx->scratch);
-	root = cJSON_ParseWithLength(line, len);
-	if (root == NULL) {
-		size_t at;
-		const char *why;
-
-		if (json_check(line, len, &at, &why) < 0)
-			parse_rejectf(ctx, "%s at column %zu", why, at + 1);
-		else
-			parse_reject(ctx, "invalid JSON");
-		return NULL;
-	}
-	if (!cJSON_IsObject(root)) {
-		parse_reject(ctx, not_an_object);
-		return NULL;
-	}
-	return root;
-}
 
 int parse_view(struct parse_ctx *ctx, const char *line, size_t len, struct jv *root)
 {
@@ -121,20 +97,6 @@ const char *json_str(const struct cJSON *obj, const char *key)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
 	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-int json_uint(const struct cJSON *obj, const char *key, int64_t *out)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
-
-	*out = 0;
-	if (v == NULL || cJSON_IsNull(v))
-		return 0;
-	if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 9.0e15 ||
-	    v->valuedouble != (double)(int64_t)v->valuedouble)
-		return -1;
-	*out = (int64_t)v->valuedouble;
-	return 0;
 }
 
 const char *parse_strdup(struct parse_ctx *ctx, const char *s)

@@ -16,6 +16,7 @@
 
 #include "../buf.h"
 #include "event.h"
+#include "jv.h"
 
 struct cJSON;
 
@@ -48,10 +49,10 @@ struct format {
 extern const struct format fmt_claude, fmt_codex, fmt_native;
 
 /*
- * One native event from a parsed object; text (len bytes) is its source,
- * whose hash is the identity of an event without request_id.
+ * One native event from a checked JSON value; text (len bytes) is its
+ * source, whose hash is the identity of an event without request_id.
  */
-void native_event(struct parse_ctx *ctx, const struct cJSON *root, const char *text, size_t len);
+void native_event(struct parse_ctx *ctx, struct jv root, const char *text, size_t len);
 
 /* Maps "accepted", "rejected", "edited"; returns -1 for anything else. */
 int native_outcome(const char *s, enum outcome *out);
@@ -67,13 +68,9 @@ const struct format *format_detect(const char *line, size_t len);
 void parse_reject(struct parse_ctx *ctx, const char *reason);
 void parse_rejectf(struct parse_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-struct cJSON *parse_json(struct parse_ctx *ctx, const char *line, size_t len);
-struct jv;
 /* Checks a line in full and points root at its object; rejects it otherwise. */
 int parse_view(struct parse_ctx *ctx, const char *line, size_t len, struct jv *root);
 const char *json_str(const struct cJSON *obj, const char *key);
-/* Reads a non-negative integer member: 0 if absent, -1 if present but not one. */
-int json_uint(const struct cJSON *obj, const char *key, int64_t *out);
 const char *parse_strdup(struct parse_ctx *ctx, const char *s);
 /* Counts lines in a text the way an editor shows them ("a\nb" and "a\nb\n" are 2). */
 int64_t count_lines(const char *s);
