@@ -715,7 +715,7 @@ int rollup_begin(struct rollup *r)
 		return -1;
 	r->data_version = version;
 	r->is_in_step = 1;
-	return 0;
+	return 1;
 }
 
 static int is_agent(const char *tool)
@@ -888,7 +888,7 @@ static int catch_up(struct rollup *r, char *err, size_t errlen)
 	if (exec(r, "BEGIN IMMEDIATE", err, errlen) < 0)
 		return -1;
 	rollup_discard(r);
-	if (end_transaction(r, rollup_begin(r), err, errlen) < 0)
+	if (end_transaction(r, rollup_begin(r) < 0 ? -1 : 0, err, errlen) < 0)
 		return -1;
 	log_debug("rollup: events after id %lld added", (long long)r->through);
 	return 0;

@@ -69,7 +69,8 @@ int rollup_is_behind(const struct rollup *r);
 /*
  * Call after BEGIN IMMEDIATE: when another connection committed since this
  * one last did, or this one rolled back, the changes kept are made again
- * from the events the stored rollup does not hold yet. Returns 0 or -1.
+ * from the events the stored rollup does not hold yet. Returns 1 then, 0
+ * when nothing had changed, -1 on error.
  */
 int rollup_begin(struct rollup *r);
 /* Adds the gathered changes to table rollup. Inside the writer's transaction. */

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bloom.h"
 #include "buf.h"
 #include "log.h"
 #include "schema_sql.h"
@@ -23,13 +24,18 @@
 
 #define EVENT_COLUMNS 23
 #define EVENT_ROWS    64
+/* Identities in uid_recent before they are merged into uid_merged (007_uid_index.sql). */
+#define RECENT_UIDS_MAX 65536
+
+/* The row of a request, by its uid in whichever table holds it. */
+#define UID_ROW                                                                                    \
+	"(SELECT event_id FROM uid_recent WHERE uid = ?1 UNION ALL "                               \
+	"SELECT event_id FROM uid_merged WHERE uid = ?1 LIMIT 1)"
 
 /*
- * OR IGNORE, not an upsert: a multi-row statement that may abort keeps a
- * statement journal, a copy of every page it touches, and the random uid
- * index has it touch a page per row. The rows it leaves out are copies of
- * stored requests (uid is the only constraint the bound values can fail);
- * keep_larger settles them.
+ * OR IGNORE: a multi-row statement that may abort keeps a statement
+ * journal, a copy of every page it touches. No row can fail a constraint:
+ * copies of stored requests were told apart by their uid before.
  */
 static const char event_insert_head[] =
     "INSERT OR IGNORE INTO event (uid, ts, developer_id, tool_id, model_id, task_id, project_id, "
@@ -54,8 +60,15 @@ enum {
 	S_STREAM_ADD,
 	S_SESSION_LINES,
 	S_SESSION_DECISION,
-	S_EVENT_NEW_UIDS,
 	S_EVENT_KEEP_LARGER,
+	S_UID_MERGED,
+	S_UID_ADD,
+	S_RECENT_COUNT,
+	S_UIDS_COUNT,
+	S_UIDS_ALL,
+	S_UID_RECENT_ROW,
+	S_MERGE,
+	S_MERGE_CLEAR,
 	S_LIMIT,
 	S_COUNT
 };
@@ -67,12 +80,12 @@ static const char *const stmt_sql[S_COUNT] = {
                       "VALUES (?1, ?2, ?3, ?4)",
     [S_EDIT_APPLY] = "UPDATE OR IGNORE event SET lines_added = lines_added + ?2, "
                      "lines_removed = lines_removed + ?3, "
-                     "outcome = coalesce(outcome, 'accepted') WHERE uid = ?1",
+                     "outcome = coalesce(outcome, 'accepted') WHERE id = " UID_ROW,
     [S_DECLINE] = "UPDATE edit SET is_declined = 1 WHERE id = ?1 AND is_declined = 0 "
                   "RETURNING event_uid, lines_added, lines_removed",
     [S_DECLINE_APPLY] = "UPDATE OR IGNORE event SET lines_added = max(0, lines_added - ?2), "
                         "lines_removed = max(0, lines_removed - ?3), outcome = 'rejected' "
-                        "WHERE uid = ?1",
+                        "WHERE id = " UID_ROW,
     [S_REJECT] = "INSERT OR IGNORE INTO reject (source_id, line_no, offset, reason, excerpt, "
                  "at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_FILE_INSERT] = "INSERT INTO source_file (path, first_read) VALUES (?1, ?2) "
@@ -102,14 +115,24 @@ static const char *const stmt_sql[S_COUNT] = {
                            "(SELECT id FROM name WHERE text = ?1) AND e.ts <= ?2 "
                            "ORDER BY e.ts DESC LIMIT 1)",
     [S_EVENT_MAX] = "SELECT coalesce(max(id), 0) FROM event",
-    [S_EVENT_NEW_UIDS] = "SELECT uid FROM event WHERE id > ?1 ORDER BY id",
     /* A second copy of a request keeps the copy with the largest token total:
      * Claude streams a response over several lines, the last carrying the
      * final count, and any copy may be read first. */
     [S_EVENT_KEEP_LARGER] = "UPDATE OR IGNORE event SET input_tokens = ?2, cache_read_tokens = ?3, "
                             "cache_write_tokens = ?4, output_tokens = ?5, reasoning_tokens = ?6 "
-                            "WHERE uid = ?1 AND ?2 + ?3 + ?4 + ?5 > "
+                            "WHERE id = " UID_ROW " AND ?2 + ?3 + ?4 + ?5 > "
                             "input_tokens + cache_read_tokens + cache_write_tokens + output_tokens",
+    [S_UID_MERGED] = "SELECT 1 FROM uid_merged WHERE uid = ?1",
+    [S_UID_ADD] = "INSERT OR IGNORE INTO uid_recent (uid, event_id) VALUES (?1, ?2)",
+    [S_RECENT_COUNT] = "SELECT count(*) FROM uid_recent",
+    [S_UIDS_COUNT] = "SELECT (SELECT count(*) FROM uid_merged) + (SELECT count(*) FROM uid_recent)",
+    [S_UIDS_ALL] = "SELECT uid FROM uid_merged UNION ALL SELECT uid FROM uid_recent",
+    [S_UID_RECENT_ROW] = "SELECT event_id FROM uid_recent WHERE uid = ?1",
+    /* uid_recent is read in uid order, so each page of uid_merged is written
+     * once. OR IGNORE for the statement journal: no uid is in both. */
+    [S_MERGE] = "INSERT OR IGNORE INTO uid_merged (uid, event_id) "
+                "SELECT uid, event_id FROM uid_recent ORDER BY uid",
+    [S_MERGE_CLEAR] = "DELETE FROM uid_recent",
     [S_LIMIT] = "INSERT OR IGNORE INTO limit_hit (id, ts, developer_id, tool_id) "
                 "VALUES (?1, ?2, ?3, ?4)",
 };
@@ -139,6 +162,10 @@ struct store {
 	size_t cap_folds;
 	uint32_t *uid_slots;            /* index + 1, 0 for empty */
 	size_t cap_uid_slots, uid_mask; /* the batch's map uses uid_mask + 1 slots */
+	int64_t n_recent;               /* rows of uid_recent, -1 until counted */
+	/* Every stored uid, while is_uids_known: what it lacks needs no lookup. */
+	struct bloom uids;
+	int is_uids_known;
 };
 
 static void names_clear(struct store *st)
@@ -249,6 +276,7 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
+	st->n_recent = -1;
 	/* One connection per thread that uses it: SQLite's own locking is not needed. */
 	if (sqlite3_open_v2(path, &st->db,
 	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -322,6 +350,7 @@ void store_close(struct store *st)
 	if (st == NULL)
 		return;
 	names_clear(st);
+	bloom_free(&st->uids);
 	free(st->folds);
 	free(st->uid_slots);
 	for (int i = 0; i < S_COUNT; i++)
@@ -345,17 +374,79 @@ const char *store_errmsg(struct store *st)
 	return sqlite3_errmsg(st->db);
 }
 
+/* Fills the filter with every stored uid (a read of both tables, in a transaction). */
+static int load_uids(struct store *st)
+{
+	sqlite3_stmt *s = st->stmt[S_UIDS_COUNT];
+	int64_t n = -1;
+	int rc;
+
+	st->is_uids_known = 0;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	/* Room to grow by a quarter before it is made again: 10 bits a uid, about
+	 * 1.5 MB per million events. */
+	if (n < 0 || bloom_init(&st->uids, (size_t)n + (size_t)n / 4 + 1) < 0) {
+		log_err("database: cannot load the stored uids: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	s = st->stmt[S_UIDS_ALL];
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		bloom_add(&st->uids, (uint64_t)sqlite3_column_int64(s, 0));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_err("database: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	st->is_uids_known = 1;
+	return 0;
+}
+
 int store_begin(struct store *st)
 {
+	int rc;
+
 	if (st->in_tx)
 		return 0;
 	if (exec(st, "BEGIN IMMEDIATE") < 0)
 		return -1;
 	st->in_tx = 1;
-	if (rollup_begin(st->roll) < 0) {
+	/* Another connection may have stored uids this one's filter lacks. */
+	if ((rc = rollup_begin(st->roll)) < 0 ||
+	    ((rc > 0 || !st->is_uids_known) && load_uids(st) < 0)) {
 		store_rollback(st);
 		return -1;
 	}
+	return 0;
+}
+
+static int step_done(struct store *st, sqlite3_stmt *s);
+
+/*
+ * Merges uid_recent into uid_merged once it holds RECENT_UIDS_MAX uids: a
+ * commit then dirties pages of a small table, and a merge writes each page
+ * of the large one once for all of them.
+ */
+static int merge_recent_uids(struct store *st)
+{
+	if (st->n_recent < 0) {
+		sqlite3_stmt *s = st->stmt[S_RECENT_COUNT];
+
+		if (sqlite3_step(s) == SQLITE_ROW)
+			st->n_recent = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		if (st->n_recent < 0) {
+			log_err("database: %s", sqlite3_errmsg(st->db));
+			return -1;
+		}
+	}
+	if (st->n_recent < RECENT_UIDS_MAX)
+		return 0;
+	if (step_done(st, st->stmt[S_MERGE]) < 0 || step_done(st, st->stmt[S_MERGE_CLEAR]) < 0)
+		return -1;
+	log_debug("store: %lld uids merged", (long long)st->n_recent);
+	st->n_recent = 0;
 	return 0;
 }
 
@@ -363,7 +454,7 @@ static int commit(struct store *st, int may_defer)
 {
 	if (!st->in_tx)
 		return 0;
-	if (rollup_flush(st->roll, may_defer) < 0) {
+	if (merge_recent_uids(st) < 0 || rollup_flush(st->roll, may_defer) < 0) {
 		store_rollback(st);
 		return -1;
 	}
@@ -408,6 +499,7 @@ void store_rollback(struct store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	rollup_discard(st->roll);
 	st->in_tx = 0;
+	st->n_recent = -1; /* counted again */
 	/* Names added in the rolled back transaction are gone again. */
 	names_clear(st);
 }
@@ -743,87 +835,147 @@ static int apply_edit_lines(struct store *st, uint64_t event_uid, int64_t added,
 	return step_done(st, s);
 }
 
-/*
- * The rollup counts the rows a statement inserted. Usually that is every
- * row bound; when some were copies of stored requests, the new rowids tell
- * which uids went in, each counted at its first row (a statement can hold
- * two copies of one request), and the copies left out go to keep_larger.
- */
-static int roll_inserted(struct store *st, int64_t before, int64_t after, const struct event *ev,
-                         const struct fold *folds, const struct rollup_event *re, int rows)
+/* A copy of a stored request: the larger copy's tokens, the copy's new edits. */
+static int add_to_stored(struct store *st, const struct event *e, const struct fold *f)
 {
-	sqlite3_stmt *s = st->stmt[S_EVENT_NEW_UIDS];
-	int is_copy[EVENT_ROWS], next = 0, rc;
-
-	if (after - before == rows) {
-		for (int r = 0; r < rows; r++)
-			if (rollup_add(st->roll, 1, &re[r]) < 0)
-				return -1;
-		return 0;
-	}
-	for (int r = 0; r < rows; r++)
-		is_copy[r] = 1;
-	sqlite3_bind_int64(s, 1, before);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		uint64_t uid = (uint64_t)sqlite3_column_int64(s, 0);
-
-		while (next < rows && ev[next].id != uid)
-			next++;
-		if (next == rows)
-			break; /* cannot be: rows go in in the order bound */
-		is_copy[next] = 0;
-		if (rollup_add(st->roll, 1, &re[next++]) < 0)
-			break;
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE)
+	if (keep_larger(st, e) < 0)
 		return -1;
-	/* A copy's new edits go to the stored row, as they would without folding. */
+	return f->has_edit ? apply_edit_lines(st, e->id, f->added, f->removed) : 0;
+}
+
+/* Events waiting to be inserted together, and the rowid the first will get. */
+struct pending_rows {
+	const struct event *ev[EVENT_ROWS];
+	const struct fold *fold[EVENT_ROWS];
+	int n;
+	int64_t first_id;
+};
+
+/* Inserts rows [from, from + rows) of p in one statement and counts them in the rollup. */
+static int insert_rows(struct store *st, int64_t source_id, struct pending_rows *p, int from,
+                       int rows)
+{
+	sqlite3_stmt *s = st->stmt[rows == EVENT_ROWS ? S_EVENT_INSERT_MANY : S_EVENT_INSERT];
+	struct rollup_event re[EVENT_ROWS];
+	int64_t after;
+
 	for (int r = 0; r < rows; r++)
-		if (is_copy[r] &&
-		    (keep_larger(st, &ev[r]) < 0 ||
-		     (folds[r].has_edit &&
-		      apply_edit_lines(st, ev[r].id, folds[r].added, folds[r].removed) < 0)))
+		if (bind_event(st, s, r, source_id, p->ev[from + r], p->fold[from + r], &re[r]) < 0)
 			return -1;
+	if (step_done(st, s) < 0 || (after = max_event_rowid(st)) < 0)
+		return -1;
+	/* uid_recent points at these rowids: they must be the ones given. */
+	if (after != p->first_id + from + rows - 1) {
+		log_err("database: events were not stored with the rowids expected");
+		return -1;
+	}
+	for (int r = 0; r < rows; r++)
+		if (rollup_add(st->roll, 1, &re[r]) < 0)
+			return -1;
+	return 0;
+}
+
+static int flush_rows(struct store *st, int64_t source_id, struct pending_rows *p)
+{
+	int from = 0;
+
+	if (p->n == EVENT_ROWS)
+		from = insert_rows(st, source_id, p, 0, EVENT_ROWS) < 0 ? -1 : EVENT_ROWS;
+	for (; from >= 0 && from < p->n; from++)
+		if (insert_rows(st, source_id, p, from, 1) < 0)
+			from = -1;
+	p->first_id += p->n;
+	p->n = 0;
+	return from < 0 ? -1 : 0;
+}
+
+/*
+ * 0 when e's uid is new (and now taken by rowid id), 1 when it is a stored
+ * request's, 2 when that request's row is still waiting (rowid from_id or
+ * later), -1 on error.
+ */
+static int is_copy(struct store *st, const struct event *e, int64_t id, int64_t from_id)
+{
+	sqlite3_stmt *s = st->stmt[S_UID_MERGED];
+	int rc;
+
+	if (bloom_has(&st->uids, e->id)) {
+		sqlite3_bind_int64(s, 1, (int64_t)e->id);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc == SQLITE_ROW)
+			return 1;
+		if (rc != SQLITE_DONE) {
+			log_err("database: %s", sqlite3_errmsg(st->db));
+			return -1;
+		}
+	}
+	s = st->stmt[S_UID_ADD];
+	sqlite3_bind_int64(s, 1, (int64_t)e->id);
+	sqlite3_bind_int64(s, 2, id);
+	if (step_done(st, s) < 0)
+		return -1;
+	if (sqlite3_changes(st->db) == 0) {
+		int64_t row = -1;
+
+		s = st->stmt[S_UID_RECENT_ROW];
+		sqlite3_bind_int64(s, 1, (int64_t)e->id);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			row = sqlite3_column_int64(s, 0);
+		sqlite3_reset(s);
+		if (row < 0) {
+			log_err("database: %s", sqlite3_errmsg(st->db));
+			return -1;
+		}
+		return row >= from_id ? 2 : 1;
+	}
+	bloom_add(&st->uids, e->id);
+	if (bloom_is_full(&st->uids))
+		st->is_uids_known = 0; /* made again, larger, at the next transaction */
 	return 0;
 }
 
 /*
  * Inserts events EVENT_ROWS at a time: one statement per row would spend
- * more time starting and finishing statements than storing rows. Rowids are
- * assigned as max(rowid) + 1 and events are never deleted, so the growth of
- * the largest rowid counts the rows really added; the rest were copies of
- * stored requests.
+ * more time starting and finishing statements than storing rows. Each uid
+ * is looked up first: a copy of a stored request changes that request's
+ * row (once the rows waiting are in, when it is one of them); a new
+ * one goes into uid_recent with the rowid its event will get, max(rowid)
+ * + 1 onwards, as events are never deleted.
  */
 static int add_events(struct store *st, int64_t source_id, const struct event *ev, size_t n,
                       struct store_counts *c)
 {
-	int64_t first = max_event_rowid(st), before = first, after;
-	struct rollup_event re[EVENT_ROWS];
-	size_t i = 0;
+	struct pending_rows p;
+	int64_t added = 0;
 
-	if (before < 0)
+	p.n = 0;
+	if ((p.first_id = max_event_rowid(st)) < 0)
 		return -1;
-	while (i < n) {
-		int is_many = n - i >= EVENT_ROWS;
-		sqlite3_stmt *s = st->stmt[is_many ? S_EVENT_INSERT_MANY : S_EVENT_INSERT];
-		int rows = is_many ? EVENT_ROWS : 1;
+	p.first_id++;
+	for (size_t i = 0; i < n; i++) {
+		int copy = is_copy(st, &ev[i], p.first_id + p.n, p.first_id);
 
-		for (int r = 0; r < rows; r++)
-			if (bind_event(st, s, r, source_id, &ev[i + (size_t)r],
-			               &st->folds[i + (size_t)r], &re[r]) < 0)
+		if (copy < 0)
+			return -1;
+		if (copy) {
+			if ((copy == 2 && flush_rows(st, source_id, &p) < 0) ||
+			    add_to_stored(st, &ev[i], &st->folds[i]) < 0)
 				return -1;
-		if (step_done(st, s) < 0)
+			continue;
+		}
+		p.ev[p.n] = &ev[i];
+		p.fold[p.n++] = &st->folds[i];
+		added++;
+		if (p.n == EVENT_ROWS && flush_rows(st, source_id, &p) < 0)
 			return -1;
-		after = max_event_rowid(st);
-		if (after < 0 ||
-		    roll_inserted(st, before, after, &ev[i], &st->folds[i], re, rows) < 0)
-			return -1;
-		before = after;
-		i += (size_t)rows;
 	}
-	c->added += before - first;
-	c->duplicates += (int64_t)n - (before - first);
+	if (p.n > 0 && flush_rows(st, source_id, &p) < 0)
+		return -1;
+	c->added += added;
+	c->duplicates += (int64_t)n - added;
+	if (st->n_recent >= 0)
+		st->n_recent += added;
 	return 0;
 }
 

@@ -1,9 +1,15 @@
-/* test_store.c - migrations, exactly-once event storage, edits and file state. */
+/*
+ * test_store.c - migrations, exactly-once event storage (recent and merged
+ * identities, two connections), edits and file state.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "../../daemon/store.h"
@@ -222,6 +228,86 @@ static void test_store_rolled_back_batch_leaves_nothing(void **state)
 	store_close(st);
 }
 
+/* 70,000 events in one batch, uids from first on, so that the commit merges them. */
+static void add_many(struct store *st, uint64_t first, struct store_counts *c)
+{
+	struct batch b;
+
+	memset(&b, 0, sizeof(b));
+	for (uint64_t i = 0; i < 70000; i++)
+		add(&b, first + i * 7919, 1, 1);
+	assert_int_equal(store_add_batch(st, 0, &b, c), 0);
+	batch_free(&b);
+}
+
+/*
+ * Identities move from uid_recent to uid_merged: a copy is known in either,
+ * by this connection or by another one, whose filter of uids is made again
+ * once it sees the other's commit.
+ */
+static void test_store_copies_are_found_recent_merged_and_across_connections(void **state)
+{
+	char dir[] = "/tmp/pb_store_XXXXXX", path[64], err[256];
+	struct store *a, *b;
+	struct store_counts c = {0, 0, 0};
+	struct batch batch;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	assert_int_equal(store_open(&a, path, err, sizeof(err)), 0);
+	assert_int_equal(store_open(&b, path, err, sizeof(err)), 0);
+	memset(&batch, 0, sizeof(batch));
+	add(&batch, 5, 10, 10);
+	add_edit(&batch, 50, 5, 3, 1);
+	assert_int_equal(store_add_batch(a, 0, &batch, &c), 0);
+	add_many(a, 1001, &c);
+	assert_int_equal(c.added, 70001);
+	assert_int_equal(query_int(a, "SELECT count(*) FROM uid_recent"), 0);
+	assert_int_equal(query_int(a, "SELECT count(*) FROM uid_merged"), 70001);
+
+	/* A larger copy of a merged request, from the other connection. */
+	batch_reset(&batch);
+	add(&batch, 5, 10, 99);
+	add(&batch, 1001 + 3 * 7919, 1, 1);
+	add(&batch, 6, 1, 1);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(store_add_batch(b, 0, &batch, &c), 0);
+	assert_int_equal(c.added, 1);
+	assert_int_equal(c.duplicates, 2);
+	assert_int_equal(query_int(b, "SELECT output_tokens FROM event WHERE uid = 5"), 99);
+	assert_int_equal(query_int(b, "SELECT lines_added FROM event WHERE uid = 5"), 3);
+	add_many(b, 1002, &c); /* b's merge takes request 6 into uid_merged */
+	assert_int_equal(query_int(b, "SELECT count(*) FROM uid_recent"), 0);
+
+	/* b's new request is a copy for a too, and so is a copy within one batch. */
+	batch_reset(&batch);
+	add(&batch, 6, 1, 40);
+	add(&batch, 7, 1, 1);
+	add(&batch, 7, 1, 30);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(store_add_batch(a, 0, &batch, &c), 0);
+	assert_int_equal(c.added, 1);
+	assert_int_equal(c.duplicates, 2);
+	assert_int_equal(query_int(a, "SELECT output_tokens FROM event WHERE uid = 6"), 40);
+	assert_int_equal(query_int(a, "SELECT output_tokens FROM event WHERE uid = 7"), 30);
+	assert_int_equal(query_int(a, "SELECT count(*) FROM event"), 140003);
+	assert_int_equal(query_int(a, "SELECT count(*) FROM event e WHERE e.id = (SELECT "
+	                              "event_id FROM uid_merged WHERE uid = e.uid UNION ALL "
+	                              "SELECT event_id FROM uid_recent WHERE uid = e.uid)"),
+	                 140003);
+	batch_free(&batch);
+	store_close(a);
+	store_close(b);
+	for (int i = 0; i < 3; i++) {
+		char f[80];
+
+		snprintf(f, sizeof(f), "%s%s", path, (const char *[]){"", "-wal", "-shm"}[i]);
+		unlink(f);
+	}
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,6 +317,7 @@ int main(void)
 	    cmocka_unit_test(test_store_new_edits_reach_stored_requests_and_their_rollup),
 	    cmocka_unit_test(test_store_file_state_round_trips_and_rejects_are_kept_once),
 	    cmocka_unit_test(test_store_rolled_back_batch_leaves_nothing),
+	    cmocka_unit_test(test_store_copies_are_found_recent_merged_and_across_connections),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
