@@ -305,12 +305,18 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 	             "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -12000; PRAGMA page_size = "
 	             "8192; PRAGMA wal_autocheckpoint = 16000; "
 	             "PRAGMA journal_size_limit = 33554432; "
-	             "PRAGMA temp_store = MEMORY; PRAGMA ignore_check_constraints = ON") < 0) {
+	             "PRAGMA ignore_check_constraints = ON") < 0) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
 		goto fail;
 	}
+	/* Temporary data on disk while migrating: an index built over every event
+	 * sorts them all. In memory afterwards, where it is small. */
 	if (migrate(st, err, errlen) < 0)
 		goto fail;
+	if (exec(st, "PRAGMA temp_store = MEMORY") < 0) {
+		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
+		goto fail;
+	}
 
 	for (int i = 0; i < S_COUNT; i++) {
 		struct buf sql = BUF_INIT;
