@@ -391,9 +391,9 @@ static int load_uids(struct store *st)
 	if (sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int64(s, 0);
 	sqlite3_reset(s);
-	/* Room to grow by a quarter before it is made again: 10 bits a uid, about
-	 * 1.5 MB per million events. */
-	if (n < 0 || bloom_init(&st->uids, (size_t)n + (size_t)n / 4 + 1) < 0) {
+	/* Room to grow by a quarter, and by two merges, before it is made again:
+	 * 10 bits a uid, about 1.5 MB per million events. */
+	if (n < 0 || bloom_init(&st->uids, (size_t)n + (size_t)n / 4 + 2 * RECENT_UIDS_MAX) < 0) {
 		log_err("database: cannot load the stored uids: %s", sqlite3_errmsg(st->db));
 		return -1;
 	}
