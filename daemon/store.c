@@ -380,21 +380,47 @@ const char *store_errmsg(struct store *st)
 	return sqlite3_errmsg(st->db);
 }
 
+static int step_done(struct store *st, sqlite3_stmt *s)
+{
+	int rc = sqlite3_step(s);
+
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		log_err("database: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
+/* The integer in the first column of the row s gives: 0, or -1 (logged) for no row. */
+static int step_int64(struct store *st, sqlite3_stmt *s, int64_t *out)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW) {
+		log_err("database: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return 0;
+}
+
 /* Fills the filter with every stored uid (a read of both tables, in a transaction). */
 static int load_uids(struct store *st)
 {
-	sqlite3_stmt *s = st->stmt[S_UIDS_COUNT];
-	int64_t n = -1;
+	sqlite3_stmt *s;
+	int64_t n;
 	int rc;
 
 	st->is_uids_known = 0;
-	if (sqlite3_step(s) == SQLITE_ROW)
-		n = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
+	if (step_int64(st, st->stmt[S_UIDS_COUNT], &n) < 0)
+		return -1;
 	/* Room to grow by a quarter, and by two merges, before it is made again:
 	 * 10 bits a uid, about 1.5 MB per million events. */
-	if (n < 0 || bloom_init(&st->uids, (size_t)n + (size_t)n / 4 + 2 * RECENT_UIDS_MAX) < 0) {
-		log_err("database: cannot load the stored uids: %s", sqlite3_errmsg(st->db));
+	if (bloom_init(&st->uids, (size_t)n + (size_t)n / 4 + 2 * RECENT_UIDS_MAX) < 0) {
+		log_err("out of memory for the filter of %lld uids", (long long)n);
 		return -1;
 	}
 	s = st->stmt[S_UIDS_ALL];
@@ -427,8 +453,6 @@ int store_begin(struct store *st)
 	return 0;
 }
 
-static int step_done(struct store *st, sqlite3_stmt *s);
-
 /*
  * Merges uid_recent into uid_merged once it holds RECENT_UIDS_MAX uids: a
  * commit then dirties pages of a small table, and a merge writes each page
@@ -436,17 +460,8 @@ static int step_done(struct store *st, sqlite3_stmt *s);
  */
 static int merge_recent_uids(struct store *st)
 {
-	if (st->n_recent < 0) {
-		sqlite3_stmt *s = st->stmt[S_RECENT_COUNT];
-
-		if (sqlite3_step(s) == SQLITE_ROW)
-			st->n_recent = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
-		if (st->n_recent < 0) {
-			log_err("database: %s", sqlite3_errmsg(st->db));
-			return -1;
-		}
-	}
+	if (st->n_recent < 0 && step_int64(st, st->stmt[S_RECENT_COUNT], &st->n_recent) < 0)
+		return -1;
 	if (st->n_recent < RECENT_UIDS_MAX)
 		return 0;
 	if (step_done(st, st->stmt[S_MERGE]) < 0 || step_done(st, st->stmt[S_MERGE_CLEAR]) < 0)
@@ -554,18 +569,6 @@ int store_files_each(struct store *st, int (*fn)(const struct store_file *f, voi
 		ret = -1;
 	sqlite3_finalize(s);
 	return ret;
-}
-
-static int step_done(struct store *st, sqlite3_stmt *s)
-{
-	int rc = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		log_err("database: %s", sqlite3_errmsg(st->db));
-		return -1;
-	}
-	return 0;
 }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
@@ -809,13 +812,9 @@ static int bind_event(struct store *st, sqlite3_stmt *s, int row, int64_t source
 
 static int64_t max_event_rowid(struct store *st)
 {
-	sqlite3_stmt *s = st->stmt[S_EVENT_MAX];
 	int64_t id = -1;
 
-	if (sqlite3_step(s) == SQLITE_ROW)
-		id = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	return id;
+	return step_int64(st, st->stmt[S_EVENT_MAX], &id) < 0 ? -1 : id;
 }
 
 static int keep_larger(struct store *st, const struct event *e)
@@ -922,17 +921,12 @@ static int is_copy(struct store *st, const struct event *e, int64_t id, int64_t 
 	if (step_done(st, s) < 0)
 		return -1;
 	if (sqlite3_changes(st->db) == 0) {
-		int64_t row = -1;
+		int64_t row;
 
 		s = st->stmt[S_UID_RECENT_ROW];
 		sqlite3_bind_int64(s, 1, (int64_t)e->id);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			row = sqlite3_column_int64(s, 0);
-		sqlite3_reset(s);
-		if (row < 0) {
-			log_err("database: %s", sqlite3_errmsg(st->db));
+		if (step_int64(st, s, &row) < 0)
 			return -1;
-		}
 		return row >= from_id ? 2 : 1;
 	}
 	bloom_add(&st->uids, e->id);
