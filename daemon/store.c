@@ -419,7 +419,7 @@ static int load_uids(struct store *st)
 		return -1;
 	/* Room to grow by a quarter, and by two merges, before it is made again:
 	 * 10 bits a uid, about 1.5 MB per million events. */
-	if (bloom_init(&st->uids, (size_t)n + (size_t)n / 4 + 2 * RECENT_UIDS_MAX) < 0) {
+	if (bloom_init(&st->uids, (size_t)n + (size_t)n / 4 + (size_t)2 * RECENT_UIDS_MAX) < 0) {
 		log_err("out of memory for the filter of %lld uids", (long long)n);
 		return -1;
 	}
