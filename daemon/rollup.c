@@ -348,14 +348,6 @@ static void fn_roll(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 }
 
-static int64_t monotonic_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 struct rollup *rollup_new(sqlite3 *db)
 {
 	struct rollup *r = calloc(1, sizeof(*r));

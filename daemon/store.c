@@ -867,9 +867,10 @@ static int insert_rows(struct store *st, int64_t source_id, struct pending_rows 
 	for (int r = 0; r < rows; r++)
 		if (bind_event(st, s, r, source_id, p->ev[from + r], p->fold[from + r], &re[r]) < 0)
 			return -1;
-	if (step_done(st, s) < 0 || (after = max_event_rowid(st)) < 0)
+	if (step_done(st, s) < 0)
 		return -1;
 	/* uid_recent points at these rowids: they must be the ones given. */
+	after = sqlite3_last_insert_rowid(st->db);
 	if (after != p->first_id + from + rows - 1) {
 		log_err("database: events were not stored with the rowids expected");
 		return -1;

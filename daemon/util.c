@@ -4,6 +4,7 @@
 #include <gnutls/crypto.h>
 
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 uint64_t hash64(const void *p, size_t n, uint64_t seed)
@@ -553,4 +554,12 @@ int equal_const_time(const void *a, const void *b, size_t n)
 	for (size_t i = 0; i < n; i++)
 		diff |= x[i] ^ y[i];
 	return diff == 0;
+}
+
+int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

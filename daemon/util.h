@@ -56,6 +56,9 @@ static inline unsigned quote_run16(const void *p)
 #endif
 
 /* A 64-bit hash used for event identities: FNV-1a with a final avalanche. */
+/* Milliseconds of CLOCK_MONOTONIC: for intervals, never for dates. */
+int64_t monotonic_ms(void);
+
 uint64_t hash64(const void *p, size_t n, uint64_t seed);
 uint64_t hash64_str(const char *s, uint64_t seed);
 

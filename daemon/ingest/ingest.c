@@ -520,14 +520,6 @@ static int write_chunk(struct store *st, struct chunk *c, struct ingest_stats *s
 	return 0;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Commits every COMMIT_EVENTS events, and otherwise whenever the parsers
  * fall behind for a moment after at least 200 ms: few large transactions
@@ -546,18 +538,18 @@ static int commit(struct store *st, const struct ingest_opts *opts, int is_more_
 static int write_all(struct store *st, struct pool *p, const struct ingest_opts *opts,
                      struct ingest_stats *stats)
 {
-	int64_t pending = 0, last_commit = now_ms();
+	int64_t pending = 0, last_commit = monotonic_ms();
 	int rc = 0;
 	struct chunk *c;
 
 	for (;;) {
 		c = queue_get(p, 0);
 		if (c == NULL) {
-			if (pending > 0 && now_ms() - last_commit >= 200) {
+			if (pending > 0 && monotonic_ms() - last_commit >= 200) {
 				if (commit(st, opts, 0) < 0)
 					rc = -1;
 				pending = 0;
-				last_commit = now_ms();
+				last_commit = monotonic_ms();
 			}
 			if (queue_is_done(p))
 				break;
@@ -575,7 +567,7 @@ static int write_all(struct store *st, struct pool *p, const struct ingest_opts 
 				if (commit(st, opts, 1) < 0)
 					rc = -1;
 				pending = 0;
-				last_commit = now_ms();
+				last_commit = monotonic_ms();
 			}
 		}
 		chunk_recycle(p, c);
@@ -763,7 +755,7 @@ int ingest_run(struct store *st, const struct ingest_source *src, size_t n_src,
 	pthread_t *threads = NULL;
 	size_t n_jobs = 0;
 	int n_threads, started = 0, rc = -1;
-	int64_t t0 = now_ms();
+	int64_t t0 = monotonic_ms();
 
 	memset(stats, 0, sizeof(*stats));
 	memset(&pool, 0, sizeof(pool));
@@ -855,7 +847,7 @@ destroy:
 	pthread_cond_destroy(&pool.can_put);
 	pthread_mutex_destroy(&pool.lock);
 out:
-	stats->seconds = (double)(now_ms() - t0) / 1000.0;
+	stats->seconds = (double)(monotonic_ms() - t0) / 1000.0;
 	free(threads);
 	free(names);
 	free(jobs);
