@@ -20,17 +20,14 @@
 #include "log.h"
 #include "schema_sql.h"
 #include "rollup.h"
+#include "uidmap.h"
 #include "util.h"
 
 #define EVENT_COLUMNS 23
-#define EVENT_ROWS    64
-/* Identities in uid_recent before they are merged into uid_merged (007_uid_index.sql). */
+#define EVENT_ROWS    64 /* the most rows one statement inserts */
+/* Events past uids_merged_through before their uids are merged into uid_merged
+ * (008_recent_uids_in_events.sql). */
 #define RECENT_UIDS_MAX 65536
-
-/* The row of a request, by its uid in whichever table holds it. */
-#define UID_ROW                                                                                    \
-	"(SELECT event_id FROM uid_recent WHERE uid = ?1 UNION ALL "                               \
-	"SELECT event_id FROM uid_merged WHERE uid = ?1 LIMIT 1)"
 
 /*
  * OR IGNORE: a multi-row statement that may abort keeps a statement
@@ -43,9 +40,18 @@ static const char event_insert_head[] =
     "reasoning_tokens, latency_ms, outcome, lines_added, lines_removed, lines_suggested, "
     "lines_accepted, cost_usd, plan_used_pct, source_id, source_offset) VALUES ";
 
+/*
+ * Rows inserted by one statement: as many of the largest as fit, then of the
+ * smaller ones: a batch's last rows (a file's last events) take at most
+ * nine statements, not one each.
+ */
+static const int row_counts[] = {EVENT_ROWS, 16, 4, 1};
+#define N_ROW_COUNTS 4
+
+/* OR IGNORE for the statement journal: a uid is merged once. */
+static const char merge_head[] = "INSERT OR IGNORE INTO uid_merged (uid, event_id) VALUES ";
+
 enum {
-	S_EVENT_INSERT,
-	S_EVENT_INSERT_MANY,
 	S_EDIT_INSERT,
 	S_EDIT_APPLY,
 	S_DECLINE,
@@ -62,13 +68,10 @@ enum {
 	S_SESSION_DECISION,
 	S_EVENT_KEEP_LARGER,
 	S_UID_MERGED,
-	S_UID_ADD,
-	S_RECENT_COUNT,
-	S_UIDS_COUNT,
-	S_UIDS_ALL,
-	S_UID_RECENT_ROW,
-	S_MERGE,
-	S_MERGE_CLEAR,
+	S_UIDS_MERGED,
+	S_UIDS_RECENT,
+	S_MERGED_THROUGH,
+	S_SET_MERGED_THROUGH,
 	S_LIMIT,
 	S_COUNT
 };
@@ -80,12 +83,12 @@ static const char *const stmt_sql[S_COUNT] = {
                       "VALUES (?1, ?2, ?3, ?4)",
     [S_EDIT_APPLY] = "UPDATE OR IGNORE event SET lines_added = lines_added + ?2, "
                      "lines_removed = lines_removed + ?3, "
-                     "outcome = coalesce(outcome, 'accepted') WHERE id = " UID_ROW,
+                     "outcome = coalesce(outcome, 'accepted') WHERE id = ?1",
     [S_DECLINE] = "UPDATE edit SET is_declined = 1 WHERE id = ?1 AND is_declined = 0 "
                   "RETURNING event_uid, lines_added, lines_removed",
     [S_DECLINE_APPLY] = "UPDATE OR IGNORE event SET lines_added = max(0, lines_added - ?2), "
                         "lines_removed = max(0, lines_removed - ?3), outcome = 'rejected' "
-                        "WHERE id = " UID_ROW,
+                        "WHERE id = ?1",
     [S_REJECT] = "INSERT OR IGNORE INTO reject (source_id, line_no, offset, reason, excerpt, "
                  "at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_FILE_INSERT] = "INSERT INTO source_file (path, first_read) VALUES (?1, ?2) "
@@ -120,19 +123,15 @@ static const char *const stmt_sql[S_COUNT] = {
      * final count, and any copy may be read first. */
     [S_EVENT_KEEP_LARGER] = "UPDATE OR IGNORE event SET input_tokens = ?2, cache_read_tokens = ?3, "
                             "cache_write_tokens = ?4, output_tokens = ?5, reasoning_tokens = ?6 "
-                            "WHERE id = " UID_ROW " AND ?2 + ?3 + ?4 + ?5 > "
+                            "WHERE id = ?1 AND ?2 + ?3 + ?4 + ?5 > "
                             "input_tokens + cache_read_tokens + cache_write_tokens + output_tokens",
-    [S_UID_MERGED] = "SELECT 1 FROM uid_merged WHERE uid = ?1",
-    [S_UID_ADD] = "INSERT OR IGNORE INTO uid_recent (uid, event_id) VALUES (?1, ?2)",
-    [S_RECENT_COUNT] = "SELECT count(*) FROM uid_recent",
-    [S_UIDS_COUNT] = "SELECT (SELECT count(*) FROM uid_merged) + (SELECT count(*) FROM uid_recent)",
-    [S_UIDS_ALL] = "SELECT uid FROM uid_merged UNION ALL SELECT uid FROM uid_recent",
-    [S_UID_RECENT_ROW] = "SELECT event_id FROM uid_recent WHERE uid = ?1",
-    /* uid_recent is read in uid order, so each page of uid_merged is written
-     * once. OR IGNORE for the statement journal: no uid is in both. */
-    [S_MERGE] = "INSERT OR IGNORE INTO uid_merged (uid, event_id) "
-                "SELECT uid, event_id FROM uid_recent ORDER BY uid",
-    [S_MERGE_CLEAR] = "DELETE FROM uid_recent",
+    [S_UID_MERGED] = "SELECT event_id FROM uid_merged WHERE uid = ?1",
+    [S_UIDS_MERGED] = "SELECT uid FROM uid_merged",
+    [S_UIDS_RECENT] = "SELECT uid, id FROM event WHERE id > ?1",
+    [S_MERGED_THROUGH] = "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta "
+                         "WHERE key = 'uids_merged_through'), 0)",
+    [S_SET_MERGED_THROUGH] = "INSERT INTO meta (key, value) VALUES ('uids_merged_through', ?1) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     [S_LIMIT] = "INSERT OR IGNORE INTO limit_hit (id, ts, developer_id, tool_id) "
                 "VALUES (?1, ?2, ?3, ?4)",
 };
@@ -153,6 +152,8 @@ struct fold {
 struct store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT];
+	/* Inserts of row_counts[k] events, and of as many rows of uid_merged. */
+	sqlite3_stmt *event_rows[N_ROW_COUNTS], *merge_rows[N_ROW_COUNTS];
 	int in_tx;
 	struct rollup *roll;
 	struct name_slot *names;
@@ -162,10 +163,14 @@ struct store {
 	size_t cap_folds;
 	uint32_t *uid_slots;            /* index + 1, 0 for empty */
 	size_t cap_uid_slots, uid_mask; /* the batch's map uses uid_mask + 1 slots */
-	int64_t n_recent;               /* rows of uid_recent, -1 until counted */
 	/* Every stored uid, while is_uids_known: what it lacks needs no lookup. */
 	struct bloom uids;
 	int is_uids_known;
+	/* The uid and rowid of every event past merged_through, rows still to
+	 * be written included, while is_recent_known. */
+	struct uidmap recent;
+	int64_t merged_through;
+	int is_recent_known;
 };
 
 static void names_clear(struct store *st)
@@ -266,6 +271,33 @@ static void configure_sqlite_once(void)
 	}
 }
 
+static int prepare(struct store *st, const char *sql, sqlite3_stmt **out)
+{
+	return sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) ==
+	               SQLITE_OK
+	           ? 0
+	           : -1;
+}
+
+/* head followed by rows groups of columns parameters. */
+static int prepare_rows(struct store *st, const char *head, int columns, int rows,
+                        sqlite3_stmt **out)
+{
+	struct buf sql = BUF_INIT;
+	int rc = buf_puts(&sql, head);
+
+	for (int r = 0; r < rows; r++) {
+		rc |= buf_puts(&sql, r ? ",(" : "(");
+		for (int k = 0; k < columns; k++)
+			rc |= buf_puts(&sql, k ? ",?" : "?");
+		rc |= buf_putc(&sql, ')');
+	}
+	if (rc == 0)
+		rc = prepare(st, sql.data, out);
+	buf_free(&sql);
+	return rc;
+}
+
 int store_open(struct store **out, const char *path, char *err, size_t errlen)
 {
 	struct store *st = calloc(1, sizeof(*st));
@@ -276,7 +308,6 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	st->n_recent = -1;
 	/* One connection per thread that uses it: SQLite's own locking is not needed. */
 	if (sqlite3_open_v2(path, &st->db,
 	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
@@ -318,34 +349,18 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 		goto fail;
 	}
 
-	for (int i = 0; i < S_COUNT; i++) {
-		struct buf sql = BUF_INIT;
-		int rc;
-
-		if (i == S_EVENT_INSERT || i == S_EVENT_INSERT_MANY) {
-			int rows = i == S_EVENT_INSERT ? 1 : EVENT_ROWS;
-
-			buf_puts(&sql, event_insert_head);
-			for (int r = 0; r < rows; r++) {
-				buf_puts(&sql, r ? ",(" : "(");
-				for (int k = 0; k < EVENT_COLUMNS; k++)
-					buf_puts(&sql, k ? ",?" : "?");
-				buf_putc(&sql, ')');
-			}
-		} else {
-			buf_puts(&sql, stmt_sql[i]);
-		}
-		rc = sqlite3_prepare_v3(st->db, sql.data, -1, SQLITE_PREPARE_PERSISTENT,
-		                        &st->stmt[i], NULL);
-		buf_free(&sql);
-		if (rc != SQLITE_OK) {
-			snprintf(err, errlen, "%s: preparing statement: %s", path,
-			         sqlite3_errmsg(st->db));
-			goto fail;
-		}
-	}
+	for (int i = 0; i < S_COUNT; i++)
+		if (prepare(st, stmt_sql[i], &st->stmt[i]) < 0)
+			goto prepare_failed;
+	for (int k = 0; k < N_ROW_COUNTS; k++)
+		if (prepare_rows(st, event_insert_head, EVENT_COLUMNS, row_counts[k],
+		                 &st->event_rows[k]) < 0 ||
+		    prepare_rows(st, merge_head, 2, row_counts[k], &st->merge_rows[k]) < 0)
+			goto prepare_failed;
 	*out = st;
 	return 0;
+prepare_failed:
+	snprintf(err, errlen, "%s: preparing statement: %s", path, sqlite3_errmsg(st->db));
 fail:
 	store_close(st);
 	return -1;
@@ -357,10 +372,15 @@ void store_close(struct store *st)
 		return;
 	names_clear(st);
 	bloom_free(&st->uids);
+	uidmap_free(&st->recent);
 	free(st->folds);
 	free(st->uid_slots);
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	for (int k = 0; k < N_ROW_COUNTS; k++) {
+		sqlite3_finalize(st->event_rows[k]);
+		sqlite3_finalize(st->merge_rows[k]);
+	}
 	if (st->db) {
 		if (st->in_tx)
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
@@ -407,7 +427,41 @@ static int step_int64(struct store *st, sqlite3_stmt *s, int64_t *out)
 	return 0;
 }
 
-/* Fills the filter with every stored uid (a read of both tables, in a transaction). */
+/*
+ * Reads the uids of the events past uids_merged_through into st->recent (in
+ * a transaction), and into the filter if asked.
+ */
+static int load_recent(struct store *st, int is_filter_too)
+{
+	sqlite3_stmt *s = st->stmt[S_UIDS_RECENT];
+	int rc;
+
+	st->is_recent_known = 0;
+	uidmap_clear(&st->recent);
+	if (step_int64(st, st->stmt[S_MERGED_THROUGH], &st->merged_through) < 0)
+		return -1;
+	sqlite3_bind_int64(s, 1, st->merged_through);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		uint64_t uid = (uint64_t)sqlite3_column_int64(s, 0);
+
+		if (uidmap_put(&st->recent, uid, sqlite3_column_int64(s, 1)) < 0) {
+			sqlite3_reset(s);
+			log_err("out of memory for the recent uids");
+			return -1;
+		}
+		if (is_filter_too)
+			bloom_add(&st->uids, uid);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		log_err("database: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	st->is_recent_known = 1;
+	return 0;
+}
+
+/* Fills the filter with every stored uid, and st->recent. */
 static int load_uids(struct store *st)
 {
 	sqlite3_stmt *s;
@@ -415,7 +469,8 @@ static int load_uids(struct store *st)
 	int rc;
 
 	st->is_uids_known = 0;
-	if (step_int64(st, st->stmt[S_UIDS_COUNT], &n) < 0)
+	/* Events are never deleted: the largest rowid bounds their number. */
+	if (step_int64(st, st->stmt[S_EVENT_MAX], &n) < 0)
 		return -1;
 	/* Room to grow by a quarter, and by two merges, before it is made again:
 	 * 10 bits a uid, about 1.5 MB per million events. */
@@ -423,7 +478,7 @@ static int load_uids(struct store *st)
 		log_err("out of memory for the filter of %lld uids", (long long)n);
 		return -1;
 	}
-	s = st->stmt[S_UIDS_ALL];
+	s = st->stmt[S_UIDS_MERGED];
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		bloom_add(&st->uids, (uint64_t)sqlite3_column_int64(s, 0));
 	sqlite3_reset(s);
@@ -431,6 +486,8 @@ static int load_uids(struct store *st)
 		log_err("database: %s", sqlite3_errmsg(st->db));
 		return -1;
 	}
+	if (load_recent(st, 1) < 0)
+		return -1;
 	st->is_uids_known = 1;
 	return 0;
 }
@@ -446,7 +503,8 @@ int store_begin(struct store *st)
 	st->in_tx = 1;
 	/* Another connection may have stored uids this one's filter lacks. */
 	if ((rc = rollup_begin(st->roll)) < 0 ||
-	    ((rc > 0 || !st->is_uids_known) && load_uids(st) < 0)) {
+	    ((rc > 0 || !st->is_uids_known) && load_uids(st) < 0) ||
+	    (!st->is_recent_known && load_recent(st, 0) < 0)) {
 		store_rollback(st);
 		return -1;
 	}
@@ -454,21 +512,54 @@ int store_begin(struct store *st)
 }
 
 /*
- * Merges uid_recent into uid_merged once it holds RECENT_UIDS_MAX uids: a
- * commit then dirties pages of a small table, and a merge writes each page
- * of the large one once for all of them.
+ * Adds the uids of st->recent to uid_merged once there are RECENT_UIDS_MAX:
+ * a commit then dirties no page of that large index, and a merge, in uid
+ * order, writes each page of it once for all of them.
  */
 static int merge_recent_uids(struct store *st)
 {
-	if (st->n_recent < 0 && step_int64(st, st->stmt[S_RECENT_COUNT], &st->n_recent) < 0)
-		return -1;
-	if (st->n_recent < RECENT_UIDS_MAX)
+	struct uid_row *pairs;
+	size_t n = st->recent.n, from = 0;
+	int64_t through = st->merged_through;
+	int rc = 0;
+
+	if (n < RECENT_UIDS_MAX)
 		return 0;
-	if (step_done(st, st->stmt[S_MERGE]) < 0 || step_done(st, st->stmt[S_MERGE_CLEAR]) < 0)
+	if ((pairs = uidmap_sorted(&st->recent)) == NULL) {
+		log_err("out of memory for merging %zu uids", n);
 		return -1;
-	log_debug("store: %lld uids merged", (long long)st->n_recent);
-	st->n_recent = 0;
+	}
+	for (int k = 0; k < N_ROW_COUNTS && rc == 0; k++) {
+		sqlite3_stmt *s = st->merge_rows[k];
+		size_t rows = (size_t)row_counts[k];
+
+		for (; rc == 0 && n - from >= rows; from += rows) {
+			for (size_t r = 0; r < rows; r++) {
+				sqlite3_bind_int64(s, 2 * (int)r + 1, (int64_t)pairs[from + r].uid);
+				sqlite3_bind_int64(s, 2 * (int)r + 2, pairs[from + r].row);
+				if (pairs[from + r].row > through)
+					through = pairs[from + r].row;
+			}
+			rc = step_done(st, s);
+		}
+	}
+	free(pairs);
+	if (rc < 0)
+		return -1;
+	sqlite3_bind_int64(st->stmt[S_SET_MERGED_THROUGH], 1, through);
+	if (step_done(st, st->stmt[S_SET_MERGED_THROUGH]) < 0)
+		return -1;
+	log_debug("store: %zu uids merged", n);
+	uidmap_clear(&st->recent);
+	st->merged_through = through;
 	return 0;
+}
+
+/* After a rollback, or a commit that may not have happened, the recent uids are read again. */
+static void forget_recent(struct store *st)
+{
+	st->is_recent_known = 0;
+	uidmap_clear(&st->recent);
 }
 
 static int commit(struct store *st, int may_defer)
@@ -482,6 +573,7 @@ static int commit(struct store *st, int may_defer)
 	st->in_tx = 0;
 	if (exec(st, "COMMIT") < 0) {
 		rollup_discard(st->roll); /* what it kept may not have been committed */
+		forget_recent(st);
 		return -1;
 	}
 	return 0;
@@ -520,7 +612,7 @@ void store_rollback(struct store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	rollup_discard(st->roll);
 	st->in_tx = 0;
-	st->n_recent = -1; /* counted again */
+	forget_recent(st);
 	/* Names added in the rolled back transaction are gone again. */
 	names_clear(st);
 }
@@ -817,11 +909,37 @@ static int64_t max_event_rowid(struct store *st)
 	return step_int64(st, st->stmt[S_EVENT_MAX], &id) < 0 ? -1 : id;
 }
 
-static int keep_larger(struct store *st, const struct event *e)
+/*
+ * The rowid of the stored request with this uid: 1 and *row, 0 when none is
+ * stored, -1 on error. Recent ones are in st->recent; uid_merged is read
+ * only for a uid the filter cannot rule out.
+ */
+static int stored_row(struct store *st, uint64_t uid, int64_t *row)
+{
+	sqlite3_stmt *s = st->stmt[S_UID_MERGED];
+	int rc;
+
+	if (uidmap_get(&st->recent, uid, row))
+		return 1;
+	if (!bloom_has(&st->uids, uid))
+		return 0;
+	sqlite3_bind_int64(s, 1, (int64_t)uid);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		*row = sqlite3_column_int64(s, 0);
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		log_err("database: %s", sqlite3_errmsg(st->db));
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
+static int keep_larger(struct store *st, int64_t row, const struct event *e)
 {
 	sqlite3_stmt *s = st->stmt[S_EVENT_KEEP_LARGER];
 
-	sqlite3_bind_int64(s, 1, (int64_t)e->id);
+	sqlite3_bind_int64(s, 1, row);
 	sqlite3_bind_int64(s, 2, e->input_tokens);
 	sqlite3_bind_int64(s, 3, e->cache_read_tokens);
 	sqlite3_bind_int64(s, 4, e->cache_write_tokens);
@@ -830,22 +948,22 @@ static int keep_larger(struct store *st, const struct event *e)
 	return step_done(st, s);
 }
 
-static int apply_edit_lines(struct store *st, uint64_t event_uid, int64_t added, int64_t removed)
+static int apply_edit_lines(struct store *st, int64_t row, int64_t added, int64_t removed)
 {
 	sqlite3_stmt *s = st->stmt[S_EDIT_APPLY];
 
-	sqlite3_bind_int64(s, 1, (int64_t)event_uid);
+	sqlite3_bind_int64(s, 1, row);
 	sqlite3_bind_int64(s, 2, added);
 	sqlite3_bind_int64(s, 3, removed);
 	return step_done(st, s);
 }
 
 /* A copy of a stored request: the larger copy's tokens, the copy's new edits. */
-static int add_to_stored(struct store *st, const struct event *e, const struct fold *f)
+static int add_to_stored(struct store *st, int64_t row, const struct event *e, const struct fold *f)
 {
-	if (keep_larger(st, e) < 0)
+	if (keep_larger(st, row, e) < 0)
 		return -1;
-	return f->has_edit ? apply_edit_lines(st, e->id, f->added, f->removed) : 0;
+	return f->has_edit ? apply_edit_lines(st, row, f->added, f->removed) : 0;
 }
 
 /* Events waiting to be inserted together, and the rowid the first will get. */
@@ -856,22 +974,21 @@ struct pending_rows {
 	int64_t first_id;
 };
 
-/* Inserts rows [from, from + rows) of p in one statement and counts them in the rollup. */
-static int insert_rows(struct store *st, int64_t source_id, struct pending_rows *p, int from,
-                       int rows)
+/* Inserts rows [from, from + row_counts[k]) of p in one statement and counts them in the rollup. */
+static int insert_rows(struct store *st, int64_t source_id, struct pending_rows *p, int from, int k)
 {
-	sqlite3_stmt *s = st->stmt[rows == EVENT_ROWS ? S_EVENT_INSERT_MANY : S_EVENT_INSERT];
+	sqlite3_stmt *s = st->event_rows[k];
 	struct rollup_event re[EVENT_ROWS];
-	int64_t after;
+	int rows = row_counts[k];
 
 	for (int r = 0; r < rows; r++)
 		if (bind_event(st, s, r, source_id, p->ev[from + r], p->fold[from + r], &re[r]) < 0)
 			return -1;
 	if (step_done(st, s) < 0)
 		return -1;
-	/* uid_recent points at these rowids: they must be the ones given. */
-	after = sqlite3_last_insert_rowid(st->db);
-	if (after != p->first_id + from + rows - 1) {
+	/* st->recent holds these rowids: they must be the ones given. */
+	if (sqlite3_changes(st->db) != rows ||
+	    sqlite3_last_insert_rowid(st->db) != p->first_id + from + rows - 1) {
 		log_err("database: events were not stored with the rowids expected");
 		return -1;
 	}
@@ -885,50 +1002,30 @@ static int flush_rows(struct store *st, int64_t source_id, struct pending_rows *
 {
 	int from = 0;
 
-	if (p->n == EVENT_ROWS)
-		from = insert_rows(st, source_id, p, 0, EVENT_ROWS) < 0 ? -1 : EVENT_ROWS;
-	for (; from >= 0 && from < p->n; from++)
-		if (insert_rows(st, source_id, p, from, 1) < 0)
-			from = -1;
+	for (int k = 0; k < N_ROW_COUNTS; k++)
+		for (; p->n - from >= row_counts[k]; from += row_counts[k])
+			if (insert_rows(st, source_id, p, from, k) < 0)
+				return -1;
 	p->first_id += p->n;
 	p->n = 0;
-	return from < 0 ? -1 : 0;
+	return 0;
 }
 
 /*
  * 0 when e's uid is new (and now taken by rowid id), 1 when it is a stored
- * request's, 2 when that request's row is still waiting (rowid from_id or
- * later), -1 on error.
+ * request's (rowid *row), 2 when that request's row is still waiting (rowid
+ * from_id or later), -1 on error.
  */
-static int is_copy(struct store *st, const struct event *e, int64_t id, int64_t from_id)
+static int is_copy(struct store *st, const struct event *e, int64_t id, int64_t from_id,
+                   int64_t *row)
 {
-	sqlite3_stmt *s = st->stmt[S_UID_MERGED];
-	int rc;
+	int rc = stored_row(st, e->id, row);
 
-	if (bloom_has(&st->uids, e->id)) {
-		sqlite3_bind_int64(s, 1, (int64_t)e->id);
-		rc = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (rc == SQLITE_ROW)
-			return 1;
-		if (rc != SQLITE_DONE) {
-			log_err("database: %s", sqlite3_errmsg(st->db));
-			return -1;
-		}
-	}
-	s = st->stmt[S_UID_ADD];
-	sqlite3_bind_int64(s, 1, (int64_t)e->id);
-	sqlite3_bind_int64(s, 2, id);
-	if (step_done(st, s) < 0)
+	if (rc != 0)
+		return rc < 0 ? -1 : *row >= from_id ? 2 : 1;
+	if (uidmap_put(&st->recent, e->id, id) < 0) {
+		log_err("out of memory for the recent uids");
 		return -1;
-	if (sqlite3_changes(st->db) == 0) {
-		int64_t row;
-
-		s = st->stmt[S_UID_RECENT_ROW];
-		sqlite3_bind_int64(s, 1, (int64_t)e->id);
-		if (step_int64(st, s, &row) < 0)
-			return -1;
-		return row >= from_id ? 2 : 1;
 	}
 	bloom_add(&st->uids, e->id);
 	if (bloom_is_full(&st->uids))
@@ -937,12 +1034,12 @@ static int is_copy(struct store *st, const struct event *e, int64_t id, int64_t 
 }
 
 /*
- * Inserts events EVENT_ROWS at a time: one statement per row would spend
- * more time starting and finishing statements than storing rows. Each uid
- * is looked up first: a copy of a stored request changes that request's
- * row (once the rows waiting are in, when it is one of them); a new
- * one goes into uid_recent with the rowid its event will get, max(rowid)
- * + 1 onwards, as events are never deleted.
+ * Inserts events up to EVENT_ROWS at a time: one statement per row would
+ * spend more time starting and finishing statements than storing rows. Each
+ * uid is looked up first (st->recent, then the filter and uid_merged): a copy
+ * of a stored request changes that request's row (once the rows waiting are
+ * in, when it is one of them); a new one is kept in st->recent with the rowid
+ * its event will get, max(rowid) + 1 onwards, as events are never deleted.
  */
 static int add_events(struct store *st, int64_t source_id, const struct event *ev, size_t n,
                       struct store_counts *c)
@@ -955,13 +1052,14 @@ static int add_events(struct store *st, int64_t source_id, const struct event *e
 		return -1;
 	p.first_id++;
 	for (size_t i = 0; i < n; i++) {
-		int copy = is_copy(st, &ev[i], p.first_id + p.n, p.first_id);
+		int64_t row;
+		int copy = is_copy(st, &ev[i], p.first_id + p.n, p.first_id, &row);
 
 		if (copy < 0)
 			return -1;
 		if (copy) {
 			if ((copy == 2 && flush_rows(st, source_id, &p) < 0) ||
-			    add_to_stored(st, &ev[i], &st->folds[i]) < 0)
+			    add_to_stored(st, row, &ev[i], &st->folds[i]) < 0)
 				return -1;
 			continue;
 		}
@@ -975,8 +1073,6 @@ static int add_events(struct store *st, int64_t source_id, const struct event *e
 		return -1;
 	c->added += added;
 	c->duplicates += (int64_t)n - added;
-	if (st->n_recent >= 0)
-		st->n_recent += added;
 	return 0;
 }
 
@@ -1056,8 +1152,14 @@ static int add_edit(struct store *st, const struct batch *b, const struct edit *
 	if (sqlite3_changes(st->db) == 0)
 		return 0; /* a copy of an edit already counted */
 	f = fold_of(st, b, ed->event_id);
-	if (f == NULL)
-		return apply_edit_lines(st, ed->event_id, ed->lines_added, ed->lines_removed);
+	if (f == NULL) {
+		int64_t row;
+		int rc = stored_row(st, ed->event_id, &row);
+
+		if (rc <= 0)
+			return rc;
+		return apply_edit_lines(st, row, ed->lines_added, ed->lines_removed);
+	}
 	f->added += ed->lines_added;
 	f->removed += ed->lines_removed;
 	f->has_edit = 1;
@@ -1067,7 +1169,8 @@ static int add_edit(struct store *st, const struct batch *b, const struct edit *
 static int add_decline(struct store *st, const struct decision *d)
 {
 	sqlite3_stmt *s = st->stmt[S_DECLINE];
-	int64_t event_id, added, removed;
+	int64_t row, added, removed;
+	uint64_t event_uid;
 	int rc;
 
 	sqlite3_bind_int64(s, 1, (int64_t)d->edit_id);
@@ -1076,14 +1179,16 @@ static int add_decline(struct store *st, const struct decision *d)
 		sqlite3_reset(s);
 		return rc == SQLITE_DONE ? 0 : -1;
 	}
-	event_id = sqlite3_column_int64(s, 0);
+	event_uid = (uint64_t)sqlite3_column_int64(s, 0);
 	added = sqlite3_column_int64(s, 1);
 	removed = sqlite3_column_int64(s, 2);
 	while (sqlite3_step(s) == SQLITE_ROW)
 		;
 	sqlite3_reset(s);
+	if ((rc = stored_row(st, event_uid, &row)) <= 0)
+		return rc;
 	s = st->stmt[S_DECLINE_APPLY];
-	sqlite3_bind_int64(s, 1, event_id);
+	sqlite3_bind_int64(s, 1, row);
 	sqlite3_bind_int64(s, 2, added);
 	sqlite3_bind_int64(s, 3, removed);
 	return step_done(st, s);

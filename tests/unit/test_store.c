@@ -224,6 +224,11 @@ static void test_store_rolled_back_batch_leaves_nothing(void **state)
 	store_add_batch(st, 0, &b, &c);
 	store_rollback(st);
 	assert_int_equal(query_int(st, "SELECT count(*) FROM event"), 0);
+	/* The rolled back request is not taken for a stored one afterwards. */
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(c.added, 1);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM event WHERE uid = 9"), 1);
 	batch_free(&b);
 	store_close(st);
 }
@@ -240,10 +245,56 @@ static void add_many(struct store *st, uint64_t first, struct store_counts *c)
 	batch_free(&b);
 }
 
+static void remove_db(const char *dir, const char *path)
+{
+	for (int i = 0; i < 3; i++) {
+		char f[80];
+
+		snprintf(f, sizeof(f), "%s%s", path, (const char *[]){"", "-wal", "-shm"}[i]);
+		unlink(f);
+	}
+	rmdir(dir);
+}
+
+/* The recent identities, not merged yet, are read again from the events by a new connection. */
+static void test_store_recent_copies_are_known_after_reopening(void **state)
+{
+	char dir[] = "/tmp/pb_store_XXXXXX", path[64], err[256];
+	struct store *st;
+	struct store_counts c = {0, 0, 0};
+	struct batch b;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	memset(&b, 0, sizeof(b));
+	for (uint64_t i = 1; i <= 100; i++)
+		add(&b, i * 0x9e3779b97f4a7c15ULL, 1, 1);
+	assert_int_equal(store_open(&st, path, err, sizeof(err)), 0);
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	store_close(st);
+	assert_int_equal(c.added, 100);
+
+	batch_reset(&b);
+	add(&b, 7 * 0x9e3779b97f4a7c15ULL, 1, 30);
+	add(&b, 101 * 0x9e3779b97f4a7c15ULL, 1, 1);
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(store_open(&st, path, err, sizeof(err)), 0);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM uid_merged"), 0);
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(c.added, 1);
+	assert_int_equal(c.duplicates, 1);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM event"), 101);
+	assert_int_equal(query_int(st, "SELECT sum(output_tokens) FROM event"), 130);
+	batch_free(&b);
+	store_close(st);
+	remove_db(dir, path);
+}
+
 /*
- * Identities move from uid_recent to uid_merged: a copy is known in either,
- * by this connection or by another one, whose filter of uids is made again
- * once it sees the other's commit.
+ * Identities of events past uids_merged_through move to uid_merged: a copy
+ * is known either way, by this connection or by another one, whose filter of
+ * uids is made again once it sees the other's commit.
  */
 static void test_store_copies_are_found_recent_merged_and_across_connections(void **state)
 {
@@ -263,7 +314,8 @@ static void test_store_copies_are_found_recent_merged_and_across_connections(voi
 	assert_int_equal(store_add_batch(a, 0, &batch, &c), 0);
 	add_many(a, 1001, &c);
 	assert_int_equal(c.added, 70001);
-	assert_int_equal(query_int(a, "SELECT count(*) FROM uid_recent"), 0);
+	assert_int_equal(query_int(a, "SELECT value FROM meta WHERE key = 'uids_merged_through'"),
+	                 70001);
 	assert_int_equal(query_int(a, "SELECT count(*) FROM uid_merged"), 70001);
 
 	/* A larger copy of a merged request, from the other connection. */
@@ -278,7 +330,8 @@ static void test_store_copies_are_found_recent_merged_and_across_connections(voi
 	assert_int_equal(query_int(b, "SELECT output_tokens FROM event WHERE uid = 5"), 99);
 	assert_int_equal(query_int(b, "SELECT lines_added FROM event WHERE uid = 5"), 3);
 	add_many(b, 1002, &c); /* b's merge takes request 6 into uid_merged */
-	assert_int_equal(query_int(b, "SELECT count(*) FROM uid_recent"), 0);
+	assert_int_equal(query_int(b, "SELECT value FROM meta WHERE key = 'uids_merged_through'"),
+	                 query_int(b, "SELECT max(id) FROM event"));
 
 	/* b's new request is a copy for a too, and so is a copy within one batch. */
 	batch_reset(&batch);
@@ -293,19 +346,13 @@ static void test_store_copies_are_found_recent_merged_and_across_connections(voi
 	assert_int_equal(query_int(a, "SELECT output_tokens FROM event WHERE uid = 7"), 30);
 	assert_int_equal(query_int(a, "SELECT count(*) FROM event"), 140003);
 	assert_int_equal(query_int(a, "SELECT count(*) FROM event e WHERE e.id = (SELECT "
-	                              "event_id FROM uid_merged WHERE uid = e.uid UNION ALL "
-	                              "SELECT event_id FROM uid_recent WHERE uid = e.uid)"),
+	                              "event_id FROM uid_merged WHERE uid = e.uid) OR e.id > "
+	                              "(SELECT value FROM meta WHERE key = 'uids_merged_through')"),
 	                 140003);
 	batch_free(&batch);
 	store_close(a);
 	store_close(b);
-	for (int i = 0; i < 3; i++) {
-		char f[80];
-
-		snprintf(f, sizeof(f), "%s%s", path, (const char *[]){"", "-wal", "-shm"}[i]);
-		unlink(f);
-	}
-	rmdir(dir);
+	remove_db(dir, path);
 }
 
 int main(void)
@@ -317,6 +364,7 @@ int main(void)
 	    cmocka_unit_test(test_store_new_edits_reach_stored_requests_and_their_rollup),
 	    cmocka_unit_test(test_store_file_state_round_trips_and_rejects_are_kept_once),
 	    cmocka_unit_test(test_store_rolled_back_batch_leaves_nothing),
+	    cmocka_unit_test(test_store_recent_copies_are_known_after_reopening),
 	    cmocka_unit_test(test_store_copies_are_found_recent_merged_and_across_connections),
 	};
 

@@ -1,0 +1,81 @@
+/* test_uidmap.c - the recent identities in memory: every pair kept, found, and listed in order. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <cmocka.h>
+
+#include "../../daemon/uidmap.h"
+
+static uint64_t next(uint64_t *x)
+{
+	*x += 0x9e3779b97f4a7c15ULL;
+	return *x ^ (*x >> 29);
+}
+
+static void test_uidmap_finds_every_pair_through_growth_and_no_other(void **state)
+{
+	struct uidmap m = {0};
+	uint64_t x = 3, y;
+	int64_t row;
+	size_t n = 100000;
+
+	(void)state;
+	assert_int_equal(uidmap_get(&m, 42, &row), 0);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(uidmap_put(&m, next(&x), (int64_t)i + 1), 0);
+	/* Sequential identities too, which a poor slot function would pile up. */
+	for (uint64_t i = 0; i < 1000; i++)
+		assert_int_equal(uidmap_put(&m, i << 32, (int64_t)(n + i + 1)), 0);
+	assert_int_equal(m.n, n + 1000);
+	y = x;
+	x = 3;
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(uidmap_get(&m, next(&x), &row), 1);
+		assert_int_equal(row, (int64_t)i + 1);
+	}
+	assert_int_equal(uidmap_get(&m, 999ULL << 32, &row), 1);
+	assert_int_equal(row, (int64_t)(n + 1000));
+	for (size_t i = 0; i < 1000; i++)
+		assert_int_equal(uidmap_get(&m, next(&y), &row), 0);
+	uidmap_clear(&m);
+	assert_int_equal(m.n, 0);
+	x = 3;
+	assert_int_equal(uidmap_get(&m, next(&x), &row), 0);
+	uidmap_free(&m);
+}
+
+/* uid_merged is written in SQLite's order of its keys: uids as signed integers. */
+static void test_uidmap_sorted_lists_pairs_as_signed_integers(void **state)
+{
+	struct uidmap m = {0};
+	uint64_t uids[] = {5, 0x8000000000000000ULL, UINT64_MAX, 1, 0x7fffffffffffffffULL};
+	uint64_t want[] = {0x8000000000000000ULL, UINT64_MAX, 1, 5, 0x7fffffffffffffffULL};
+	struct uid_row *pairs;
+
+	(void)state;
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(uidmap_put(&m, uids[i], (int64_t)i + 10), 0);
+	pairs = uidmap_sorted(&m);
+	assert_non_null(pairs);
+	for (size_t i = 0; i < 5; i++) {
+		int64_t row;
+
+		assert_true(pairs[i].uid == want[i]);
+		assert_int_equal(uidmap_get(&m, want[i], &row), 1);
+		assert_int_equal(pairs[i].row, row);
+	}
+	free(pairs);
+	uidmap_free(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_uidmap_finds_every_pair_through_growth_and_no_other),
+	    cmocka_unit_test(test_uidmap_sorted_lists_pairs_as_signed_integers),
+	};
+
+	return cmocka_run_group_tests_name("uidmap", tests, NULL, NULL);
+}
