@@ -17,6 +17,7 @@
 
 #include "bloom.h"
 #include "buf.h"
+#include "checkpoint.h"
 #include "log.h"
 #include "schema_sql.h"
 #include "rollup.h"
@@ -28,6 +29,10 @@
 /* Events past uids_merged_through before their uids are merged into uid_merged
  * (008_recent_uids_in_events.sql). */
 #define RECENT_UIDS_MAX 65536
+/* WAL pages that call for a checkpoint on the checkpointer's thread, and
+ * those that call for one on the writer's own when there is no such thread. */
+#define CHECKPOINT_PAGES        4000
+#define CHECKPOINT_INLINE_PAGES 16000
 
 /*
  * OR IGNORE: a multi-row statement that may abort keeps a statement
@@ -151,6 +156,10 @@ struct fold {
 
 struct store {
 	sqlite3 *db;
+	char *path;
+	struct checkpointer *ckpt; /* started by the first commit that needs it */
+	int wal_pages;             /* in the WAL after the last commit */
+	int is_ckpt_failed;
 	sqlite3_stmt *stmt[S_COUNT];
 	/* Inserts of row_counts[k] events, and of as many rows of uid_merged. */
 	sqlite3_stmt *event_rows[N_ROW_COUNTS], *merge_rows[N_ROW_COUNTS];
@@ -298,6 +307,33 @@ static int prepare_rows(struct store *st, const char *head, int columns, int row
 	return rc;
 }
 
+static int count_wal_pages(void *arg, sqlite3 *db, const char *name, int pages)
+{
+	struct store *st = arg;
+
+	(void)db;
+	(void)name;
+	st->wal_pages = pages;
+	return SQLITE_OK;
+}
+
+/*
+ * The WAL is copied into the database by the checkpointer's thread, beside
+ * the writer; a checkpoint on the writer's thread stopped it for as long,
+ * and its connection's close for a last large one.
+ */
+static void after_commit(struct store *st)
+{
+	if (st->wal_pages < CHECKPOINT_PAGES)
+		return;
+	if (st->ckpt == NULL && !st->is_ckpt_failed && checkpointer_start(&st->ckpt, st->path) < 0)
+		st->is_ckpt_failed = 1;
+	if (st->ckpt)
+		checkpointer_poke(st->ckpt);
+	else if (st->wal_pages >= CHECKPOINT_INLINE_PAGES)
+		sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
 int store_open(struct store **out, const char *path, char *err, size_t errlen)
 {
 	struct store *st = calloc(1, sizeof(*st));
@@ -328,10 +364,9 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 	 * CHECK constraints off: SQLite builds a temporary table for the IN list
 	 * of event.outcome's check on every row written (about a fifth of
 	 * the writer's time), and this connection only ever binds outcome_names.
-	 * A checkpoint every 16,000 pages (128 MB of WAL): each commit dirties a
-	 * page of the uid index per event, mostly pages earlier commits dirtied
-	 * too, and a checkpoint writes each of them once; 4,000 pages gave the
-	 * ingest API about a fifth less. The WAL file is cut back to 32 MB. */
+	 * Migrations checkpoint every 16,000 pages (128 MB of WAL); after them
+	 * the checkpointer's thread does (after_commit). The WAL file is cut
+	 * back to 32 MB. */
 	if (exec(st, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
 	             "PRAGMA foreign_keys = OFF; PRAGMA cache_size = -12000; PRAGMA page_size = "
 	             "8192; PRAGMA wal_autocheckpoint = 16000; "
@@ -344,6 +379,12 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 	 * sorts them all. In memory afterwards, where it is small. */
 	if (migrate(st, err, errlen) < 0)
 		goto fail;
+	/* From here on, checkpoints are asked for after each commit (after_commit). */
+	if ((st->path = strdup(path)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	sqlite3_wal_hook(st->db, count_wal_pages, st);
 	if (exec(st, "PRAGMA temp_store = MEMORY") < 0) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
 		goto fail;
@@ -370,6 +411,9 @@ void store_close(struct store *st)
 {
 	if (st == NULL)
 		return;
+	/* First: the last connection to close checkpoints what is left. */
+	checkpointer_stop(st->ckpt);
+	free(st->path);
 	names_clear(st);
 	bloom_free(&st->uids);
 	uidmap_free(&st->recent);
@@ -576,6 +620,7 @@ static int commit(struct store *st, int may_defer)
 		forget_recent(st);
 		return -1;
 	}
+	after_commit(st);
 	return 0;
 }
 
