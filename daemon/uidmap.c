@@ -68,12 +68,45 @@ int uidmap_put(struct uidmap *m, uint64_t uid, int64_t row)
 	return 0;
 }
 
-static int by_signed_uid(const void *a, const void *b)
+/*
+ * Least significant digit first, 16 bits at a time: four passes over the
+ * pairs, each stable. A merge sorts 65,536 of them, which qsort's calls
+ * of a comparison took several times as long to do.
+ */
+static int radix_sort(struct uid_row *pairs, size_t n)
 {
-	int64_t x = (int64_t)((const struct uid_row *)a)->uid;
-	int64_t y = (int64_t)((const struct uid_row *)b)->uid;
+	struct uid_row *tmp = malloc((n ? n : 1) * sizeof(*tmp)), *from = pairs, *to = tmp;
+	size_t *count = malloc(65536 * sizeof(*count));
 
-	return (x > y) - (x < y);
+	if (tmp == NULL || count == NULL) {
+		free(tmp);
+		free(count);
+		return -1;
+	}
+	for (int shift = 0; shift < 64; shift += 16) {
+		struct uid_row *swap;
+		size_t sum = 0;
+
+		memset(count, 0, 65536 * sizeof(*count));
+		/* The sign bit flipped: SQLite orders its integer keys as signed. */
+		for (size_t i = 0; i < n; i++)
+			count[((from[i].uid ^ (1ULL << 63)) >> shift) & 0xffff]++;
+		for (size_t d = 0; d < 65536; d++) {
+			size_t c = count[d];
+
+			count[d] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[count[((from[i].uid ^ (1ULL << 63)) >> shift) & 0xffff]++] = from[i];
+		swap = from;
+		from = to;
+		to = swap;
+	}
+	/* An even number of passes: the sorted pairs are back in pairs. */
+	free(tmp);
+	free(count);
+	return 0;
 }
 
 struct uid_row *uidmap_sorted(const struct uidmap *m)
@@ -86,7 +119,10 @@ struct uid_row *uidmap_sorted(const struct uidmap *m)
 	for (size_t i = 0; m->uids && i <= m->mask; i++)
 		if (m->rows[i] != 0)
 			pairs[n++] = (struct uid_row){m->uids[i], m->rows[i]};
-	qsort(pairs, n, sizeof(*pairs), by_signed_uid);
+	if (radix_sort(pairs, n) < 0) {
+		free(pairs);
+		return NULL;
+	}
 	return pairs;
 }
 

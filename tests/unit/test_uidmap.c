@@ -67,6 +67,33 @@ static void test_uidmap_sorted_lists_pairs_as_signed_integers(void **state)
 		assert_int_equal(pairs[i].row, row);
 	}
 	free(pairs);
+	/* Many, in every range of the 64 bits: each in its place, none lost. */
+	uint64_t x = 11;
+
+	uidmap_clear(&m);
+	for (int i = 0; i < 50000; i++)
+		assert_int_equal(uidmap_put(&m, next(&x), i + 1), 0);
+	pairs = uidmap_sorted(&m);
+	assert_non_null(pairs);
+	for (size_t i = 1; i < 50000; i++)
+		assert_true((int64_t)pairs[i - 1].uid < (int64_t)pairs[i].uid);
+	x = 11;
+	for (int i = 0; i < 50000; i++) {
+		uint64_t uid = next(&x);
+		size_t lo = 0, hi = 50000;
+
+		while (hi - lo > 1) {
+			size_t mid = (lo + hi) / 2;
+
+			if ((int64_t)pairs[mid].uid <= (int64_t)uid)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		assert_true(pairs[lo].uid == uid);
+		assert_int_equal(pairs[lo].row, i + 1);
+	}
+	free(pairs);
 	uidmap_free(&m);
 }
 
