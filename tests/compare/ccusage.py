@@ -36,27 +36,53 @@ def payback_rows(paybackd, corpus):
     return rows
 
 
+def run_json(ccusage, args, env):
+    out = subprocess.run([ccusage, *args, "--json", "--offline", "-z", "UTC"], env=env,
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+
+def add_by_agent(rows, dev, doc):
+    """ccusage 20: `daily --by-agent`, each day's agents with their models."""
+    for day in doc.get("daily", []):
+        for agent in day.get("agents", []):
+            tool = TOOLS.get(agent["agent"])
+            if tool is None:
+                continue
+            for m in agent.get("modelBreakdowns", []):
+                # ccusage, like Payback, reports input without the cached part.
+                key = (dev, tool, day["period"], m["modelName"])
+                rows[key] = (m["inputTokens"], m.get("cacheReadTokens", 0),
+                             m.get("cacheCreationTokens", 0), m["outputTokens"])
+
+
+def add_per_tool(rows, dev, claude, codex):
+    """ccusage 19: `claude daily --breakdown` and `codex daily`, one report each."""
+    for day in claude.get("daily", []):
+        for m in day.get("modelBreakdowns", []):
+            rows[(dev, "claude-code", day["date"], m["modelName"])] = (
+                m["inputTokens"], m.get("cacheReadTokens", 0),
+                m.get("cacheCreationTokens", 0), m["outputTokens"])
+    for day in codex.get("daily", []):
+        for model, m in day.get("models", {}).items():
+            # Codex's own input counts the cached part; Payback's does not.
+            cached = m.get("cachedInputTokens", 0)
+            rows[(dev, "codex", day["date"], model)] = (
+                m["inputTokens"] - cached, cached, 0, m["outputTokens"])
+
+
 def ccusage_rows(ccusage, corpus):
     rows = {}
     for dev in sorted(os.listdir(corpus)):
         env = dict(os.environ, HOME="/nonexistent",
                    CLAUDE_CONFIG_DIR=os.path.join(corpus, dev, "claude"),
                    CODEX_HOME=os.path.join(corpus, dev, "codex"))
-        out = subprocess.run([ccusage, "daily", "--json", "--offline", "-z", "UTC",
-                              "--by-agent"], env=env, check=True,
-                             capture_output=True, text=True).stdout
-        for day in json.loads(out).get("daily", []):
-            for agent in day.get("agents", []):
-                tool = TOOLS.get(agent["agent"])
-                if tool is None:
-                    continue
-                for m in agent.get("modelBreakdowns", []):
-                    # ccusage, like Payback, reports input without the cached part.
-                    inp = m["inputTokens"]
-                    cached = m.get("cacheReadTokens", 0)
-                    key = (dev, tool, day["period"], m["modelName"])
-                    rows[key] = (inp, cached, m.get("cacheCreationTokens", 0),
-                                 m["outputTokens"])
+        doc = run_json(ccusage, ["daily", "--by-agent"], env)
+        if any("agents" in day for day in doc.get("daily", [])):
+            add_by_agent(rows, dev, doc)
+        else:
+            add_per_tool(rows, dev, run_json(ccusage, ["claude", "daily", "--breakdown"], env),
+                         run_json(ccusage, ["codex", "daily"], env))
     return rows
 
 
