@@ -28,12 +28,16 @@
 #include "parser.h"
 #include "walk.h"
 
-#define MAX_LINE      (1u << 20)            /* longer lines are rejected */
-#define READ_BUF      (MAX_LINE * 2 + 4096) /* one full line always fits */
-#define FP_LEN        4096                  /* bytes fingerprinted at a file's start */
-#define CHUNK_EVENTS  8192
-#define CHUNK_BYTES   (16u << 20)
-#define QUEUE_MAX     8
+#define MAX_LINE     (1u << 20)            /* longer lines are rejected */
+#define READ_BUF     (MAX_LINE * 2 + 4096) /* one full line always fits */
+#define FP_LEN       4096                  /* bytes fingerprinted at a file's start */
+#define CHUNK_EVENTS 8192
+#define CHUNK_BYTES  (16u << 20)
+/* Parsed chunks waiting for the writer: bounded by their events, so that a
+ * run of small files can still fill the time the writer spends on a commit,
+ * and by their number, as each holds an arena. */
+#define QUEUE_EVENTS  (4 * CHUNK_EVENTS)
+#define QUEUE_MAX     32
 #define COMMIT_EVENTS 40000
 
 struct job {
@@ -65,7 +69,7 @@ struct pool {
 	struct job *jobs;
 	size_t n_jobs, next_job;
 	struct chunk *head, *tail;
-	size_t queued;
+	size_t queued, queued_events;
 	/* Written chunks come back here to be filled again: reusing their
 	 * arrays and arena spares the allocator (and the kernel) a lot of work. */
 	struct chunk *spare;
@@ -90,7 +94,8 @@ static int is_stopping(struct pool *p)
 static void queue_put(struct pool *p, struct chunk *c)
 {
 	pthread_mutex_lock(&p->lock);
-	while (p->queued >= QUEUE_MAX)
+	while (p->queued >= QUEUE_MAX ||
+	       (p->queued > 0 && p->queued_events + c->batch.n_events > QUEUE_EVENTS))
 		pthread_cond_wait(&p->can_put, &p->lock);
 	c->next = NULL;
 	if (p->tail)
@@ -99,6 +104,7 @@ static void queue_put(struct pool *p, struct chunk *c)
 		p->head = c;
 	p->tail = c;
 	p->queued++;
+	p->queued_events += c->batch.n_events;
 	pthread_cond_signal(&p->can_get);
 	pthread_mutex_unlock(&p->lock);
 }
@@ -117,7 +123,8 @@ static struct chunk *queue_get(struct pool *p, int wait)
 		if (p->head == NULL)
 			p->tail = NULL;
 		p->queued--;
-		pthread_cond_signal(&p->can_put);
+		p->queued_events -= c->batch.n_events;
+		pthread_cond_broadcast(&p->can_put);
 	}
 	pthread_mutex_unlock(&p->lock);
 	return c;
