@@ -36,7 +36,7 @@
 /* Parsed chunks waiting for the writer: bounded by their events, so that a
  * run of small files can still fill the time the writer spends on a commit,
  * and by their number, as each holds an arena. */
-#define QUEUE_EVENTS  (4 * CHUNK_EVENTS)
+#define QUEUE_EVENTS  ((size_t)4 * CHUNK_EVENTS)
 #define QUEUE_MAX     32
 #define COMMIT_EVENTS 40000
 
