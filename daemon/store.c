@@ -562,39 +562,36 @@ int store_begin(struct store *st)
  */
 static int merge_recent_uids(struct store *st)
 {
-	struct uid_row *pairs;
-	size_t n = st->recent.n, from = 0;
+	const struct uidmap *m = &st->recent;
+	size_t n, from = 0;
 	int64_t through = st->merged_through;
 	int rc = 0;
 
-	if (n < RECENT_UIDS_MAX)
+	if (m->n < RECENT_UIDS_MAX)
 		return 0;
-	if ((pairs = uidmap_sorted(&st->recent)) == NULL) {
-		log_err("out of memory for merging %zu uids", n);
-		return -1;
-	}
+	n = uidmap_sort(&st->recent);
 	for (int k = 0; k < N_ROW_COUNTS && rc == 0; k++) {
 		sqlite3_stmt *s = st->merge_rows[k];
 		size_t rows = (size_t)row_counts[k];
 
 		for (; rc == 0 && n - from >= rows; from += rows) {
 			for (size_t r = 0; r < rows; r++) {
-				sqlite3_bind_int64(s, 2 * (int)r + 1, (int64_t)pairs[from + r].uid);
-				sqlite3_bind_int64(s, 2 * (int)r + 2, pairs[from + r].row);
-				if (pairs[from + r].row > through)
-					through = pairs[from + r].row;
+				sqlite3_bind_int64(s, 2 * (int)r + 1, (int64_t)m->uids[from + r]);
+				sqlite3_bind_int64(s, 2 * (int)r + 2, m->rows[from + r]);
+				if (m->rows[from + r] > through)
+					through = m->rows[from + r];
 			}
 			rc = step_done(st, s);
 		}
 	}
-	free(pairs);
+	/* Sorted, it is no longer a map: a failure reads the uids again. */
+	uidmap_clear(&st->recent);
 	if (rc < 0)
 		return -1;
 	sqlite3_bind_int64(st->stmt[S_SET_MERGED_THROUGH], 1, through);
 	if (step_done(st, st->stmt[S_SET_MERGED_THROUGH]) < 0)
 		return -1;
 	log_debug("store: %zu uids merged", n);
-	uidmap_clear(&st->recent);
 	st->merged_through = through;
 	return 0;
 }

@@ -68,62 +68,63 @@ int uidmap_put(struct uidmap *m, uint64_t uid, int64_t row)
 	return 0;
 }
 
-/*
- * Least significant digit first, 16 bits at a time: four passes over the
- * pairs, each stable. A merge sorts 65,536 of them, which qsort's calls
- * of a comparison took several times as long to do.
- */
-static int radix_sort(struct uid_row *pairs, size_t n)
+static size_t digit(uint64_t uid, int shift)
 {
-	struct uid_row *tmp = malloc((n ? n : 1) * sizeof(*tmp)), *from = pairs, *to = tmp;
-	size_t *count = malloc(65536 * sizeof(*count));
+	/* The sign bit flipped: SQLite orders its integer keys as signed. */
+	return (size_t)((uid ^ (1ULL << 63)) >> shift) & 0xff;
+}
 
-	if (tmp == NULL || count == NULL) {
-		free(tmp);
-		free(count);
-		return -1;
-	}
-	for (int shift = 0; shift < 64; shift += 16) {
-		struct uid_row *swap;
+/*
+ * Least significant digit first, 8 bits at a time: eight stable passes,
+ * from the front half of the arrays to the back half and back again. A
+ * merge sorts 65,536 pairs, which qsort's calls of a comparison took
+ * several times as long to do, and no memory beyond the map's is needed.
+ */
+size_t uidmap_sort(struct uidmap *m)
+{
+	size_t n = 0, count[256];
+	uint64_t *uids, *to_uids;
+	int64_t *rows, *to_rows;
+
+	if (m->n == 0)
+		return 0;
+	for (size_t i = 0; i <= m->mask; i++)
+		if (m->rows[i] != 0) {
+			m->uids[n] = m->uids[i];
+			m->rows[n++] = m->rows[i];
+		}
+	/* At most half full: slots [n, 2n) are free to sort into. */
+	uids = m->uids;
+	rows = m->rows;
+	to_uids = m->uids + n;
+	to_rows = m->rows + n;
+	for (int shift = 0; shift < 64; shift += 8) {
 		size_t sum = 0;
+		uint64_t *swap_uids = uids;
+		int64_t *swap_rows = rows;
 
-		memset(count, 0, 65536 * sizeof(*count));
-		/* The sign bit flipped: SQLite orders its integer keys as signed. */
+		memset(count, 0, sizeof(count));
 		for (size_t i = 0; i < n; i++)
-			count[((from[i].uid ^ (1ULL << 63)) >> shift) & 0xffff]++;
-		for (size_t d = 0; d < 65536; d++) {
+			count[digit(uids[i], shift)]++;
+		for (size_t d = 0; d < 256; d++) {
 			size_t c = count[d];
 
 			count[d] = sum;
 			sum += c;
 		}
-		for (size_t i = 0; i < n; i++)
-			to[count[((from[i].uid ^ (1ULL << 63)) >> shift) & 0xffff]++] = from[i];
-		swap = from;
-		from = to;
-		to = swap;
-	}
-	/* An even number of passes: the sorted pairs are back in pairs. */
-	free(tmp);
-	free(count);
-	return 0;
-}
+		for (size_t i = 0; i < n; i++) {
+			size_t at = count[digit(uids[i], shift)]++;
 
-struct uid_row *uidmap_sorted(const struct uidmap *m)
-{
-	struct uid_row *pairs = malloc((m->n ? m->n : 1) * sizeof(*pairs));
-	size_t n = 0;
-
-	if (pairs == NULL)
-		return NULL;
-	for (size_t i = 0; m->uids && i <= m->mask; i++)
-		if (m->rows[i] != 0)
-			pairs[n++] = (struct uid_row){m->uids[i], m->rows[i]};
-	if (radix_sort(pairs, n) < 0) {
-		free(pairs);
-		return NULL;
+			to_uids[at] = uids[i];
+			to_rows[at] = rows[i];
+		}
+		uids = to_uids;
+		rows = to_rows;
+		to_uids = swap_uids;
+		to_rows = swap_rows;
 	}
-	return pairs;
+	/* An even number of passes: the sorted pairs are at the front again. */
+	return n;
 }
 
 void uidmap_clear(struct uidmap *m)

@@ -20,14 +20,12 @@ struct uidmap {
 int uidmap_get(const struct uidmap *m, uint64_t uid, int64_t *row);
 /* Adds uid (not in m yet) with rowid row > 0; 0, or -1 when out of memory. */
 int uidmap_put(struct uidmap *m, uint64_t uid, int64_t row);
-struct uid_row {
-	uint64_t uid;
-	int64_t row;
-};
-
-/* Every pair of m, ordered as SQLite orders the uids (as signed integers),
- * in an array the caller frees; NULL when out of memory. */
-struct uid_row *uidmap_sorted(const struct uidmap *m);
+/*
+ * Moves every pair of m to the front of m->uids and m->rows, ordered as
+ * SQLite orders the uids (as signed integers), and returns their number.
+ * m is then a list, not a map, until uidmap_clear.
+ */
+size_t uidmap_sort(struct uidmap *m);
 /* Empties m, keeping its memory for the next identities. */
 void uidmap_clear(struct uidmap *m);
 void uidmap_free(struct uidmap *m);

@@ -229,6 +229,7 @@ def main():
               f"{soak[3]} errors; RSS {before:.1f} -> {during:.1f} MiB at the end, "
               f"{after:.1f} MiB 12 s later")
         peak = rss_kib(proc.pid, "VmHWM") / 1024
+        print(f"daemon peak RSS over the whole run: {peak:.1f} MiB")
         targets = [("overview >= 5,000 req/s", rps >= 5000), ("overview p99 <= 20 ms", p99 <= 20),
                    ("ingest API >= 100k events/s", ev_s >= 100000),
                    ("OTLP >= 50k records/s", rec_s >= 50000),

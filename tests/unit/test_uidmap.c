@@ -1,4 +1,4 @@
-/* test_uidmap.c - the recent identities in memory: every pair kept, found, and listed in order. */
+/* test_uidmap.c - the recent identities in memory: every pair kept, found, and sorted. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -47,36 +47,30 @@ static void test_uidmap_finds_every_pair_through_growth_and_no_other(void **stat
 }
 
 /* uid_merged is written in SQLite's order of its keys: uids as signed integers. */
-static void test_uidmap_sorted_lists_pairs_as_signed_integers(void **state)
+static void test_uidmap_sort_orders_pairs_as_signed_integers(void **state)
 {
 	struct uidmap m = {0};
 	uint64_t uids[] = {5, 0x8000000000000000ULL, UINT64_MAX, 1, 0x7fffffffffffffffULL};
 	uint64_t want[] = {0x8000000000000000ULL, UINT64_MAX, 1, 5, 0x7fffffffffffffffULL};
-	struct uid_row *pairs;
+	int64_t rows[] = {11, 12, 13, 10, 14};
+	uint64_t x = 11;
 
 	(void)state;
 	for (size_t i = 0; i < 5; i++)
 		assert_int_equal(uidmap_put(&m, uids[i], (int64_t)i + 10), 0);
-	pairs = uidmap_sorted(&m);
-	assert_non_null(pairs);
+	assert_int_equal(uidmap_sort(&m), 5);
 	for (size_t i = 0; i < 5; i++) {
-		int64_t row;
-
-		assert_true(pairs[i].uid == want[i]);
-		assert_int_equal(uidmap_get(&m, want[i], &row), 1);
-		assert_int_equal(pairs[i].row, row);
+		assert_true(m.uids[i] == want[i]);
+		assert_int_equal(m.rows[i], rows[i]);
 	}
-	free(pairs);
-	/* Many, in every range of the 64 bits: each in its place, none lost. */
-	uint64_t x = 11;
 
+	/* Many, in every range of the 64 bits, after growth: each in its place, none lost. */
 	uidmap_clear(&m);
 	for (int i = 0; i < 50000; i++)
 		assert_int_equal(uidmap_put(&m, next(&x), i + 1), 0);
-	pairs = uidmap_sorted(&m);
-	assert_non_null(pairs);
+	assert_int_equal(uidmap_sort(&m), 50000);
 	for (size_t i = 1; i < 50000; i++)
-		assert_true((int64_t)pairs[i - 1].uid < (int64_t)pairs[i].uid);
+		assert_true((int64_t)m.uids[i - 1] < (int64_t)m.uids[i]);
 	x = 11;
 	for (int i = 0; i < 50000; i++) {
 		uint64_t uid = next(&x);
@@ -85,15 +79,21 @@ static void test_uidmap_sorted_lists_pairs_as_signed_integers(void **state)
 		while (hi - lo > 1) {
 			size_t mid = (lo + hi) / 2;
 
-			if ((int64_t)pairs[mid].uid <= (int64_t)uid)
+			if ((int64_t)m.uids[mid] <= (int64_t)uid)
 				lo = mid;
 			else
 				hi = mid;
 		}
-		assert_true(pairs[lo].uid == uid);
-		assert_int_equal(pairs[lo].row, i + 1);
+		assert_true(m.uids[lo] == uid);
+		assert_int_equal(m.rows[lo], i + 1);
 	}
-	free(pairs);
+	/* Cleared, it is an empty map again. */
+	uidmap_clear(&m);
+	x = 11;
+	assert_int_equal(uidmap_get(&m, next(&x), &rows[0]), 0);
+	assert_int_equal(uidmap_put(&m, 42, 7), 0);
+	assert_int_equal(uidmap_get(&m, 42, &rows[0]), 1);
+	assert_int_equal(rows[0], 7);
 	uidmap_free(&m);
 }
 
@@ -101,7 +101,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_uidmap_finds_every_pair_through_growth_and_no_other),
-	    cmocka_unit_test(test_uidmap_sorted_lists_pairs_as_signed_integers),
+	    cmocka_unit_test(test_uidmap_sort_orders_pairs_as_signed_integers),
 	};
 
 	return cmocka_run_group_tests_name("uidmap", tests, NULL, NULL);
