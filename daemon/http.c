@@ -123,12 +123,11 @@ int http_is_loopback(const struct sockaddr_storage *addr)
 	return 0;
 }
 
-enum MHD_Result http_reply_with(struct MHD_Connection *c, unsigned status, const char *type,
-                                const char *csp, const char *disposition, const char *body,
-                                size_t len)
+/* Queues r with the security headers every answer carries, and lets go of it. */
+static enum MHD_Result queue_with_headers(struct MHD_Connection *c, struct MHD_Response *r,
+                                          unsigned status, const char *type, const char *csp,
+                                          const char *disposition)
 {
-	struct MHD_Response *r =
-	    MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
 	enum MHD_Result ret;
 
 	if (r == NULL)
@@ -146,6 +145,30 @@ enum MHD_Result http_reply_with(struct MHD_Connection *c, unsigned status, const
 	ret = MHD_queue_response(c, status, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+enum MHD_Result http_reply_with(struct MHD_Connection *c, unsigned status, const char *type,
+                                const char *csp, const char *disposition, const char *body,
+                                size_t len)
+{
+	return queue_with_headers(
+	    c, MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY),
+	    status, type, csp, disposition);
+}
+
+enum MHD_Result http_reply_buf(struct MHD_Connection *c, unsigned status, const char *type,
+                               const char *csp, const char *disposition, struct buf *b)
+{
+	size_t len = b->len;
+	char *body = buf_detach(b);
+	struct MHD_Response *r;
+
+	if (body == NULL)
+		return MHD_NO;
+	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL)
+		free(body);
+	return queue_with_headers(c, r, status, type, csp, disposition);
 }
 
 enum MHD_Result http_reply(struct MHD_Connection *c, unsigned status, const char *type,
@@ -264,12 +287,11 @@ static enum MHD_Result report(struct http_server *s, struct MHD_Connection *c, c
 	if (status != MHD_HTTP_OK)
 		ret = http_reply_error(c, MHD_HTTP_BAD_REQUEST, err);
 	else
-		ret = http_reply_with(
+		ret = http_reply_buf(
 		    c, MHD_HTTP_OK,
 		    f == FORMAT_CSV ? "text/csv; charset=utf-8" : "application/json",
 		    "default-src 'none'",
-		    f == FORMAT_CSV ? "attachment; filename=\"payback.csv\"" : NULL,
-		    out.data ? out.data : "", out.len);
+		    f == FORMAT_CSV ? "attachment; filename=\"payback.csv\"" : NULL, &out);
 	buf_free(&out);
 	sqlite3_close(db);
 	return ret;

@@ -57,6 +57,10 @@ struct http_user {
 enum MHD_Result http_reply_with(struct MHD_Connection *c, unsigned status, const char *type,
                                 const char *csp, const char *disposition, const char *body,
                                 size_t len);
+/* The same with b's text, which the answer takes over, leaving b empty: a
+ * page is not copied once more for each request. */
+enum MHD_Result http_reply_buf(struct MHD_Connection *c, unsigned status, const char *type,
+                               const char *csp, const char *disposition, struct buf *b);
 /* The same with Content-Security-Policy: default-src 'none'. */
 enum MHD_Result http_reply(struct MHD_Connection *c, unsigned status, const char *type,
                            const char *body, size_t len);

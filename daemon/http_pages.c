@@ -26,8 +26,7 @@ static const char page_csp[] = "default-src 'none'; style-src 'unsafe-inline'; i
 
 static enum MHD_Result reply_html(struct MHD_Connection *c, unsigned status, struct buf *b)
 {
-	return http_reply_with(c, status, "text/html; charset=utf-8", page_csp, NULL,
-	                       b->data ? b->data : "", b->len);
+	return http_reply_buf(c, status, "text/html; charset=utf-8", page_csp, NULL, b);
 }
 
 static enum MHD_Result message(struct MHD_Connection *c, unsigned status, const char *title,
