@@ -27,8 +27,10 @@
 #define EVENT_COLUMNS 23
 #define EVENT_ROWS    64 /* the most rows one statement inserts */
 /* Events past uids_merged_through before their uids are merged into uid_merged
- * (008_recent_uids_in_events.sql). */
-#define RECENT_UIDS_MAX 65536
+ * (008_recent_uids_in_events.sql). 7/8 of 65,536: past 65,536 the map of
+ * recent uids doubles to 262,144 slots (4 MB), and the daemon's commits,
+ * a few thousand events each, merge before that. */
+#define RECENT_UIDS_MAX 57344
 /* WAL pages that call for a checkpoint on the checkpointer's thread, and
  * those that call for one on the writer's own when there is no such thread. */
 #define CHECKPOINT_PAGES        4000

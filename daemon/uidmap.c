@@ -77,7 +77,7 @@ static size_t digit(uint64_t uid, int shift)
 /*
  * Least significant digit first, 8 bits at a time: eight stable passes,
  * from the front half of the arrays to the back half and back again. A
- * merge sorts 65,536 pairs, which qsort's calls of a comparison took
+ * merge sorts 57,344 pairs, which qsort's calls of a comparison took
  * several times as long to do, and no memory beyond the map's is needed.
  */
 size_t uidmap_sort(struct uidmap *m)
