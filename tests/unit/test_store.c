@@ -14,6 +14,7 @@
 
 #include "../../daemon/store.h"
 #include "query_helper.h"
+#include "schema_sql.h"
 
 static struct store *open_mem(void)
 {
@@ -291,6 +292,64 @@ static void test_store_recent_copies_are_known_after_reopening(void **state)
 	remove_db(dir, path);
 }
 
+static void exec_ok(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+}
+
+/*
+ * A database of schema 007 keeps identities in uid_recent and uid_merged;
+ * migration 008 merges the recent ones, and copies of both kinds are still
+ * found afterwards.
+ */
+static void test_store_migration_008_keeps_every_identity(void **state)
+{
+	char dir[] = "/tmp/pb_store_XXXXXX", path[64], err[256];
+	struct store *st;
+	struct store_counts c = {0, 0, 0};
+	struct batch b;
+	sqlite3 *db;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (size_t i = 0; i < 7; i++)
+		exec_ok(db, schema_files[i].sql);
+	exec_ok(db,
+	        "PRAGMA user_version = 7; "
+	        "INSERT INTO name (id, text) VALUES (1, 'ana'), (2, 'claude-code'), (3, 'm'); "
+	        "INSERT INTO event (id, uid, ts, developer_id, tool_id, model_id, input_tokens, "
+	        "output_tokens) VALUES (1, 101, 1795183391123, 1, 2, 3, 1, 1), "
+	        "(2, 102, 1795183391123, 1, 2, 3, 1, 1), (3, 103, 1795183391123, 1, 2, 3, 1, 1); "
+	        "INSERT INTO uid_merged (uid, event_id) VALUES (101, 1); "
+	        "INSERT INTO uid_recent (uid, event_id) VALUES (102, 2), (103, 3)");
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+
+	assert_int_equal(store_open(&st, path, err, sizeof(err)), 0);
+	assert_int_equal(
+	    query_int(st, "SELECT count(*) FROM sqlite_master WHERE name = 'uid_recent'"), 0);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM uid_merged"), 3);
+	assert_int_equal(query_int(st, "SELECT value FROM meta WHERE key = 'uids_merged_through'"),
+	                 3);
+	memset(&b, 0, sizeof(b));
+	add(&b, 101, 1, 5);
+	add(&b, 103, 1, 7);
+	add(&b, 104, 1, 1);
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(c.added, 1);
+	assert_int_equal(c.duplicates, 2);
+	assert_int_equal(query_int(st, "SELECT output_tokens FROM event WHERE uid = 101"), 5);
+	assert_int_equal(query_int(st, "SELECT output_tokens FROM event WHERE uid = 103"), 7);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM event"), 4);
+	batch_free(&b);
+	store_close(st);
+	remove_db(dir, path);
+}
+
 /*
  * Identities of events past uids_merged_through move to uid_merged: a copy
  * is known either way, by this connection or by another one, whose filter of
@@ -365,6 +424,7 @@ int main(void)
 	    cmocka_unit_test(test_store_file_state_round_trips_and_rejects_are_kept_once),
 	    cmocka_unit_test(test_store_rolled_back_batch_leaves_nothing),
 	    cmocka_unit_test(test_store_recent_copies_are_known_after_reopening),
+	    cmocka_unit_test(test_store_migration_008_keeps_every_identity),
 	    cmocka_unit_test(test_store_copies_are_found_recent_merged_and_across_connections),
 	};
 
