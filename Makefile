@@ -31,7 +31,7 @@ DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3 python3-aiosmtpd procps chromium
 DEB_BENCH := $(DEB_BUILD) python3 wrk
 
 LIB_SRC := daemon/buf.c daemon/log.c daemon/util.c daemon/arena.c daemon/yamldoc.c \
-           daemon/config.c daemon/config_mail.c daemon/sched.c daemon/lathist.c daemon/rollup.c daemon/bloom.c daemon/uidmap.c daemon/checkpoint.c daemon/store.c \
+           daemon/config.c daemon/config_mail.c daemon/sched.c daemon/lathist.c daemon/rollup.c daemon/bloom.c daemon/uidmap.c daemon/checkpoint.c daemon/sql.c daemon/uids.c daemon/store.c \
            daemon/ingest/batch.c daemon/ingest/jv.c daemon/ingest/parser.c daemon/ingest/fmt_claude.c \
            daemon/ingest/fmt_codex.c daemon/ingest/fmt_native.c daemon/ingest/walk.c \
            daemon/ingest/ingest.c daemon/http.c daemon/http_pages.c daemon/http_ingest.c \

@@ -15,22 +15,16 @@
 #include <string.h>
 #include <time.h>
 
-#include "bloom.h"
 #include "buf.h"
 #include "checkpoint.h"
 #include "log.h"
 #include "schema_sql.h"
 #include "rollup.h"
-#include "uidmap.h"
+#include "sql.h"
+#include "uids.h"
 #include "util.h"
 
 #define EVENT_COLUMNS 23
-#define EVENT_ROWS    64 /* the most rows one statement inserts */
-/* Events past uids_merged_through before their uids are merged into uid_merged
- * (008_recent_uids_in_events.sql). 7/8 of 65,536: past 65,536 the map of
- * recent uids doubles to 262,144 slots (4 MB), and the daemon's commits,
- * a few thousand events each, merge before that. */
-#define RECENT_UIDS_MAX 57344
 /* WAL pages that call for a checkpoint on the checkpointer's thread, and
  * those that call for one on the writer's own when there is no such thread. */
 #define CHECKPOINT_PAGES        4000
@@ -46,17 +40,6 @@ static const char event_insert_head[] =
     "session_id, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, "
     "reasoning_tokens, latency_ms, outcome, lines_added, lines_removed, lines_suggested, "
     "lines_accepted, cost_usd, plan_used_pct, source_id, source_offset) VALUES ";
-
-/*
- * Rows inserted by one statement: as many of the largest as fit, then of the
- * smaller ones: a batch's last rows (a file's last events) take at most
- * nine statements, not one each.
- */
-static const int row_counts[] = {EVENT_ROWS, 16, 4, 1};
-#define N_ROW_COUNTS 4
-
-/* OR IGNORE for the statement journal: a uid is merged once. */
-static const char merge_head[] = "INSERT OR IGNORE INTO uid_merged (uid, event_id) VALUES ";
 
 enum {
 	S_EDIT_INSERT,
@@ -74,11 +57,6 @@ enum {
 	S_SESSION_LINES,
 	S_SESSION_DECISION,
 	S_EVENT_KEEP_LARGER,
-	S_UID_MERGED,
-	S_UIDS_MERGED,
-	S_UIDS_RECENT,
-	S_MERGED_THROUGH,
-	S_SET_MERGED_THROUGH,
 	S_LIMIT,
 	S_COUNT
 };
@@ -132,13 +110,6 @@ static const char *const stmt_sql[S_COUNT] = {
                             "cache_write_tokens = ?4, output_tokens = ?5, reasoning_tokens = ?6 "
                             "WHERE id = ?1 AND ?2 + ?3 + ?4 + ?5 > "
                             "input_tokens + cache_read_tokens + cache_write_tokens + output_tokens",
-    [S_UID_MERGED] = "SELECT event_id FROM uid_merged WHERE uid = ?1",
-    [S_UIDS_MERGED] = "SELECT uid FROM uid_merged",
-    [S_UIDS_RECENT] = "SELECT uid, id FROM event WHERE id > ?1",
-    [S_MERGED_THROUGH] = "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta "
-                         "WHERE key = 'uids_merged_through'), 0)",
-    [S_SET_MERGED_THROUGH] = "INSERT INTO meta (key, value) VALUES ('uids_merged_through', ?1) "
-                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     [S_LIMIT] = "INSERT OR IGNORE INTO limit_hit (id, ts, developer_id, tool_id) "
                 "VALUES (?1, ?2, ?3, ?4)",
 };
@@ -163,8 +134,7 @@ struct store {
 	int wal_pages;             /* in the WAL after the last commit */
 	int is_ckpt_failed;
 	sqlite3_stmt *stmt[S_COUNT];
-	/* Inserts of row_counts[k] events, and of as many rows of uid_merged. */
-	sqlite3_stmt *event_rows[N_ROW_COUNTS], *merge_rows[N_ROW_COUNTS];
+	sqlite3_stmt *event_rows[SQL_N_ROW_COUNTS]; /* sql_row_counts[k] events each */
 	int in_tx;
 	struct rollup *roll;
 	struct name_slot *names;
@@ -174,14 +144,7 @@ struct store {
 	size_t cap_folds;
 	uint32_t *uid_slots;            /* index + 1, 0 for empty */
 	size_t cap_uid_slots, uid_mask; /* the batch's map uses uid_mask + 1 slots */
-	/* Every stored uid, while is_uids_known: what it lacks needs no lookup. */
-	struct bloom uids;
-	int is_uids_known;
-	/* The uid and rowid of every event past merged_through, rows still to
-	 * be written included, while is_recent_known. */
-	struct uidmap recent;
-	int64_t merged_through;
-	int is_recent_known;
+	struct uids *ids;
 };
 
 static void names_clear(struct store *st)
@@ -282,33 +245,6 @@ static void configure_sqlite_once(void)
 	}
 }
 
-static int prepare(struct store *st, const char *sql, sqlite3_stmt **out)
-{
-	return sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, out, NULL) ==
-	               SQLITE_OK
-	           ? 0
-	           : -1;
-}
-
-/* head followed by rows groups of columns parameters. */
-static int prepare_rows(struct store *st, const char *head, int columns, int rows,
-                        sqlite3_stmt **out)
-{
-	struct buf sql = BUF_INIT;
-	int rc = buf_puts(&sql, head);
-
-	for (int r = 0; r < rows; r++) {
-		rc |= buf_puts(&sql, r ? ",(" : "(");
-		for (int k = 0; k < columns; k++)
-			rc |= buf_puts(&sql, k ? ",?" : "?");
-		rc |= buf_putc(&sql, ')');
-	}
-	if (rc == 0)
-		rc = prepare(st, sql.data, out);
-	buf_free(&sql);
-	return rc;
-}
-
 static int count_wal_pages(void *arg, sqlite3 *db, const char *name, int pages)
 {
 	struct store *st = arg;
@@ -393,13 +329,14 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 	}
 
 	for (int i = 0; i < S_COUNT; i++)
-		if (prepare(st, stmt_sql[i], &st->stmt[i]) < 0)
+		if (sql_prepare(st->db, stmt_sql[i], &st->stmt[i]) < 0)
 			goto prepare_failed;
-	for (int k = 0; k < N_ROW_COUNTS; k++)
-		if (prepare_rows(st, event_insert_head, EVENT_COLUMNS, row_counts[k],
-		                 &st->event_rows[k]) < 0 ||
-		    prepare_rows(st, merge_head, 2, row_counts[k], &st->merge_rows[k]) < 0)
+	for (int k = 0; k < SQL_N_ROW_COUNTS; k++)
+		if (sql_prepare_rows(st->db, event_insert_head, EVENT_COLUMNS, sql_row_counts[k],
+		                     &st->event_rows[k]) < 0)
 			goto prepare_failed;
+	if ((st->ids = uids_new(st->db)) == NULL)
+		goto prepare_failed;
 	*out = st;
 	return 0;
 prepare_failed:
@@ -417,16 +354,13 @@ void store_close(struct store *st)
 	checkpointer_stop(st->ckpt);
 	free(st->path);
 	names_clear(st);
-	bloom_free(&st->uids);
-	uidmap_free(&st->recent);
+	uids_free(st->ids);
 	free(st->folds);
 	free(st->uid_slots);
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
-	for (int k = 0; k < N_ROW_COUNTS; k++) {
+	for (int k = 0; k < SQL_N_ROW_COUNTS; k++)
 		sqlite3_finalize(st->event_rows[k]);
-		sqlite3_finalize(st->merge_rows[k]);
-	}
 	if (st->db) {
 		if (st->in_tx)
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
@@ -446,98 +380,6 @@ const char *store_errmsg(struct store *st)
 	return sqlite3_errmsg(st->db);
 }
 
-static int step_done(struct store *st, sqlite3_stmt *s)
-{
-	int rc = sqlite3_step(s);
-
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		log_err("database: %s", sqlite3_errmsg(st->db));
-		return -1;
-	}
-	return 0;
-}
-
-/* The integer in the first column of the row s gives: 0, or -1 (logged) for no row. */
-static int step_int64(struct store *st, sqlite3_stmt *s, int64_t *out)
-{
-	int rc = sqlite3_step(s);
-
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW) {
-		log_err("database: %s", sqlite3_errmsg(st->db));
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Reads the uids of the events past uids_merged_through into st->recent (in
- * a transaction), and into the filter if asked.
- */
-static int load_recent(struct store *st, int is_filter_too)
-{
-	sqlite3_stmt *s = st->stmt[S_UIDS_RECENT];
-	int rc;
-
-	st->is_recent_known = 0;
-	uidmap_clear(&st->recent);
-	if (step_int64(st, st->stmt[S_MERGED_THROUGH], &st->merged_through) < 0)
-		return -1;
-	sqlite3_bind_int64(s, 1, st->merged_through);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		uint64_t uid = (uint64_t)sqlite3_column_int64(s, 0);
-
-		if (uidmap_put(&st->recent, uid, sqlite3_column_int64(s, 1)) < 0) {
-			sqlite3_reset(s);
-			log_err("out of memory for the recent uids");
-			return -1;
-		}
-		if (is_filter_too)
-			bloom_add(&st->uids, uid);
-	}
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		log_err("database: %s", sqlite3_errmsg(st->db));
-		return -1;
-	}
-	st->is_recent_known = 1;
-	return 0;
-}
-
-/* Fills the filter with every stored uid, and st->recent. */
-static int load_uids(struct store *st)
-{
-	sqlite3_stmt *s;
-	int64_t n;
-	int rc;
-
-	st->is_uids_known = 0;
-	/* Events are never deleted: the largest rowid bounds their number. */
-	if (step_int64(st, st->stmt[S_EVENT_MAX], &n) < 0)
-		return -1;
-	/* Room to grow by a quarter, and by two merges, before it is made again:
-	 * 10 bits a uid, about 1.5 MB per million events. */
-	if (bloom_init(&st->uids, (size_t)n + (size_t)n / 4 + (size_t)2 * RECENT_UIDS_MAX) < 0) {
-		log_err("out of memory for the filter of %lld uids", (long long)n);
-		return -1;
-	}
-	s = st->stmt[S_UIDS_MERGED];
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		bloom_add(&st->uids, (uint64_t)sqlite3_column_int64(s, 0));
-	sqlite3_reset(s);
-	if (rc != SQLITE_DONE) {
-		log_err("database: %s", sqlite3_errmsg(st->db));
-		return -1;
-	}
-	if (load_recent(st, 1) < 0)
-		return -1;
-	st->is_uids_known = 1;
-	return 0;
-}
-
 int store_begin(struct store *st)
 {
 	int rc;
@@ -548,75 +390,25 @@ int store_begin(struct store *st)
 		return -1;
 	st->in_tx = 1;
 	/* Another connection may have stored uids this one's filter lacks. */
-	if ((rc = rollup_begin(st->roll)) < 0 ||
-	    ((rc > 0 || !st->is_uids_known) && load_uids(st) < 0) ||
-	    (!st->is_recent_known && load_recent(st, 0) < 0)) {
+	if ((rc = rollup_begin(st->roll)) < 0 || uids_begin(st->ids, rc > 0) < 0) {
 		store_rollback(st);
 		return -1;
 	}
 	return 0;
-}
-
-/*
- * Adds the uids of st->recent to uid_merged once there are RECENT_UIDS_MAX:
- * a commit then dirties no page of that large index, and a merge, in uid
- * order, writes each page of it once for all of them.
- */
-static int merge_recent_uids(struct store *st)
-{
-	const struct uidmap *m = &st->recent;
-	size_t n, from = 0;
-	int64_t through = st->merged_through;
-	int rc = 0;
-
-	if (m->n < RECENT_UIDS_MAX)
-		return 0;
-	n = uidmap_sort(&st->recent);
-	for (int k = 0; k < N_ROW_COUNTS && rc == 0; k++) {
-		sqlite3_stmt *s = st->merge_rows[k];
-		size_t rows = (size_t)row_counts[k];
-
-		for (; rc == 0 && n - from >= rows; from += rows) {
-			for (size_t r = 0; r < rows; r++) {
-				sqlite3_bind_int64(s, 2 * (int)r + 1, (int64_t)m->uids[from + r]);
-				sqlite3_bind_int64(s, 2 * (int)r + 2, m->rows[from + r]);
-				if (m->rows[from + r] > through)
-					through = m->rows[from + r];
-			}
-			rc = step_done(st, s);
-		}
-	}
-	/* Sorted, it is no longer a map: a failure reads the uids again. */
-	uidmap_clear(&st->recent);
-	if (rc < 0)
-		return -1;
-	sqlite3_bind_int64(st->stmt[S_SET_MERGED_THROUGH], 1, through);
-	if (step_done(st, st->stmt[S_SET_MERGED_THROUGH]) < 0)
-		return -1;
-	log_debug("store: %zu uids merged", n);
-	st->merged_through = through;
-	return 0;
-}
-
-/* After a rollback, or a commit that may not have happened, the recent uids are read again. */
-static void forget_recent(struct store *st)
-{
-	st->is_recent_known = 0;
-	uidmap_clear(&st->recent);
 }
 
 static int commit(struct store *st, int may_defer)
 {
 	if (!st->in_tx)
 		return 0;
-	if (merge_recent_uids(st) < 0 || rollup_flush(st->roll, may_defer) < 0) {
+	if (uids_merge(st->ids) < 0 || rollup_flush(st->roll, may_defer) < 0) {
 		store_rollback(st);
 		return -1;
 	}
 	st->in_tx = 0;
 	if (exec(st, "COMMIT") < 0) {
 		rollup_discard(st->roll); /* what it kept may not have been committed */
-		forget_recent(st);
+		uids_forget(st->ids);
 		return -1;
 	}
 	after_commit(st);
@@ -656,7 +448,7 @@ void store_rollback(struct store *st)
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	rollup_discard(st->roll);
 	st->in_tx = 0;
-	forget_recent(st);
+	uids_forget(st->ids);
 	/* Names added in the rolled back transaction are gone again. */
 	names_clear(st);
 }
@@ -748,7 +540,7 @@ int store_file_save(struct store *st, struct store_file *f)
 	sqlite3_bind_int64(s, 13, f->events);
 	sqlite3_bind_int64(s, 14, f->rejected);
 	sqlite3_bind_int64(s, 15, f->last_read);
-	return step_done(st, s);
+	return sql_step_done(s);
 }
 
 int store_stream_open(struct store *st, const char *name, const char *format, int64_t *id,
@@ -780,7 +572,7 @@ int store_stream_add(struct store *st, int64_t id, int64_t bytes, int64_t lines,
 	sqlite3_bind_int64(s, 4, c->added);
 	sqlite3_bind_int64(s, 5, c->rejected);
 	sqlite3_bind_int64(s, 6, (int64_t)time(NULL));
-	return step_done(st, s);
+	return sql_step_done(s);
 }
 
 /* Runs an UPDATE of a session's latest request; 1 if there was one, 0 if not, -1. */
@@ -790,7 +582,7 @@ static int update_session(struct store *st, sqlite3_stmt *s, const char *session
 	bind_text(s, 1, session);
 	sqlite3_bind_int64(s, 2, a);
 	sqlite3_bind_int64(s, 3, b);
-	if (step_done(st, s) < 0)
+	if (sql_step_done(s) < 0)
 		return -1;
 	return sqlite3_changes(st->db) > 0;
 }
@@ -850,7 +642,7 @@ static int64_t name_id(struct store *st, const char *text)
 	if (id == 0) {
 		s = st->stmt[S_NAME_ADD];
 		sqlite3_bind_text(s, 1, text, -1, SQLITE_STATIC);
-		if (step_done(st, s) < 0)
+		if (sql_step_done(s) < 0)
 			return 0;
 		id = sqlite3_last_insert_rowid(st->db);
 	}
@@ -950,33 +742,7 @@ static int64_t max_event_rowid(struct store *st)
 {
 	int64_t id = -1;
 
-	return step_int64(st, st->stmt[S_EVENT_MAX], &id) < 0 ? -1 : id;
-}
-
-/*
- * The rowid of the stored request with this uid: 1 and *row, 0 when none is
- * stored, -1 on error. Recent ones are in st->recent; uid_merged is read
- * only for a uid the filter cannot rule out.
- */
-static int stored_row(struct store *st, uint64_t uid, int64_t *row)
-{
-	sqlite3_stmt *s = st->stmt[S_UID_MERGED];
-	int rc;
-
-	if (uidmap_get(&st->recent, uid, row))
-		return 1;
-	if (!bloom_has(&st->uids, uid))
-		return 0;
-	sqlite3_bind_int64(s, 1, (int64_t)uid);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW)
-		*row = sqlite3_column_int64(s, 0);
-	sqlite3_reset(s);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		log_err("database: %s", sqlite3_errmsg(st->db));
-		return -1;
-	}
-	return rc == SQLITE_ROW;
+	return sql_step_int64(st->stmt[S_EVENT_MAX], &id) < 0 ? -1 : id;
 }
 
 static int keep_larger(struct store *st, int64_t row, const struct event *e)
@@ -989,7 +755,7 @@ static int keep_larger(struct store *st, int64_t row, const struct event *e)
 	sqlite3_bind_int64(s, 4, e->cache_write_tokens);
 	sqlite3_bind_int64(s, 5, e->output_tokens);
 	sqlite3_bind_int64(s, 6, e->reasoning_tokens);
-	return step_done(st, s);
+	return sql_step_done(s);
 }
 
 static int apply_edit_lines(struct store *st, int64_t row, int64_t added, int64_t removed)
@@ -999,7 +765,7 @@ static int apply_edit_lines(struct store *st, int64_t row, int64_t added, int64_
 	sqlite3_bind_int64(s, 1, row);
 	sqlite3_bind_int64(s, 2, added);
 	sqlite3_bind_int64(s, 3, removed);
-	return step_done(st, s);
+	return sql_step_done(s);
 }
 
 /* A copy of a stored request: the larger copy's tokens, the copy's new edits. */
@@ -1012,25 +778,26 @@ static int add_to_stored(struct store *st, int64_t row, const struct event *e, c
 
 /* Events waiting to be inserted together, and the rowid the first will get. */
 struct pending_rows {
-	const struct event *ev[EVENT_ROWS];
-	const struct fold *fold[EVENT_ROWS];
+	const struct event *ev[SQL_ROWS_MAX];
+	const struct fold *fold[SQL_ROWS_MAX];
 	int n;
 	int64_t first_id;
 };
 
-/* Inserts rows [from, from + row_counts[k]) of p in one statement and counts them in the rollup. */
+/* Inserts rows [from, from + sql_row_counts[k]) of p in one statement and counts them in the
+ * rollup. */
 static int insert_rows(struct store *st, int64_t source_id, struct pending_rows *p, int from, int k)
 {
 	sqlite3_stmt *s = st->event_rows[k];
-	struct rollup_event re[EVENT_ROWS];
-	int rows = row_counts[k];
+	struct rollup_event re[SQL_ROWS_MAX];
+	int rows = sql_row_counts[k];
 
 	for (int r = 0; r < rows; r++)
 		if (bind_event(st, s, r, source_id, p->ev[from + r], p->fold[from + r], &re[r]) < 0)
 			return -1;
-	if (step_done(st, s) < 0)
+	if (sql_step_done(s) < 0)
 		return -1;
-	/* st->recent holds these rowids: they must be the ones given. */
+	/* st->ids holds these rowids: they must be the ones given. */
 	if (sqlite3_changes(st->db) != rows ||
 	    sqlite3_last_insert_rowid(st->db) != p->first_id + from + rows - 1) {
 		log_err("database: events were not stored with the rowids expected");
@@ -1046,8 +813,8 @@ static int flush_rows(struct store *st, int64_t source_id, struct pending_rows *
 {
 	int from = 0;
 
-	for (int k = 0; k < N_ROW_COUNTS; k++)
-		for (; p->n - from >= row_counts[k]; from += row_counts[k])
+	for (int k = 0; k < SQL_N_ROW_COUNTS; k++)
+		for (; p->n - from >= sql_row_counts[k]; from += sql_row_counts[k])
 			if (insert_rows(st, source_id, p, from, k) < 0)
 				return -1;
 	p->first_id += p->n;
@@ -1063,27 +830,19 @@ static int flush_rows(struct store *st, int64_t source_id, struct pending_rows *
 static int is_copy(struct store *st, const struct event *e, int64_t id, int64_t from_id,
                    int64_t *row)
 {
-	int rc = stored_row(st, e->id, row);
+	int rc = uids_find(st->ids, e->id, row);
 
 	if (rc != 0)
 		return rc < 0 ? -1 : *row >= from_id ? 2 : 1;
-	if (uidmap_put(&st->recent, e->id, id) < 0) {
-		log_err("out of memory for the recent uids");
-		return -1;
-	}
-	bloom_add(&st->uids, e->id);
-	if (bloom_is_full(&st->uids))
-		st->is_uids_known = 0; /* made again, larger, at the next transaction */
-	return 0;
+	return uids_add(st->ids, e->id, id);
 }
 
 /*
- * Inserts events up to EVENT_ROWS at a time: one statement per row would
- * spend more time starting and finishing statements than storing rows. Each
- * uid is looked up first (st->recent, then the filter and uid_merged): a copy
- * of a stored request changes that request's row (once the rows waiting are
- * in, when it is one of them); a new one is kept in st->recent with the rowid
- * its event will get, max(rowid) + 1 onwards, as events are never deleted.
+ * Inserts events up to SQL_ROWS_MAX at a time. Each uid is looked up first
+ * (uids.c): a copy of a stored request changes that request's row (once the
+ * rows waiting are in, when it is one of them); a new one is recorded with
+ * the rowid its event will get, max(rowid) + 1 onwards, as events are never
+ * deleted.
  */
 static int add_events(struct store *st, int64_t source_id, const struct event *ev, size_t n,
                       struct store_counts *c)
@@ -1110,7 +869,7 @@ static int add_events(struct store *st, int64_t source_id, const struct event *e
 		p.ev[p.n] = &ev[i];
 		p.fold[p.n++] = &st->folds[i];
 		added++;
-		if (p.n == EVENT_ROWS && flush_rows(st, source_id, &p) < 0)
+		if (p.n == SQL_ROWS_MAX && flush_rows(st, source_id, &p) < 0)
 			return -1;
 	}
 	if (p.n > 0 && flush_rows(st, source_id, &p) < 0)
@@ -1191,14 +950,14 @@ static int add_edit(struct store *st, const struct batch *b, const struct edit *
 	sqlite3_bind_int64(s, 2, (int64_t)ed->event_id);
 	sqlite3_bind_int64(s, 3, ed->lines_added);
 	sqlite3_bind_int64(s, 4, ed->lines_removed);
-	if (step_done(st, s) < 0)
+	if (sql_step_done(s) < 0)
 		return -1;
 	if (sqlite3_changes(st->db) == 0)
 		return 0; /* a copy of an edit already counted */
 	f = fold_of(st, b, ed->event_id);
 	if (f == NULL) {
 		int64_t row;
-		int rc = stored_row(st, ed->event_id, &row);
+		int rc = uids_find(st->ids, ed->event_id, &row);
 
 		if (rc <= 0)
 			return rc;
@@ -1229,13 +988,13 @@ static int add_decline(struct store *st, const struct decision *d)
 	while (sqlite3_step(s) == SQLITE_ROW)
 		;
 	sqlite3_reset(s);
-	if ((rc = stored_row(st, event_uid, &row)) <= 0)
+	if ((rc = uids_find(st->ids, event_uid, &row)) <= 0)
 		return rc;
 	s = st->stmt[S_DECLINE_APPLY];
 	sqlite3_bind_int64(s, 1, row);
 	sqlite3_bind_int64(s, 2, added);
 	sqlite3_bind_int64(s, 3, removed);
-	return step_done(st, s);
+	return sql_step_done(s);
 }
 
 int store_rollup_ensure(struct store *st, double near_limit_pct, char *err, size_t errlen)
@@ -1267,7 +1026,7 @@ static int add_batch(struct store *st, int64_t source_id, const struct batch *b,
 		long long developer, tool;
 
 		if (bind_name(st, s, 3, h->developer ? h->developer : "unknown", &developer) < 0 ||
-		    bind_name(st, s, 4, h->tool, &tool) < 0 || step_done(st, s) < 0)
+		    bind_name(st, s, 4, h->tool, &tool) < 0 || sql_step_done(s) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < b->n_rejects; i++) {
@@ -1280,7 +1039,7 @@ static int add_batch(struct store *st, int64_t source_id, const struct batch *b,
 		bind_text(s, 4, r->reason);
 		bind_text(s, 5, r->excerpt);
 		sqlite3_bind_int64(s, 6, now);
-		if (step_done(st, s) < 0)
+		if (sql_step_done(s) < 0)
 			return -1;
 		c->rejected++;
 	}
