@@ -129,7 +129,6 @@ struct fold {
 
 struct store {
 	sqlite3 *db;
-	char *path;
 	struct checkpointer *ckpt; /* started by the first commit that needs it */
 	int wal_pages;             /* in the WAL after the last commit */
 	int is_ckpt_failed;
@@ -264,7 +263,9 @@ static void after_commit(struct store *st)
 {
 	if (st->wal_pages < CHECKPOINT_PAGES)
 		return;
-	if (st->ckpt == NULL && !st->is_ckpt_failed && checkpointer_start(&st->ckpt, st->path) < 0)
+	/* The file's full name, which no later change of directory can alter. */
+	if (st->ckpt == NULL && !st->is_ckpt_failed &&
+	    checkpointer_start(&st->ckpt, sqlite3_db_filename(st->db, "main")) < 0)
 		st->is_ckpt_failed = 1;
 	if (st->ckpt)
 		checkpointer_poke(st->ckpt);
@@ -318,10 +319,6 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 	if (migrate(st, err, errlen) < 0)
 		goto fail;
 	/* From here on, checkpoints are asked for after each commit (after_commit). */
-	if ((st->path = strdup(path)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
 	sqlite3_wal_hook(st->db, count_wal_pages, st);
 	if (exec(st, "PRAGMA temp_store = MEMORY") < 0) {
 		snprintf(err, errlen, "%s: %s", path, sqlite3_errmsg(st->db));
@@ -352,7 +349,6 @@ void store_close(struct store *st)
 		return;
 	/* First: the last connection to close checkpoints what is left. */
 	checkpointer_stop(st->ckpt);
-	free(st->path);
 	names_clear(st);
 	uids_free(st->ids);
 	free(st->folds);
