@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -350,6 +352,55 @@ static void test_store_migration_008_keeps_every_identity(void **state)
 	remove_db(dir, path);
 }
 
+static off_t file_size(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 ? sb.st_size : -1;
+}
+
+/*
+ * Commits that leave 4,000 pages (32 MB) in the WAL start the checkpointer:
+ * the database file grows while the store is still open, which a writer
+ * checkpointing only at 16,000 pages or at its close would not do.
+ */
+static void test_store_a_large_wal_is_checkpointed_beside_the_writer(void **state)
+{
+	char dir[] = "/tmp/pb_store_XXXXXX", path[64], wal[80], err[256];
+	struct store *st;
+	struct store_counts c = {0, 0, 0};
+	struct batch b;
+	uint64_t uid = 1;
+	int waited_ms = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	assert_int_equal(store_open(&st, path, err, sizeof(err)), 0);
+	memset(&b, 0, sizeof(b));
+	while (file_size(wal) < 34 * 1000 * 1000) {
+		batch_reset(&b);
+		for (int i = 0; i < 5000; i++) {
+			struct event *e = add(&b, uid++ * 0x9e3779b97f4a7c15ULL, 1, 1);
+
+			/* Sessions spread over days: each commit dirties pages all over. */
+			e->session = (uid % 2 ? "s1" : "s2");
+			e->ts_ms += (int64_t)(uid % 97) * 86400000;
+		}
+		assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	}
+	while (file_size(path) < 4 * 1000 * 1000 && waited_ms < 10000) {
+		nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+		waited_ms += 10;
+	}
+	assert_true(file_size(path) >= 4 * 1000 * 1000);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM event"), (int64_t)uid - 1);
+	batch_free(&b);
+	store_close(st);
+	remove_db(dir, path);
+}
+
 /*
  * Identities of events past uids_merged_through move to uid_merged: a copy
  * is known either way, by this connection or by another one, whose filter of
@@ -425,6 +476,7 @@ int main(void)
 	    cmocka_unit_test(test_store_rolled_back_batch_leaves_nothing),
 	    cmocka_unit_test(test_store_recent_copies_are_known_after_reopening),
 	    cmocka_unit_test(test_store_migration_008_keeps_every_identity),
+	    cmocka_unit_test(test_store_a_large_wal_is_checkpointed_beside_the_writer),
 	    cmocka_unit_test(test_store_copies_are_found_recent_merged_and_across_connections),
 	};
 
