@@ -36,9 +36,12 @@
 /* Parsed chunks waiting for the writer: bounded by their events, so that a
  * run of small files can still fill the time the writer spends on a commit,
  * and by their number, as each holds an arena. */
-#define QUEUE_EVENTS  ((size_t)4 * CHUNK_EVENTS)
-#define QUEUE_MAX     32
-#define COMMIT_EVENTS 40000
+#define QUEUE_EVENTS ((size_t)4 * CHUNK_EVENTS)
+#define QUEUE_MAX    32
+/* Events per transaction amid a backlog: the last transaction's commit (its
+ * retry walk, rollup and merge) is work nothing else overlaps, and 20,000
+ * measured 0.03-0.05 s faster than 40,000 on the bench corpus. */
+#define COMMIT_EVENTS 20000
 
 struct job {
 	const char *path;
