@@ -51,7 +51,6 @@ enum {
 	S_FILE_UPDATE,
 	S_NAME_FIND,
 	S_NAME_ADD,
-	S_EVENT_MAX,
 	S_STREAM_OPEN,
 	S_STREAM_ADD,
 	S_SESSION_LINES,
@@ -102,7 +101,6 @@ static const char *const stmt_sql[S_COUNT] = {
                            "(SELECT e.id FROM event e WHERE e.session_id = "
                            "(SELECT id FROM name WHERE text = ?1) AND e.ts <= ?2 "
                            "ORDER BY e.ts DESC LIMIT 1)",
-    [S_EVENT_MAX] = "SELECT coalesce(max(id), 0) FROM event",
     /* A second copy of a request keeps the copy with the largest token total:
      * Claude streams a response over several lines, the last carrying the
      * final count, and any copy may be read first. */
@@ -734,13 +732,6 @@ static int bind_event(struct store *st, sqlite3_stmt *s, int row, int64_t source
 	return 0;
 }
 
-static int64_t max_event_rowid(struct store *st)
-{
-	int64_t id = -1;
-
-	return sql_step_int64(st->stmt[S_EVENT_MAX], &id) < 0 ? -1 : id;
-}
-
 static int keep_larger(struct store *st, int64_t row, const struct event *e)
 {
 	sqlite3_stmt *s = st->stmt[S_EVENT_KEEP_LARGER];
@@ -847,9 +838,7 @@ static int add_events(struct store *st, int64_t source_id, const struct event *e
 	int64_t added = 0;
 
 	p.n = 0;
-	if ((p.first_id = max_event_rowid(st)) < 0)
-		return -1;
-	p.first_id++;
+	p.first_id = uids_last_row(st->ids) + 1;
 	for (size_t i = 0; i < n; i++) {
 		int64_t row;
 		int copy = is_copy(st, &ev[i], p.first_id + p.n, p.first_id, &row);

@@ -20,19 +20,10 @@
  * merge before that. */
 #define RECENT_UIDS_MAX 57344
 
-enum {
-	S_FIND_MERGED,
-	S_MAX_ROWID,
-	S_ALL_MERGED,
-	S_RECENT,
-	S_MERGED_THROUGH,
-	S_SET_MERGED_THROUGH,
-	S_COUNT
-};
+enum { S_FIND_MERGED, S_ALL_MERGED, S_RECENT, S_MERGED_THROUGH, S_SET_MERGED_THROUGH, S_COUNT };
 
 static const char *const stmt_sql[S_COUNT] = {
     [S_FIND_MERGED] = "SELECT event_id FROM uid_merged WHERE uid = ?1",
-    [S_MAX_ROWID] = "SELECT coalesce(max(id), 0) FROM event",
     [S_ALL_MERGED] = "SELECT uid FROM uid_merged",
     [S_RECENT] = "SELECT uid, id FROM event WHERE id > ?1",
     [S_MERGED_THROUGH] = "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM meta "
@@ -54,6 +45,7 @@ struct uids {
 	 * be written included, while is_recent_known. */
 	struct uidmap recent;
 	int64_t merged_through;
+	int64_t last_row; /* the largest rowid stored or recorded: events are never deleted */
 	int is_recent_known;
 };
 
@@ -89,25 +81,36 @@ void uids_free(struct uids *u)
 	free(u);
 }
 
-/* Reads the uids of the events past uids_merged_through, and adds them to the filter if asked. */
+void uids_forget(struct uids *u)
+{
+	u->is_recent_known = 0;
+	uidmap_clear(&u->recent);
+}
+
+/*
+ * Reads the uids of the events past merged_through (read before) into memory,
+ * and adds them to the filter if asked; the largest rowid is among them, or
+ * it is merged_through.
+ */
 static int load_recent(struct uids *u, int is_filter_too)
 {
 	sqlite3_stmt *s = u->stmt[S_RECENT];
 	int rc;
 
-	u->is_recent_known = 0;
-	uidmap_clear(&u->recent);
-	if (sql_step_int64(u->stmt[S_MERGED_THROUGH], &u->merged_through) < 0)
-		return -1;
+	uids_forget(u);
+	u->last_row = u->merged_through;
 	sqlite3_bind_int64(s, 1, u->merged_through);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		uint64_t uid = (uint64_t)sqlite3_column_int64(s, 0);
+		int64_t row = sqlite3_column_int64(s, 1);
 
-		if (uidmap_put(&u->recent, uid, sqlite3_column_int64(s, 1)) < 0) {
+		if (uidmap_put(&u->recent, uid, row) < 0) {
 			sqlite3_reset(s);
 			log_err("out of memory for the recent uids");
 			return -1;
 		}
+		if (row > u->last_row)
+			u->last_row = row;
 		if (is_filter_too)
 			bloom_add(&u->filter, uid);
 	}
@@ -124,17 +127,18 @@ static int load_recent(struct uids *u, int is_filter_too)
 static int load_all(struct uids *u)
 {
 	sqlite3_stmt *s = u->stmt[S_ALL_MERGED];
-	int64_t n;
+	size_t n;
 	int rc;
 
 	u->is_filter_known = 0;
-	/* Events are never deleted: the largest rowid bounds their number. */
-	if (sql_step_int64(u->stmt[S_MAX_ROWID], &n) < 0)
+	if (sql_step_int64(u->stmt[S_MERGED_THROUGH], &u->merged_through) < 0)
 		return -1;
-	/* Room to grow by a quarter, and by two merges, before it is made again:
-	 * 10 bits a uid, about 1.5 MB per million events. */
-	if (bloom_init(&u->filter, (size_t)n + (size_t)n / 4 + (size_t)2 * RECENT_UIDS_MAX) < 0) {
-		log_err("out of memory for the filter of %lld uids", (long long)n);
+	/* uid_merged holds at most merged_through uids, the recent ones fewer
+	 * than two merges' worth. Room to grow by a quarter too before it is
+	 * made again: 10 bits a uid, about 1.5 MB per million events. */
+	n = (size_t)u->merged_through;
+	if (bloom_init(&u->filter, n + n / 4 + (size_t)2 * RECENT_UIDS_MAX) < 0) {
+		log_err("out of memory for the filter of %zu uids", n);
 		return -1;
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
@@ -154,7 +158,16 @@ int uids_begin(struct uids *u, int is_stale)
 {
 	if (is_stale || !u->is_filter_known)
 		return load_all(u);
-	return u->is_recent_known ? 0 : load_recent(u, 0);
+	if (u->is_recent_known)
+		return 0;
+	if (sql_step_int64(u->stmt[S_MERGED_THROUGH], &u->merged_through) < 0)
+		return -1;
+	return load_recent(u, 0);
+}
+
+int64_t uids_last_row(const struct uids *u)
+{
+	return u->last_row;
 }
 
 int uids_find(struct uids *u, uint64_t uid, int64_t *row)
@@ -184,16 +197,12 @@ int uids_add(struct uids *u, uint64_t uid, int64_t row)
 		log_err("out of memory for the recent uids");
 		return -1;
 	}
+	if (row > u->last_row)
+		u->last_row = row;
 	bloom_add(&u->filter, uid);
 	if (bloom_is_full(&u->filter))
 		u->is_filter_known = 0; /* made again, larger, at the next transaction */
 	return 0;
-}
-
-void uids_forget(struct uids *u)
-{
-	u->is_recent_known = 0;
-	uidmap_clear(&u->recent);
 }
 
 int uids_merge(struct uids *u)

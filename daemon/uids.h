@@ -21,6 +21,9 @@ void uids_free(struct uids *u);
 int uids_begin(struct uids *u, int is_stale);
 /* 1 and the request's rowid in *row when uid is stored, 0 when not, -1 on error. */
 int uids_find(struct uids *u, uint64_t uid, int64_t *row);
+/* The largest rowid of a stored request, those recorded in this transaction
+ * included, as uids_begin found it: the next event gets the one after. */
+int64_t uids_last_row(const struct uids *u);
 /* Records uid, not stored yet, as the request whose event will get rowid row. */
 int uids_add(struct uids *u, uint64_t uid, int64_t row);
 /* Before COMMIT: adds the recent uids to uid_merged once there are enough. */
