@@ -13,18 +13,7 @@
 #include <sqlite3.h>
 
 #include "../../daemon/checkpoint.h"
-
-static off_t file_size(const char *path)
-{
-	struct stat sb;
-
-	return stat(path, &sb) == 0 ? sb.st_size : -1;
-}
-
-static void exec(sqlite3 *db, const char *sql)
-{
-	assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
-}
+#include "query_helper.h"
 
 static void test_checkpointer_copies_the_wal_while_the_writer_stays_open(void **state)
 {
@@ -40,10 +29,11 @@ static void test_checkpointer_copies_the_wal_while_the_writer_stays_open(void **
 	snprintf(wal, sizeof(wal), "%s-wal", path);
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	/* No checkpoint of the writer's own: only the checkpointer may copy. */
-	exec(db, "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; "
-	         "CREATE TABLE t (x BLOB); BEGIN; "
-	         "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
-	         "INSERT INTO t SELECT randomblob(1000) FROM n; COMMIT");
+	exec_ok(db,
+	        "PRAGMA journal_mode = WAL; PRAGMA wal_autocheckpoint = 0; "
+	        "CREATE TABLE t (x BLOB); BEGIN; "
+	        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000) "
+	        "INSERT INTO t SELECT randomblob(1000) FROM n; COMMIT");
 	before = file_size(path);
 	assert_true(file_size(wal) > 2000 * 1000);
 	assert_true(before < 100 * 1000);
@@ -56,7 +46,7 @@ static void test_checkpointer_copies_the_wal_while_the_writer_stays_open(void **
 	}
 	assert_true(file_size(path) >= 2000 * 1000);
 	/* The writer goes on writing beside it, and stopping it leaves the data whole. */
-	exec(db, "INSERT INTO t VALUES (randomblob(10))");
+	exec_ok(db, "INSERT INTO t VALUES (randomblob(10))");
 	checkpointer_poke(c);
 	checkpointer_stop(c);
 	{

@@ -294,14 +294,6 @@ static void test_store_recent_copies_are_known_after_reopening(void **state)
 	remove_db(dir, path);
 }
 
-static void exec_ok(sqlite3 *db, const char *sql)
-{
-	char *msg = NULL;
-
-	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-}
-
 /*
  * A database of schema 007 keeps identities in uid_recent and uid_merged;
  * migration 008 merges the recent ones, and copies of both kinds are still
@@ -350,13 +342,6 @@ static void test_store_migration_008_keeps_every_identity(void **state)
 	batch_free(&b);
 	store_close(st);
 	remove_db(dir, path);
-}
-
-static off_t file_size(const char *path)
-{
-	struct stat sb;
-
-	return stat(path, &sb) == 0 ? sb.st_size : -1;
 }
 
 /*
