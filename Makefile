@@ -30,18 +30,10 @@ DEB_TEST  := $(DEB_BUILD) libcmocka-dev python3 python3-aiosmtpd procps chromium
              systemd groff-base
 DEB_BENCH := $(DEB_BUILD) python3 wrk
 
-LIB_SRC := daemon/buf.c daemon/log.c daemon/util.c daemon/arena.c daemon/yamldoc.c \
-           daemon/config.c daemon/config_mail.c daemon/sched.c daemon/lathist.c daemon/rollup.c daemon/bloom.c daemon/uidmap.c daemon/checkpoint.c daemon/sql.c daemon/uids.c daemon/store.c \
-           daemon/ingest/batch.c daemon/ingest/jv.c daemon/ingest/parser.c daemon/ingest/fmt_claude.c \
-           daemon/ingest/fmt_codex.c daemon/ingest/fmt_native.c daemon/ingest/walk.c \
-           daemon/ingest/ingest.c daemon/http.c daemon/http_pages.c daemon/http_ingest.c \
-           daemon/otlp.c daemon/watch.c daemon/mailer.c daemon/digest_run.c daemon/serve.c daemon/passwd.c daemon/http_cache.c \
-           reports/report.c reports/estimate.c reports/roi.c reports/compare.c \
-           reports/advice.c reports/span.c reports/section.c reports/names.c reports/numfmt.c \
-           reports/render_text.c reports/render_csv.c reports/render_json.c \
-           reports/html.c reports/render_html.c reports/sources.c \
-           reports/digest.c reports/render_email.c
+# Every C file of daemon/ and reports/ but main.c, whatever folder it is in.
 MAIN_SRC := daemon/main.c
+LIB_SRC  := $(filter-out $(MAIN_SRC),$(sort $(wildcard daemon/*.c daemon/*/*.c reports/*.c)))
+HEADERS  := $(sort $(wildcard daemon/*.h daemon/*/*.h reports/*.h))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 SCHEMA   := $(sort $(wildcard schema/*.sql))
 
@@ -136,6 +128,7 @@ bench: deps-bench build/paybackd build/loggen build/reportbench
 	@python3 tests/bench.py
 
 lint: build/gen/schema_sql.h build/gen/pricing_yaml.h
+	python3 tests/lint/include_cycles.py --include build/gen daemon reports
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 	  --inline-suppr --std=c11 -D_GNU_SOURCE -Ibuild/gen $(LIB_SRC) $(MAIN_SRC)
 	@clang-tidy --quiet $(LIB_SRC) $(MAIN_SRC) -- $(CSTD) $(PKG_CFLAGS) -Ibuild/gen \
@@ -143,8 +136,7 @@ lint: build/gen/schema_sql.h build/gen/pricing_yaml.h
 	  exit $$rc
 
 format:
-	clang-format -i $(LIB_SRC) $(MAIN_SRC) $(UNIT_SRC) tests/gen/*.c tests/unit/*.h daemon/*.h \
-	  daemon/ingest/*.h reports/*.h
+	clang-format -i $(LIB_SRC) $(MAIN_SRC) $(UNIT_SRC) tests/gen/*.c tests/unit/*.h $(HEADERS)
 
 # Installs the daemon as a system service; DESTDIR stages it for a package.
 # An existing /etc/payback/payback.yaml is never overwritten.
