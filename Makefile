@@ -90,7 +90,7 @@ build/san/tests/%: tests/unit/%.c $(SAN_OBJ)
 	$(CC) $(CSTD) $(WARN) -Wno-missing-prototypes $(SANFLAGS) $(PKG_CFLAGS) -Ibuild/gen \
 	  -MMD -MP -o $@ $< $(SAN_OBJ) $(LIBS) $(shell pkg-config --libs cmocka 2>/dev/null)
 
-build/loggen: tests/gen/loggen.c daemon/util.c
+build/loggen: tests/gen/loggen.c daemon/lib/util.c
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(WARN) -O2 -o $@ $^ -lm $(shell pkg-config --libs gnutls 2>/dev/null)
 

@@ -17,9 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 #include "ingest/parser.h"
-#include "util.h"
+#include "lib/util.h"
 #include "pricing_yaml.h"
 #include "config_internal.h"
 #include "yamldoc.h"

@@ -5,7 +5,7 @@
 #ifndef PAYBACK_CONFIG_INTERNAL_H
 #define PAYBACK_CONFIG_INTERNAL_H
 
-#include "buf.h"
+#include "lib/buf.h"
 #include "config.h"
 #include "yamldoc.h"
 

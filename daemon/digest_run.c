@@ -19,10 +19,10 @@
 
 #include "../reports/digest.h"
 #include "../reports/report.h"
-#include "log.h"
+#include "lib/log.h"
 #include "mailer.h"
 #include "store.h"
-#include "util.h"
+#include "lib/util.h"
 
 /* The statements of the digest tables, prepared once per connection. */
 enum { Q_STATE, Q_RECORD, Q_SEEN_GET, Q_SEEN_ADD, Q_OLDER_ANY, Q_OLDER_FAIL, Q_COUNT };

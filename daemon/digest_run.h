@@ -9,7 +9,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 #include "config.h"
 
 /* The local days a digest reports on and the period it is compared with. */

@@ -33,8 +33,8 @@
 #include "../reports/section.h"
 #include "http_cache.h"
 #include "http_internal.h"
-#include "log.h"
-#include "util.h"
+#include "lib/log.h"
+#include "lib/util.h"
 
 #define REPORT_PREFIX "/api/v1/report/"
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 #define CACHE_SLOTS     64
 #define CACHE_MAX_ENTRY (4u << 20) /* larger answers are built each time */

@@ -12,7 +12,7 @@
 #include <stdatomic.h>
 #include <time.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 #include "config.h"
 #include "http.h"
 

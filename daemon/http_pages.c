@@ -17,7 +17,7 @@
 #include "../reports/render_html.h"
 #include "http_cache.h"
 #include "http_internal.h"
-#include "log.h"
+#include "lib/log.h"
 
 #define TREND_WEEKS_AFTER 62 /* days: longer periods are charted per week */
 

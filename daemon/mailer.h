@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "buf.h"
+#include "lib/buf.h"
 #include "config.h"
 
 struct mail_message {

@@ -23,18 +23,18 @@
 
 #include "../reports/report.h"
 #include "../reports/section.h"
-#include "arena.h"
-#include "buf.h"
+#include "lib/arena.h"
+#include "lib/buf.h"
 #include "config.h"
 #include "digest_run.h"
 #include "http.h"
 #include "ingest/ingest.h"
 #include "ingest/parser.h"
-#include "log.h"
+#include "lib/log.h"
 #include "passwd.h"
 #include "serve.h"
 #include "store.h"
-#include "util.h"
+#include "lib/util.h"
 #include "watch.h"
 
 #define EXIT_USAGE 2

@@ -14,7 +14,7 @@
 #include <time.h>
 
 #include "../reports/report.h"
-#include "util.h"
+#include "lib/util.h"
 
 static const char *const weekdays[] = {"sunday",   "monday", "tuesday", "wednesday",
                                        "thursday", "friday", "saturday"};

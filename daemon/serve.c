@@ -26,7 +26,7 @@
 #include "digest_run.h"
 #include "http.h"
 #include "ingest/ingest.h"
-#include "log.h"
+#include "lib/log.h"
 #include "watch.h"
 
 struct serve {

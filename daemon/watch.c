@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "lib/log.h"
 
 #define WATCH_MASK  (IN_MODIFY | IN_CLOSE_WRITE | IN_CREATE | IN_MOVED_TO | IN_DELETE_SELF)
 #define MAX_DEPTH   8    /* tools' log folders are two or three levels deep */

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "../daemon/util.h"
+#include "../daemon/lib/util.h"
 #include "names.h"
 #include "report.h"
 

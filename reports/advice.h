@@ -7,7 +7,7 @@
 
 #include <sqlite3.h>
 
-#include "../daemon/buf.h"
+#include "../daemon/lib/buf.h"
 #include "estimate.h"
 
 enum advice_kind { ADVICE_IDLE, ADVICE_OVERSIZED, ADVICE_UNDERSIZED, ADVICE_GOOD };

@@ -8,7 +8,7 @@
 
 #include <sqlite3.h>
 
-#include "../daemon/buf.h"
+#include "../daemon/lib/buf.h"
 #include "estimate.h"
 
 #define COMPARE_MIN_SAMPLES 30 /* requests a model needs in a task to be recommended */

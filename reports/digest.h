@@ -9,7 +9,7 @@
 
 #include <sqlite3.h>
 
-#include "../daemon/buf.h"
+#include "../daemon/lib/buf.h"
 #include "advice.h"
 #include "compare.h"
 #include "roi.h"

@@ -4,7 +4,7 @@
 #include <fnmatch.h>
 #include <string.h>
 
-#include "../daemon/util.h"
+#include "../daemon/lib/util.h"
 
 unsigned estimate_month_days(int64_t day)
 {

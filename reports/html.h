@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../daemon/buf.h"
+#include "../daemon/lib/buf.h"
 #include "../daemon/config.h"
 
 /* What the frame around a page shows. */

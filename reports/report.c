@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "../daemon/config.h"
-#include "../daemon/util.h"
+#include "../daemon/lib/util.h"
 #include "estimate.h"
 
 const char *const report_key_names[KEY_COUNT] = {

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../daemon/buf.h"
+#include "../daemon/lib/buf.h"
 
 enum report_key {
 	KEY_DEVELOPER,

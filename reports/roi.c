@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../daemon/util.h"
+#include "../daemon/lib/util.h"
 #include "names.h"
 #include "report.h"
 #include "span.h"

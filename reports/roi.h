@@ -8,7 +8,7 @@
 
 #include <sqlite3.h>
 
-#include "../daemon/buf.h"
+#include "../daemon/lib/buf.h"
 #include "estimate.h"
 
 struct roi_model {

@@ -8,7 +8,7 @@
 
 #include <sqlite3.h>
 
-#include "../daemon/buf.h"
+#include "../daemon/lib/buf.h"
 #include "report.h"
 
 enum report_format { FORMAT_TEXT, FORMAT_CSV, FORMAT_JSON };

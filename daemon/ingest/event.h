@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../arena.h"
+#include "../lib/arena.h"
 
 enum outcome { OUTCOME_UNKNOWN = 0, OUTCOME_ACCEPTED, OUTCOME_REJECTED, OUTCOME_EDITED };
 

@@ -21,7 +21,7 @@
 
 #include <string.h>
 
-#include "../util.h"
+#include "../lib/util.h"
 #include "jv.h"
 
 struct claude_state {

@@ -25,7 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../util.h"
+#include "../lib/util.h"
 #include "jv.h"
 
 enum { U_INPUT, U_CACHED, U_OUTPUT, U_REASONING, U_COUNT };

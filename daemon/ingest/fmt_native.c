@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "../util.h"
+#include "../lib/util.h"
 #include "jv.h"
 
 /* The members a native line may have, looked up in one pass. */

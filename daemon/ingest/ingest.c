@@ -22,9 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../log.h"
+#include "../lib/log.h"
 #include "../store.h"
-#include "../util.h"
+#include "../lib/util.h"
 #include "parser.h"
 #include "walk.h"
 

@@ -1,7 +1,7 @@
 /* jv.c - member lookup over the bytes of a checked JSON line. */
 #include "jv.h"
 
-#include "../util.h"
+#include "../lib/util.h"
 
 #include <locale.h>
 #include <pthread.h>

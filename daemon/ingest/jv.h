@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../arena.h"
+#include "../lib/arena.h"
 
 struct jindex;
 

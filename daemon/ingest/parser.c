@@ -1,7 +1,7 @@
 /* parser.c - format lookup, detection and helpers shared by the parsers. */
 #include "parser.h"
 
-#include "../util.h"
+#include "../lib/util.h"
 #include "jv.h"
 
 #include <cjson/cJSON.h>

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../buf.h"
+#include "../lib/buf.h"
 #include "event.h"
 #include "jv.h"
 

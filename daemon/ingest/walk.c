@@ -13,8 +13,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../log.h"
-#include "../util.h"
+#include "../lib/log.h"
+#include "../lib/util.h"
 #include "ingest.h"
 
 static int has_log_extension(const char *name)

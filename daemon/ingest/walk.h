@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
-#include "../arena.h"
+#include "../lib/arena.h"
 
 struct walk_file {
 	char *path; /* absolute, symbolic links resolved */

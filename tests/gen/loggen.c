@@ -22,7 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../../daemon/util.h"
+#include "../../daemon/lib/util.h"
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
 

@@ -17,7 +17,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "../../daemon/buf.h"
+#include "../../daemon/lib/buf.h"
 #include "../../daemon/config.h"
 #include "../../daemon/store.h"
 #include "../../reports/report.h"

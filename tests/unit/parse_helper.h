@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "../../daemon/ingest/parser.h"
-#include "../../daemon/util.h"
+#include "../../daemon/lib/util.h"
 
 struct parse_fixture {
 	struct batch out;

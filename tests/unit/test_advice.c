@@ -13,7 +13,7 @@
 
 #include "../../daemon/config.h"
 #include "../../daemon/store.h"
-#include "../../daemon/util.h"
+#include "../../daemon/lib/util.h"
 #include "../../reports/advice.h"
 #include "../../reports/report.h"
 

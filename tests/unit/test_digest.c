@@ -16,7 +16,7 @@
 #include "../../daemon/digest_run.h"
 #include "../../daemon/mailer.h"
 #include "../../daemon/sched.h"
-#include "../../daemon/util.h"
+#include "../../daemon/lib/util.h"
 #include "../../reports/digest.h"
 #include "../../reports/report.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../daemon/util.h"
+#include "../../daemon/lib/util.h"
 #include "../../reports/estimate.h"
 
 #define CLOSE(a, b) assert_true(fabs((a) - (b)) < 1e-9)

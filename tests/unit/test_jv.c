@@ -10,9 +10,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "../../daemon/arena.h"
+#include "../../daemon/lib/arena.h"
 #include "../../daemon/ingest/jv.h"
-#include "../../daemon/util.h"
+#include "../../daemon/lib/util.h"
 
 static struct arena mem = ARENA_INIT;
 

@@ -11,7 +11,7 @@
 
 #include "../../daemon/config.h"
 #include "../../daemon/store.h"
-#include "../../daemon/util.h"
+#include "../../daemon/lib/util.h"
 #include "../../reports/report.h"
 
 static int64_t at(const char *iso)

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../daemon/util.h"
+#include "../../daemon/lib/util.h"
 #include "../../reports/span.h"
 
 static int64_t day(int y, unsigned m, unsigned d)

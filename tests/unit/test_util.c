@@ -6,8 +6,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../daemon/buf.h"
-#include "../../daemon/util.h"
+#include "../../daemon/lib/buf.h"
+#include "../../daemon/lib/util.h"
 
 static void test_iso8601_accepts_fractions_and_offsets(void **state)
 {
