@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/calendar.h"
 #include "../reports/digest.h"
 #include "../reports/report.h"
 #include "lib/log.h"
@@ -123,13 +124,13 @@ int digest_parse_period(const char *text, struct digest_period *p)
 
 		if (report_period_bounds(text, NULL, from, to) < 0)
 			return -1;
-		report_day_of(from, &p->from);
-		report_day_of(to, &p->to);
-		report_month_of_day(p->from - 1, prev);
+		cal_day_of(from, &p->from);
+		cal_day_of(to, &p->to);
+		cal_month_of_day(p->from - 1, prev);
 		if (report_period_bounds(prev, NULL, from, to) < 0)
 			return -1;
-		report_day_of(from, &p->prev_from);
-		report_day_of(to, &p->prev_to);
+		cal_day_of(from, &p->prev_from);
+		cal_day_of(to, &p->prev_to);
 		return 0;
 	}
 	if (dots && dots - text == 10 && strlen(dots + 2) == 10) {
@@ -142,7 +143,7 @@ int digest_parse_period(const char *text, struct digest_period *p)
 		return -1;
 	}
 	if (parse_date(from, &y, &m, &d) < 0 || parse_date(to, &y, &m, &d) < 0 ||
-	    report_day_of(from, &p->from) < 0 || report_day_of(to, &p->to) < 0 || p->to < p->from)
+	    cal_day_of(from, &p->from) < 0 || cal_day_of(to, &p->to) < 0 || p->to < p->from)
 		return -1;
 	p->prev_to = p->from - 1;
 	p->prev_from = p->prev_to - (p->to - p->from);
@@ -192,8 +193,8 @@ static void period_key(const struct digest_period *p, char out[24])
 {
 	char from[11], to[11];
 
-	report_day_text(p->from, from);
-	report_day_text(p->to, to);
+	cal_day_text(p->from, from);
+	cal_day_text(p->to, to);
 	snprintf(out, 24, "%s..%s", from, to);
 }
 

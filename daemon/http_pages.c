@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "lib/calendar.h"
 #include "../reports/render_html.h"
 #include "http_cache.h"
 #include "http_internal.h"
@@ -59,7 +60,7 @@ static int trend(sqlite3 *db, const struct config *cfg, const struct roi_report 
 	struct report_query q = {r->from, r->to, {KEY_DAY}, 1};
 	int64_t from, to;
 
-	if (report_day_of(r->from, &from) == 0 && report_day_of(r->to, &to) == 0 &&
+	if (cal_day_of(r->from, &from) == 0 && cal_day_of(r->to, &to) == 0 &&
 	    to - from > TREND_WEEKS_AFTER)
 		q.keys[0] = KEY_WEEK;
 	return report_usage(db, cfg, &q, out, err, errlen);

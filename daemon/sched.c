@@ -13,7 +13,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "../reports/report.h"
+#include "lib/calendar.h"
 #include "lib/util.h"
 
 static const char *const weekdays[] = {"sunday",   "monday", "tuesday", "wednesday",
@@ -173,7 +173,7 @@ static int fires_on(const struct schedule *s, int64_t day)
 
 int64_t sched_last_due(const struct schedule *s, int64_t now)
 {
-	int64_t day = report_local_day(now * 1000);
+	int64_t day = cal_local_day(now * 1000);
 
 	/* At most a month and a day back; the loop is short and obviously right. */
 	for (int64_t d = day; d > day - 64; d--) {
@@ -187,7 +187,7 @@ int64_t sched_last_due(const struct schedule *s, int64_t now)
 
 int64_t sched_next_due(const struct schedule *s, int64_t now)
 {
-	int64_t day = report_local_day(now * 1000);
+	int64_t day = cal_local_day(now * 1000);
 
 	for (int64_t d = day; d < day + 64; d++) {
 		int64_t at = fires_on(s, d) ? at_day(s, d) : INT64_MIN;
@@ -200,10 +200,10 @@ int64_t sched_next_due(const struct schedule *s, int64_t now)
 
 void sched_period(const struct schedule *s, int64_t due, int64_t *from, int64_t *to)
 {
-	int64_t day = report_local_day(due * 1000);
+	int64_t day = cal_local_day(due * 1000);
 
 	*to = day - 1;
-	*from = report_local_day(sched_last_due(s, at_day(s, day) - 1) * 1000);
+	*from = cal_local_day(sched_last_due(s, at_day(s, day) - 1) * 1000);
 	if (*from > *to)
 		*from = *to;
 }

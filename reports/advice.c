@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../daemon/lib/calendar.h"
 #include "../daemon/lib/util.h"
 #include "names.h"
 #include "report.h"
@@ -234,7 +235,7 @@ static void judge(const struct config *cfg, const struct seat_use *u, const stru
 static int64_t last_event_day(sqlite3 *db)
 {
 	sqlite3_stmt *s;
-	int64_t day = report_local_day((int64_t)time(NULL) * 1000);
+	int64_t day = cal_local_day((int64_t)time(NULL) * 1000);
 
 	if (sqlite3_prepare_v2(db, "SELECT max(day) FROM rollup", -1, &s, NULL) != SQLITE_OK)
 		return day;
@@ -254,14 +255,14 @@ int advice_build(sqlite3 *db, const struct config *cfg, const char *from, const 
 
 	memset(r, 0, sizeof(*r));
 	last = to ? 0 : last_event_day(db);
-	if ((to && report_day_of(to, &last) < 0) || (from && report_day_of(from, &first) < 0)) {
+	if ((to && cal_day_of(to, &last) < 0) || (from && cal_day_of(from, &first) < 0)) {
 		snprintf(err, errlen, "'%s' is not a date (YYYY-MM-DD)", from ? from : to);
 		return -1;
 	}
 	if (!from)
 		first = last - 29;
-	report_day_text(first, r->from);
-	report_day_text(last, r->to);
+	cal_day_text(first, r->from);
+	cal_day_text(last, r->to);
 	for (size_t p = 0; p < cfg->n_people; p++)
 		n_uses += cfg->people[p].n_seats;
 	uses = calloc(n_uses ? n_uses : 1, sizeof(*uses));
@@ -279,8 +280,8 @@ int advice_build(sqlite3 *db, const struct config *cfg, const char *from, const 
 			uses[n_uses].last_day = INT64_MIN;
 			n_uses++;
 		}
-	if (report_day_bound(r->from, 0, &lo, err, errlen) < 0 ||
-	    report_day_bound(r->to, 1, &hi, err, errlen) < 0 ||
+	if (cal_day_bound(r->from, 0, &lo, err, errlen) < 0 ||
+	    cal_day_bound(r->to, 1, &hi, err, errlen) < 0 ||
 	    read_use(db, cfg, first, last, uses, n_uses, err, errlen) < 0)
 		goto done;
 	if (read_limit_hits(db, cfg, lo, hi, uses, n_uses) < 0) {

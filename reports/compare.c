@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../daemon/lib/calendar.h"
 #include "../daemon/lathist.h"
 #include "names.h"
 #include "report.h"
@@ -329,7 +330,7 @@ int compare_build(sqlite3 *db, const struct config *cfg, const char *from, const
 	size_t n_spans, n_sums = 0;
 
 	memset(r, 0, sizeof(*r));
-	if ((from && report_day_of(from, &first) < 0) || (to && report_day_of(to, &last) < 0)) {
+	if ((from && cal_day_of(from, &first) < 0) || (to && cal_day_of(to, &last) < 0)) {
 		snprintf(err, errlen, "'%s' is not a date (YYYY-MM-DD)", from ? from : to);
 		return -1;
 	}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../daemon/lib/calendar.h"
 #include "report.h"
 
 static int by_requests(const void *a, const void *b)
@@ -85,10 +86,10 @@ int digest_build(sqlite3 *db, const struct config *cfg, const struct digest *d,
 	} else {
 		snprintf(r->scope_label, sizeof(r->scope_label), "the organisation");
 	}
-	report_day_text(from, f);
-	report_day_text(to, t);
-	report_day_text(prev_from, pf);
-	report_day_text(prev_to, pt);
+	cal_day_text(from, f);
+	cal_day_text(to, t);
+	cal_day_text(prev_from, pf);
+	cal_day_text(prev_to, pt);
 	if (roi_build_scoped(db, cfg, f, t, &scope, &r->now, err, errlen) < 0)
 		return -1;
 	if (roi_build_scoped(db, cfg, pf, pt, &scope, &r->before, err, errlen) < 0 ||
@@ -99,9 +100,9 @@ int digest_build(sqlite3 *db, const struct config *cfg, const struct digest *d,
 	if (d->schedule.kind != SCHED_WEEKLY) {
 		char wf[11], pf7[11], pt7[11];
 
-		report_day_text(to - 6, wf);
-		report_day_text(to - 13, pf7);
-		report_day_text(to - 7, pt7);
+		cal_day_text(to - 6, wf);
+		cal_day_text(to - 13, pf7);
+		cal_day_text(to - 7, pt7);
 		if (roi_build_scoped(db, cfg, wf, t, &scope, &r->week, err, errlen) < 0 ||
 		    roi_build_scoped(db, cfg, pf7, pt7, &scope, &r->week_before, err, errlen) < 0)
 			goto fail;

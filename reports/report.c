@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../daemon/lib/calendar.h"
 #include "../daemon/config.h"
 #include "../daemon/lib/util.h"
 #include "estimate.h"
@@ -77,73 +78,12 @@ int report_parse_keys(struct report_query *q, const char *list, char *err, size_
 	return 0;
 }
 
-static void local_tm(int64_t ts_ms, struct tm *tm)
-{
-	time_t t = (time_t)(ts_ms >= 0 ? ts_ms / 1000 : (ts_ms - 999) / 1000);
-
-	localtime_r(&t, tm);
-}
-
-void report_day_key(int64_t ts_ms, char out[11])
-{
-	struct tm tm;
-
-	local_tm(ts_ms, &tm);
-	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
-	         (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
-}
-
-/* ISO 8601 week: weeks start on Monday; week 1 holds the year's first Thursday. */
-void report_week_key(int64_t ts_ms, char out[9])
-{
-	report_week_of_day(report_local_day(ts_ms), out);
-}
-
-void report_week_of_day(int64_t days, char out[9])
-{
-	int64_t thursday;
-	int y;
-	unsigned m, d;
-
-	/* 1970-01-01 was a Thursday: weekday 0 = Monday. */
-	thursday = days - ((days + 3) % 7 + 7) % 7 + 3;
-	civil_from_days(thursday, &y, &m, &d);
-	snprintf(out, 9, "%04u-W%02u", (unsigned)y % 10000u,
-	         (unsigned)((thursday - days_from_civil(y, 1, 1)) / 7 + 1) % 100u);
-}
-
-void report_month_key(int64_t ts_ms, char out[8])
-{
-	report_month_of_day(report_local_day(ts_ms), out);
-}
-
-void report_month_of_day(int64_t days, char out[8])
-{
-	int y;
-	unsigned m, d;
-
-	civil_from_days(days, &y, &m, &d);
-	snprintf(out, 8, "%04u-%02u", (unsigned)y % 10000u, m % 100u);
-}
-
-int64_t report_local_day_start_ms(int y, unsigned m, unsigned d)
-{
-	struct tm tm;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = (int)m - 1;
-	tm.tm_mday = (int)d;
-	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm) * 1000;
-}
-
 static void fn_day(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	char key[11];
 
 	(void)argc;
-	report_day_key(sqlite3_value_int64(argv[0]), key);
+	cal_day_key(sqlite3_value_int64(argv[0]), key);
 	sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
 }
 
@@ -152,7 +92,7 @@ static void fn_week(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	char key[9];
 
 	(void)argc;
-	report_week_key(sqlite3_value_int64(argv[0]), key);
+	cal_week_key(sqlite3_value_int64(argv[0]), key);
 	sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
 }
 
@@ -185,32 +125,12 @@ int report_period_bounds(const char *period, const char *last, char from[11], ch
 		}
 		if (n < 1)
 			return -1;
-		end = report_local_day((int64_t)time(NULL) * 1000);
+		end = cal_local_day((int64_t)time(NULL) * 1000);
 		first = end - n + 1;
 	}
-	report_day_text(first, from);
-	report_day_text(end, to);
+	cal_day_text(first, from);
+	cal_day_text(end, to);
 	return 0;
-}
-
-int report_day_of(const char *s, int64_t *day)
-{
-	int y;
-	unsigned m, d;
-
-	if (parse_date(s, &y, &m, &d) < 0)
-		return -1;
-	*day = days_from_civil(y, m, d);
-	return 0;
-}
-
-void report_day_text(int64_t day, char out[11])
-{
-	int y;
-	unsigned m, d;
-
-	civil_from_days(day, &y, &m, &d);
-	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, m % 100u, d % 100u);
 }
 
 int report_data_bounds(sqlite3 *db, int64_t *first, int64_t *last)
@@ -234,19 +154,11 @@ int report_data_bounds(sqlite3 *db, int64_t *first, int64_t *last)
 	return rc;
 }
 
-int64_t report_local_day(int64_t ts_ms)
-{
-	struct tm tm;
-
-	local_tm(ts_ms, &tm);
-	return days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
-}
-
 /* The local day as days since 1970-01-01, for seat coverage. */
 static void fn_daynum(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
-	sqlite3_result_int64(ctx, report_local_day(sqlite3_value_int64(argv[0])));
+	sqlite3_result_int64(ctx, cal_local_day(sqlite3_value_int64(argv[0])));
 }
 
 /* pb_dday, pb_dweek, pb_dmonth: the keys of a day number (the rollup's days). */
@@ -255,7 +167,7 @@ static void fn_dday(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	char key[11];
 
 	(void)argc;
-	report_day_text(sqlite3_value_int64(argv[0]), key);
+	cal_day_text(sqlite3_value_int64(argv[0]), key);
 	sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
 }
 
@@ -264,7 +176,7 @@ static void fn_dweek(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	char key[9];
 
 	(void)argc;
-	report_week_of_day(sqlite3_value_int64(argv[0]), key);
+	cal_week_of_day(sqlite3_value_int64(argv[0]), key);
 	sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
 }
 
@@ -273,7 +185,7 @@ static void fn_dmonth(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	char key[8];
 
 	(void)argc;
-	report_month_of_day(sqlite3_value_int64(argv[0]), key);
+	cal_month_of_day(sqlite3_value_int64(argv[0]), key);
 	sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
 }
 
@@ -282,7 +194,7 @@ static void fn_month(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	char key[8];
 
 	(void)argc;
-	report_month_key(sqlite3_value_int64(argv[0]), key);
+	cal_month_key(sqlite3_value_int64(argv[0]), key);
 	sqlite3_result_text(ctx, key, -1, SQLITE_TRANSIENT);
 }
 
@@ -364,21 +276,6 @@ int report_register_functions(sqlite3 *db, const struct config *cfg)
 	    sqlite3_create_function(db, "pb_person", 1, flags, people, fn_person, NULL, NULL) ||
 	    sqlite3_create_function(db, "pb_team", 1, flags, people, fn_team, NULL, NULL))
 		return -1;
-	return 0;
-}
-
-int report_day_bound(const char *s, int next, int64_t *ms, char *err, size_t errlen)
-{
-	int y;
-	unsigned m, d;
-
-	if (parse_date(s, &y, &m, &d) < 0) {
-		snprintf(err, errlen, "'%s' is not a date (YYYY-MM-DD)", s);
-		return -1;
-	}
-	if (next)
-		civil_from_days(days_from_civil(y, m, d) + 1, &y, &m, &d);
-	*ms = report_local_day_start_ms(y, m, d);
 	return 0;
 }
 
@@ -506,10 +403,10 @@ int report_usage(sqlite3 *db, const struct config *cfg, const struct report_quer
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if ((q->from && report_day_of(q->from, &first) < 0) ||
-	    (q->to && report_day_of(q->to, &last) < 0)) {
+	if ((q->from && cal_day_of(q->from, &first) < 0) ||
+	    (q->to && cal_day_of(q->to, &last) < 0)) {
 		snprintf(err, errlen, "'%s' is not a date (YYYY-MM-DD)",
-		         q->from && report_day_of(q->from, &first) < 0 ? q->from : q->to);
+		         q->from && cal_day_of(q->from, &first) < 0 ? q->from : q->to);
 		return -1;
 	}
 	if (q->from && q->to && first > last) {

@@ -101,21 +101,6 @@ int report_period_bounds(const char *period, const char *last, char from[11], ch
  */
 int report_data_bounds(sqlite3 *db, int64_t *first, int64_t *last);
 
-/* Local-day arithmetic in the zone of localtime(). */
-/* "YYYY-MM-DD" to days since 1970-01-01; -1 for anything else. */
-int report_day_of(const char *s, int64_t *day);
-void report_day_text(int64_t day, char out[11]);
-int64_t report_local_day(int64_t ts_ms); /* days since 1970-01-01 */
-/* The first millisecond of local day s (YYYY-MM-DD), or of the day after when next. */
-int report_day_bound(const char *s, int next, int64_t *ms, char *err, size_t errlen);
-int64_t report_local_day_start_ms(int y, unsigned m, unsigned d);
-void report_day_key(int64_t ts_ms, char out[11]);
-void report_week_key(int64_t ts_ms, char out[9]);
-void report_month_key(int64_t ts_ms, char out[8]);
-/* The same keys of a local day number. */
-void report_week_of_day(int64_t day, char out[9]);
-void report_month_of_day(int64_t day, char out[8]);
-
 int render_text_usage(const struct report *r, struct buf *out);
 int render_csv_usage(const struct report *r, struct buf *out);
 int render_json_usage(const struct report *r, struct buf *out);

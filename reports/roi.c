@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../daemon/lib/calendar.h"
 #include "../daemon/lib/util.h"
 #include "names.h"
 #include "report.h"
@@ -607,10 +608,10 @@ int roi_build_scoped(sqlite3 *db, const struct config *cfg, const char *from, co
 	memset(r, 0, sizeof(*r));
 	r->currency = cfg->estimate.currency ? cfg->estimate.currency : "USD";
 	if ((!from || !to) && report_data_bounds(db, &first, &last) < 0) {
-		first = report_local_day(0);
+		first = cal_local_day(0);
 		last = first - 1; /* nothing stored: an empty period */
 	}
-	if ((from && report_day_of(from, &first) < 0) || (to && report_day_of(to, &last) < 0)) {
+	if ((from && cal_day_of(from, &first) < 0) || (to && cal_day_of(to, &last) < 0)) {
 		snprintf(err, errlen, "'%s' is not a date (YYYY-MM-DD)", from ? from : to);
 		return -1;
 	}
@@ -618,8 +619,8 @@ int roi_build_scoped(sqlite3 *db, const struct config *cfg, const char *from, co
 		snprintf(err, errlen, "--from %s is after --to %s", from, to);
 		return -1;
 	}
-	report_day_text(first, r->from);
-	report_day_text(last, r->to);
+	cal_day_text(first, r->from);
+	cal_day_text(last, r->to);
 	if (last >= first) {
 		if (read_usage(db, cfg, first, last, &w, err, errlen) < 0 ||
 		    allocate_seats(cfg, &w, first, last) < 0)

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "../../daemon/lib/calendar.h"
 #include "../../daemon/config.h"
 #include "../../daemon/digest_run.h"
 #include "../../daemon/mailer.h"
@@ -40,7 +41,7 @@ static int64_t local(int y, int mo, int d, int h, int mi, int s)
 
 static void day_text(int64_t day, char out[11])
 {
-	report_day_text(day, out);
+	cal_day_text(day, out);
 }
 
 static void test_sched_parses_plain_words_and_rejects_the_rest(void **state)

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "../../daemon/lib/calendar.h"
 #include "../../daemon/config.h"
 #include "../../daemon/store.h"
 #include "../../daemon/lib/util.h"
@@ -35,15 +36,15 @@ static void test_iso_weeks_follow_iso_8601_at_year_ends(void **state)
 
 	(void)state;
 	set_tz("UTC");
-	report_week_key(at("2026-01-01T12:00:00Z"), w); /* a Thursday */
+	cal_week_key(at("2026-01-01T12:00:00Z"), w); /* a Thursday */
 	assert_string_equal(w, "2026-W01");
-	report_week_key(at("2027-01-01T12:00:00Z"), w); /* a Friday: last week of 2026 */
+	cal_week_key(at("2027-01-01T12:00:00Z"), w); /* a Friday: last week of 2026 */
 	assert_string_equal(w, "2026-W53");
-	report_week_key(at("2024-12-30T12:00:00Z"), w); /* a Monday in week 1 of 2025 */
+	cal_week_key(at("2024-12-30T12:00:00Z"), w); /* a Monday in week 1 of 2025 */
 	assert_string_equal(w, "2025-W01");
-	report_week_key(at("2026-11-22T23:59:59Z"), w); /* Sunday ends the week */
+	cal_week_key(at("2026-11-22T23:59:59Z"), w); /* Sunday ends the week */
 	assert_string_equal(w, "2026-W47");
-	report_week_key(at("2026-11-23T00:00:00Z"), w);
+	cal_week_key(at("2026-11-23T00:00:00Z"), w);
 	assert_string_equal(w, "2026-W48");
 }
 
@@ -53,12 +54,12 @@ static void test_days_and_months_are_local_to_the_configured_zone(void **state)
 
 	(void)state;
 	set_tz("America/New_York");
-	report_day_key(at("2026-12-01T03:30:00Z"), d);
-	report_month_key(at("2026-12-01T03:30:00Z"), m);
+	cal_day_key(at("2026-12-01T03:30:00Z"), d);
+	cal_month_key(at("2026-12-01T03:30:00Z"), m);
 	assert_string_equal(d, "2026-11-30");
 	assert_string_equal(m, "2026-11");
 	set_tz("Asia/Tokyo");
-	report_day_key(at("2026-11-30T15:30:00Z"), d);
+	cal_day_key(at("2026-11-30T15:30:00Z"), d);
 	assert_string_equal(d, "2026-12-01");
 	set_tz("UTC");
 }

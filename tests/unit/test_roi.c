@@ -9,6 +9,7 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "../../daemon/lib/calendar.h"
 #include "report_helper.h"
 
 #include "../../daemon/config.h"
@@ -227,7 +228,7 @@ static void test_a_long_period_equals_the_sum_of_its_days(void **state)
 	for (int64_t d = days_from_civil(2026, 9, 21); d <= days_from_civil(2026, 12, 25); d++) {
 		char day[11];
 
-		report_day_text(d, day);
+		cal_day_text(d, day);
 		assert_int_equal(roi_build(store_db(st), &cfg, day, day, &one, err, sizeof(err)),
 		                 0);
 		requests += one.requests;
