@@ -22,7 +22,7 @@
 #include "../reports/report.h"
 #include "lib/log.h"
 #include "mailer.h"
-#include "store.h"
+#include "store/store.h"
 #include "lib/util.h"
 
 /* The statements of the digest tables, prepared once per connection. */

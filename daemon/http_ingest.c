@@ -21,7 +21,7 @@
 #include "http_internal.h"
 #include "ingest/parser.h"
 #include "lib/log.h"
-#include "store.h"
+#include "store/store.h"
 #include "lib/util.h"
 
 #define MAX_WAITING_WRITERS 32  /* requests queued for the writer before 503 */

@@ -33,7 +33,7 @@
 #include "lib/log.h"
 #include "passwd.h"
 #include "serve.h"
-#include "store.h"
+#include "store/store.h"
 #include "lib/util.h"
 #include "watch.h"
 

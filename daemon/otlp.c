@@ -27,7 +27,7 @@
 #include "http_internal.h"
 #include "ingest/event.h"
 #include "lib/log.h"
-#include "store.h"
+#include "store/store.h"
 #include "lib/util.h"
 
 #define MAX_SERIES 4096 /* cumulative series remembered; beyond, the oldest go */

@@ -6,7 +6,7 @@
 #define PAYBACK_SERVE_H
 
 #include "config.h"
-#include "store.h"
+#include "store/store.h"
 
 struct serve_options {
 	struct config *cfg;      /* replaced in place by a reload */

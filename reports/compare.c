@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "../daemon/lib/calendar.h"
-#include "../daemon/lathist.h"
+#include "../daemon/store/lathist.h"
 #include "names.h"
 #include "report.h"
 #include "span.h"

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../daemon/rollup.h"
+#include "../daemon/store/rollup.h"
 
 /* Rows of one grain whose keys (the units' first days) lie in [first, last]. */
 struct span {

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "../lib/log.h"
-#include "../store.h"
+#include "../store/store.h"
 #include "../lib/util.h"
 #include "parser.h"
 #include "walk.h"

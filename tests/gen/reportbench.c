@@ -19,7 +19,7 @@
 
 #include "../../daemon/lib/buf.h"
 #include "../../daemon/config.h"
-#include "../../daemon/store.h"
+#include "../../daemon/store/store.h"
 #include "../../reports/report.h"
 #include "../../reports/section.h"
 

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <sys/stat.h>
 
-#include "../../daemon/store.h"
+#include "../../daemon/store/store.h"
 
 /* The first column of the first row, or -1 when there is no row. */
 static inline int64_t query_int(struct store *st, const char *sql)

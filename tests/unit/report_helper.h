@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "../../daemon/config.h"
-#include "../../daemon/store.h"
+#include "../../daemon/store/store.h"
 #include "../../reports/report.h"
 
 /* Loads config_text into cfg and opens an empty store in UTC with the report functions. */

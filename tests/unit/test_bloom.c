@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "../../daemon/bloom.h"
+#include "../../daemon/store/bloom.h"
 
 static uint64_t next(uint64_t *x)
 {

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
-#include "../../daemon/checkpoint.h"
+#include "../../daemon/store/checkpoint.h"
 #include "query_helper.h"
 
 static void test_checkpointer_copies_the_wal_while_the_writer_stays_open(void **state)

@@ -12,7 +12,7 @@
 #include "report_helper.h"
 
 #include "../../daemon/config.h"
-#include "../../daemon/store.h"
+#include "../../daemon/store/store.h"
 #include "../../reports/compare.h"
 #include "../../reports/report.h"
 

@@ -11,7 +11,7 @@
 
 #include "../../daemon/lib/calendar.h"
 #include "../../daemon/config.h"
-#include "../../daemon/store.h"
+#include "../../daemon/store/store.h"
 #include "../../daemon/lib/util.h"
 #include "../../reports/report.h"
 

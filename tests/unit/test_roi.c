@@ -13,7 +13,7 @@
 #include "report_helper.h"
 
 #include "../../daemon/config.h"
-#include "../../daemon/store.h"
+#include "../../daemon/store/store.h"
 #include "../../daemon/lib/util.h"
 #include "../../reports/report.h"
 #include "../../reports/roi.h"

@@ -18,8 +18,8 @@
 
 #include "report_helper.h"
 
-#include "../../daemon/lathist.h"
-#include "../../daemon/rollup.h"
+#include "../../daemon/store/lathist.h"
+#include "../../daemon/store/rollup.h"
 #include "query_helper.h"
 
 static int by_int(const void *a, const void *b)

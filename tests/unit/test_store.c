@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../../daemon/store.h"
+#include "../../daemon/store/store.h"
 #include "query_helper.h"
 #include "schema_sql.h"
 

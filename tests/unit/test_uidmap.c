@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "../../daemon/uidmap.h"
+#include "../../daemon/store/uidmap.h"
 
 static uint64_t next(uint64_t *x)
 {

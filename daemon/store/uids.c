@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "bloom.h"
-#include "lib/log.h"
+#include "../lib/log.h"
 #include "sql.h"
 #include "uidmap.h"
 

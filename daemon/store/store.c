@@ -15,14 +15,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "lib/buf.h"
+#include "../lib/buf.h"
 #include "checkpoint.h"
-#include "lib/log.h"
+#include "../lib/log.h"
 #include "schema_sql.h"
 #include "rollup.h"
 #include "sql.h"
 #include "uids.h"
-#include "lib/util.h"
+#include "../lib/util.h"
 
 #define EVENT_COLUMNS 23
 /* WAL pages that call for a checkpoint on the checkpointer's thread, and

@@ -33,8 +33,8 @@
 #include <time.h>
 
 #include "lathist.h"
-#include "lib/log.h"
-#include "lib/util.h"
+#include "../lib/log.h"
+#include "../lib/util.h"
 
 enum {
 	V_REQUESTS,

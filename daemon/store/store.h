@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ingest/event.h"
+#include "../ingest/event.h"
 
 struct store;
 
@@ -34,7 +34,7 @@ int store_commit(struct store *st);
 /*
  * Commits, when more commits are waiting to follow: the rollup that reports
  * read may then take this one's new events in with a later commit's, at
- * most ROLLUP_DEFER_MS later (daemon/rollup.h).
+ * most ROLLUP_DEFER_MS later (rollup.h).
  */
 int store_commit_more(struct store *st);
 void store_rollback(struct store *st);

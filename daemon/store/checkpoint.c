@@ -10,7 +10,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
-#include "lib/log.h"
+#include "../lib/log.h"
 
 struct checkpointer {
 	pthread_t thread;

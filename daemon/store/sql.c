@@ -1,8 +1,8 @@
 /* sql.c - prepared statements: made once per connection, stepped and reset. */
 #include "sql.h"
 
-#include "lib/buf.h"
-#include "lib/log.h"
+#include "../lib/buf.h"
+#include "../lib/log.h"
 
 const int sql_row_counts[SQL_N_ROW_COUNTS] = {SQL_ROWS_MAX, 16, 4, 1};
 
