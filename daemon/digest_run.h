@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "lib/buf.h"
-#include "config.h"
+#include "config/config.h"
 
 /* The local days a digest reports on and the period it is compared with. */
 struct digest_period {

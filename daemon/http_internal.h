@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "lib/buf.h"
-#include "config.h"
+#include "config/config.h"
 #include "http.h"
 
 struct http_server {

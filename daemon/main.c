@@ -25,7 +25,7 @@
 #include "../reports/section.h"
 #include "lib/arena.h"
 #include "lib/buf.h"
-#include "config.h"
+#include "config/config.h"
 #include "digest_run.h"
 #include "http.h"
 #include "ingest/ingest.h"

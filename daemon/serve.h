@@ -5,7 +5,7 @@
 #ifndef PAYBACK_SERVE_H
 #define PAYBACK_SERVE_H
 
-#include "config.h"
+#include "config/config.h"
 #include "store/store.h"
 
 struct serve_options {

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../daemon/config.h"
+#include "../daemon/config/config.h"
 #include "../daemon/ingest/event.h"
 
 struct token_sums {

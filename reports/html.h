@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "../daemon/lib/buf.h"
-#include "../daemon/config.h"
+#include "../daemon/config/config.h"
 
 /* What the frame around a page shows. */
 struct html_page {

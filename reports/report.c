@@ -10,7 +10,7 @@
 #include <time.h>
 
 #include "../daemon/lib/calendar.h"
-#include "../daemon/config.h"
+#include "../daemon/config/config.h"
 #include "../daemon/lib/util.h"
 #include "estimate.h"
 

@@ -18,7 +18,7 @@
 #include <time.h>
 
 #include "../../daemon/lib/buf.h"
-#include "../../daemon/config.h"
+#include "../../daemon/config/config.h"
 #include "../../daemon/store/store.h"
 #include "../../reports/report.h"
 #include "../../reports/section.h"

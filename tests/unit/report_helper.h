@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "../../daemon/config.h"
+#include "../../daemon/config/config.h"
 #include "../../daemon/store/store.h"
 #include "../../reports/report.h"
 

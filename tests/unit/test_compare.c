@@ -11,7 +11,7 @@
 
 #include "report_helper.h"
 
-#include "../../daemon/config.h"
+#include "../../daemon/config/config.h"
 #include "../../daemon/store/store.h"
 #include "../../reports/compare.h"
 #include "../../reports/report.h"

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "../../daemon/config.h"
+#include "../../daemon/config/config.h"
 #include "../../daemon/ingest/event.h"
 
 static char err[4096];

@@ -13,10 +13,10 @@
 #include <cmocka.h>
 
 #include "../../daemon/lib/calendar.h"
-#include "../../daemon/config.h"
+#include "../../daemon/config/config.h"
 #include "../../daemon/digest_run.h"
 #include "../../daemon/mailer.h"
-#include "../../daemon/sched.h"
+#include "../../daemon/digest/schedule.h"
 #include "../../daemon/lib/util.h"
 #include "../../reports/digest.h"
 #include "../../reports/report.h"

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "../../daemon/lib/calendar.h"
-#include "../../daemon/config.h"
+#include "../../daemon/config/config.h"
 #include "../../daemon/store/store.h"
 #include "../../daemon/lib/util.h"
 #include "../../reports/report.h"

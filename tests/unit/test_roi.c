@@ -12,7 +12,7 @@
 #include "../../daemon/lib/calendar.h"
 #include "report_helper.h"
 
-#include "../../daemon/config.h"
+#include "../../daemon/config/config.h"
 #include "../../daemon/store/store.h"
 #include "../../daemon/lib/util.h"
 #include "../../reports/report.h"

@@ -17,91 +17,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/buf.h"
-#include "ingest/parser.h"
-#include "lib/util.h"
+#include "../lib/buf.h"
+#include "../ingest/parser.h"
+#include "../lib/util.h"
 #include "pricing_yaml.h"
-#include "config_internal.h"
+#include "check.h"
 #include "yamldoc.h"
-
-void config_error(struct config_ctx *c, const struct ynode *n, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (c->n_errors++ >= 20)
-		return;
-	buf_printf(&c->errors, "%s:%d:%d: ", c->path, n ? n->line : 1, n ? n->col : 1);
-	va_start(ap, fmt);
-	buf_vprintf(&c->errors, fmt, ap);
-	va_end(ap);
-	buf_putc(&c->errors, '\n');
-}
-
-static const char *suggest(const char *word, const char *const *known)
-{
-	const char *best = NULL;
-	unsigned best_d = 3;
-
-	for (; *known; known++) {
-		unsigned d = edit_distance(word, *known);
-
-		if (d < best_d || (d <= 4 && strstr(*known, word) && best == NULL)) {
-			best = *known;
-			best_d = d;
-		}
-	}
-	return best;
-}
-
-/* Reports every key of map that is not in known; returns 0 if there were none. */
-int config_check_keys(struct config_ctx *c, const struct ynode *map, const char *where,
-                      const char *const *known)
-{
-	int bad = 0;
-
-	for (size_t i = 0; i < map->n; i++) {
-		const char *k = map->keys[i]->scalar, *s;
-		size_t j;
-
-		for (j = 0; known[j] && strcmp(known[j], k) != 0; j++)
-			;
-		if (known[j])
-			continue;
-		bad = -1;
-		s = suggest(k, known);
-		if (s)
-			config_error(c, map->keys[i], "unknown key '%s'%s (did you mean '%s'?)", k,
-			             where, s);
-		else
-			config_error(c, map->keys[i], "unknown key '%s'%s", k, where);
-	}
-	return bad;
-}
-
-int config_want_type(struct config_ctx *c, const struct ynode *n, enum ynode_type t,
-                     const char *what)
-{
-	static const char *const names[] = {"a value", "a list", "a mapping"};
-
-	if (n->type == t)
-		return 0;
-	config_error(c, n, "%s must be %s", what, names[t]);
-	return -1;
-}
-
-/* Replaces *out with the scalar of n; returns -1 (reported) if n is not one. */
-int config_take_string(struct config_ctx *c, const struct ynode *n, const char *what, char **out)
-{
-	if (config_want_type(c, n, YNODE_SCALAR, what) < 0)
-		return -1;
-	if (n->scalar[0] == '\0' || ydoc_is_null(n)) {
-		config_error(c, n, "%s must not be empty", what);
-		return -1;
-	}
-	free(*out);
-	*out = strdup(n->scalar);
-	return *out ? 0 : -1;
-}
 
 static int timezone_exists(const char *name)
 {
@@ -121,26 +42,6 @@ static int timezone_exists(const char *name)
 	ok = fread(magic, 1, 4, fp) == 4 && memcmp(magic, "TZif", 4) == 0;
 	fclose(fp);
 	return ok;
-}
-
-/* Relative paths in a file are relative to the file's folder, wherever paybackd runs. */
-void config_resolve_path(const char *config_path, char **p)
-{
-	const char *slash = strrchr(config_path, '/');
-	char *joined;
-	size_t dir_len;
-
-	if (*p == NULL || (*p)[0] == '/' || slash == NULL || strcmp(*p, ":memory:") == 0)
-		return;
-	dir_len = (size_t)(slash - config_path);
-	joined = malloc(dir_len + strlen(*p) + 2);
-	if (joined == NULL)
-		return;
-	memcpy(joined, config_path, dir_len);
-	joined[dir_len] = '/';
-	memcpy(joined + dir_len + 1, *p, strlen(*p) + 1);
-	free(*p);
-	*p = joined;
 }
 
 static void load_sources(struct config_ctx *c, struct config *cfg, const struct ynode *list)
@@ -183,25 +84,6 @@ static void load_sources(struct config_ctx *c, struct config *cfg, const struct 
 	}
 }
 
-/* A number in [lo, hi); -1 (reported, with what it should be) otherwise. */
-int config_take_bounded(struct config_ctx *c, const struct ynode *n, const char *what, double lo,
-                        double hi, const char *should, double *out)
-{
-	char *end;
-	double v;
-
-	if (config_want_type(c, n, YNODE_SCALAR, what) < 0)
-		return -1;
-	errno = 0;
-	v = strtod(n->scalar, &end);
-	if (errno || end == n->scalar || *end != '\0' || !(v >= lo && v < hi)) {
-		config_error(c, n, "%s must be %s, not '%s'", what, should, n->scalar);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 /* A non-negative number: a price, a cost. */
 static int take_number(struct config_ctx *c, const struct ynode *n, const char *what, double *out)
 {
@@ -227,29 +109,6 @@ static int take_day(struct config_ctx *c, const struct ynode *n, const char *wha
 		return -1;
 	}
 	*out = days_from_civil(y, m, d);
-	return 0;
-}
-
-/* A list of names, or one name on its own. */
-int config_take_list(struct config_ctx *c, const struct ynode *n, const char *what, char ***out,
-                     size_t *count)
-{
-	size_t items = n->type == YNODE_SEQ ? n->n : 1;
-
-	*out = calloc(items, sizeof(**out));
-	*count = 0;
-	if (*out == NULL)
-		return -1;
-	if (n->type == YNODE_MAP) {
-		config_error(c, n, "%s must be a list of names", what);
-		return -1;
-	}
-	for (size_t i = 0; i < items; i++) {
-		const struct ynode *v = n->type == YNODE_SEQ ? n->items[i] : n;
-
-		if (config_take_string(c, v, what, &(*out)[*count]) == 0)
-			(*count)++;
-	}
 	return 0;
 }
 
@@ -852,6 +711,17 @@ static void load_http(struct config_ctx *c, struct config *cfg, const struct yno
 	}
 }
 
+/* Whether someone in people[] is in team. */
+static int has_team(const void *arg, const char *team)
+{
+	const struct config *cfg = arg;
+
+	for (size_t i = 0; i < cfg->n_people; i++)
+		if (cfg->people[i].team && strcmp(cfg->people[i].team, team) == 0)
+			return 1;
+	return 0;
+}
+
 static char *default_storage_path(void)
 {
 	const char *state = getenv("STATE_DIRECTORY"), *home = getenv("HOME");
@@ -959,7 +829,8 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 	if ((v = ydoc_get(root, "smtp")) != NULL && !ydoc_is_null(v))
 		config_load_smtp(&c, &cfg->smtp, v);
 	if ((v = ydoc_get(root, "digests")) != NULL && !ydoc_is_null(v))
-		config_load_digests(&c, cfg, v);
+		config_load_digests(&c, v, &cfg->smtp, has_team, cfg, &cfg->digests,
+		                    &cfg->n_digests);
 done:
 	ydoc_free(root);
 	if (c.n_errors) {
@@ -1034,7 +905,7 @@ void config_free(struct config *cfg)
 	free(cfg->tls_cert);
 	free(cfg->tls_key);
 	free(cfg->public_url);
-	config_free_mail(cfg);
+	config_free_mail(&cfg->smtp, cfg->digests, cfg->n_digests);
 	for (size_t i = 0; i < cfg->n_users; i++) {
 		free(cfg->users[i].name);
 		free(cfg->users[i].password_hash);
@@ -1079,6 +950,21 @@ const struct plan *config_plan(const struct config *cfg, const char *id)
 		if (cfg->plans[i].id && strcmp(cfg->plans[i].id, id) == 0)
 			return &cfg->plans[i];
 	return NULL;
+}
+
+const struct digest *config_digest(const struct config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->n_digests; i++)
+		if (cfg->digests[i].name && strcmp(cfg->digests[i].name, name) == 0)
+			return &cfg->digests[i];
+	return NULL;
+}
+
+const char *config_person_address(const struct person *p)
+{
+	if (p->email)
+		return p->email;
+	return p->id && strchr(p->id, '@') ? p->id : NULL;
 }
 
 int config_apply_timezone(const struct config *cfg)

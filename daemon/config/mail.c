@@ -1,15 +1,15 @@
 /*
- * config_mail.c - the smtp and digests sections of payback.yaml.
+ * mail.c - the smtp and digests sections of payback.yaml.
  *
  * The SMTP password never sits in the YAML: it comes from a file or an
  * environment variable, read when a message is sent.
  */
+#include "mail.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include "config_internal.h"
 
 void config_smtp_defaults(struct smtp_settings *s)
 {
@@ -107,11 +107,11 @@ void config_load_smtp(struct config_ctx *c, struct smtp_settings *s, const struc
 }
 
 /* "org", "team:NAME" or "personal" into d. */
-static void take_scope(struct config_ctx *c, const struct config *cfg, const struct ynode *v,
+static void take_scope(struct config_ctx *c, const struct ynode *v,
+                       int (*is_team)(const void *arg, const char *team), const void *arg,
                        struct digest *d)
 {
 	char *scope = NULL;
-	int is_known_team = 0;
 
 	if (config_take_string(c, v, "scope", &scope) < 0)
 		return;
@@ -122,10 +122,7 @@ static void take_scope(struct config_ctx *c, const struct config *cfg, const str
 	} else if (strncmp(scope, "team:", 5) == 0 && scope[5] != '\0') {
 		d->scope = SCOPE_TEAM;
 		d->team = strdup(scope + 5);
-		for (size_t i = 0; i < cfg->n_people; i++)
-			if (cfg->people[i].team && strcmp(cfg->people[i].team, scope + 5) == 0)
-				is_known_team = 1;
-		if (!is_known_team)
+		if (!is_team(arg, scope + 5))
 			config_error(c, v, "no person is in team '%s' (people[].team)", scope + 5);
 	} else {
 		config_error(c, v, "scope must be org, team:NAME or personal, not '%s'", scope);
@@ -133,30 +130,36 @@ static void take_scope(struct config_ctx *c, const struct config *cfg, const str
 	free(scope);
 }
 
-void config_load_digests(struct config_ctx *c, struct config *cfg, const struct ynode *list)
+void config_load_digests(struct config_ctx *c, const struct ynode *list,
+                         const struct smtp_settings *smtp,
+                         int (*is_team)(const void *arg, const char *team), const void *arg,
+                         struct digest **out, size_t *n_out)
 {
+	struct digest *digests;
+	size_t count = 0;
+
 	static const char *const keys[] = {"name", "schedule", "to", "scope", "format", NULL};
 
 	if (config_want_type(c, list, YNODE_SEQ, "digests") < 0)
 		return;
-	cfg->digests = calloc(list->n ? list->n : 1, sizeof(*cfg->digests));
-	if (cfg->digests == NULL)
+	digests = calloc(list->n ? list->n : 1, sizeof(*digests));
+	if (digests == NULL)
 		return;
+	*out = digests;
 	for (size_t i = 0; i < list->n; i++) {
 		const struct ynode *n = list->items[i], *v;
-		struct digest *d = &cfg->digests[cfg->n_digests];
+		struct digest *d = &digests[count];
 		char *text = NULL, why[256];
 
 		if (config_want_type(c, n, YNODE_MAP, "a digest") < 0)
 			continue;
 		config_check_keys(c, n, " in a digest", keys);
-		cfg->n_digests++;
+		*n_out = ++count;
 		if ((v = ydoc_get(n, "name")) == NULL)
 			config_error(c, n, "a digest needs a 'name' (paybackd digest NAME)");
 		else if (config_take_string(c, v, "name", &d->name) == 0)
-			for (size_t k = 0; k + 1 < cfg->n_digests; k++)
-				if (cfg->digests[k].name &&
-				    strcmp(cfg->digests[k].name, d->name) == 0)
+			for (size_t k = 0; k + 1 < count; k++)
+				if (digests[k].name && strcmp(digests[k].name, d->name) == 0)
 					config_error(c, v, "a digest named '%s' is already listed",
 					             d->name);
 		if ((v = ydoc_get(n, "schedule")) == NULL)
@@ -168,7 +171,7 @@ void config_load_digests(struct config_ctx *c, struct config *cfg, const struct 
 		free(text);
 		text = NULL;
 		if ((v = ydoc_get(n, "scope")) != NULL)
-			take_scope(c, cfg, v, d);
+			take_scope(c, v, is_team, arg, d);
 		if ((v = ydoc_get(n, "to")) != NULL && !ydoc_is_null(v)) {
 			if (d->scope == SCOPE_PERSONAL)
 				config_error(c, v,
@@ -196,38 +199,23 @@ void config_load_digests(struct config_ctx *c, struct config *cfg, const struct 
 		}
 		free(text);
 	}
-	if (cfg->n_digests > 0 && cfg->smtp.url == NULL)
+	if (count > 0 && smtp->url == NULL)
 		config_error(c, list, "digests need an 'smtp' section: the server to send through");
 }
 
-void config_free_mail(struct config *cfg)
+void config_free_mail(struct smtp_settings *smtp, struct digest *digests, size_t n)
 {
-	free(cfg->smtp.url);
-	free(cfg->smtp.from);
-	free(cfg->smtp.user);
-	free(cfg->smtp.password_file);
-	free(cfg->smtp.password_env);
-	for (size_t i = 0; i < cfg->n_digests; i++) {
-		free(cfg->digests[i].name);
-		free(cfg->digests[i].team);
-		for (size_t k = 0; k < cfg->digests[i].n_to; k++)
-			free(cfg->digests[i].to[k]);
-		free(cfg->digests[i].to);
+	free(smtp->url);
+	free(smtp->from);
+	free(smtp->user);
+	free(smtp->password_file);
+	free(smtp->password_env);
+	for (size_t i = 0; i < n; i++) {
+		free(digests[i].name);
+		free(digests[i].team);
+		for (size_t k = 0; k < digests[i].n_to; k++)
+			free(digests[i].to[k]);
+		free(digests[i].to);
 	}
-	free(cfg->digests);
-}
-
-const struct digest *config_digest(const struct config *cfg, const char *name)
-{
-	for (size_t i = 0; i < cfg->n_digests; i++)
-		if (cfg->digests[i].name && strcmp(cfg->digests[i].name, name) == 0)
-			return &cfg->digests[i];
-	return NULL;
-}
-
-const char *config_person_address(const struct person *p)
-{
-	if (p->email)
-		return p->email;
-	return p->id && strchr(p->id, '@') ? p->id : NULL;
+	free(digests);
 }

@@ -1,12 +1,13 @@
 /*
- * config_internal.h - what the files that read payback.yaml share: the error
- * list and the checks that report a problem at its file:line:col.
+ * check.h - what the files that read payback.yaml share: the error list and
+ * the checks that report a problem at its file:line:col.
  */
-#ifndef PAYBACK_CONFIG_INTERNAL_H
-#define PAYBACK_CONFIG_INTERNAL_H
+#ifndef PAYBACK_CONFIG_CHECK_H
+#define PAYBACK_CONFIG_CHECK_H
 
-#include "lib/buf.h"
-#include "config.h"
+#include <stddef.h>
+
+#include "../lib/buf.h"
 #include "yamldoc.h"
 
 struct config_ctx {
@@ -33,11 +34,5 @@ int config_take_list(struct config_ctx *c, const struct ynode *n, const char *wh
                      size_t *count);
 /* Makes a relative path relative to the configuration file's folder. */
 void config_resolve_path(const char *config_path, char **p);
-
-/* config_mail.c: the smtp and digests sections. */
-void config_smtp_defaults(struct smtp_settings *s);
-void config_load_smtp(struct config_ctx *c, struct smtp_settings *s, const struct ynode *n);
-void config_load_digests(struct config_ctx *c, struct config *cfg, const struct ynode *list);
-void config_free_mail(struct config *cfg);
 
 #endif

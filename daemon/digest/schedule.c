@@ -4,7 +4,7 @@
  * Firings are computed with mktime() on local broken-down time, so a daily
  * 08:00 stays at 08:00 across daylight-saving changes.
  */
-#include "sched.h"
+#include "schedule.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -13,8 +13,8 @@
 #include <strings.h>
 #include <time.h>
 
-#include "lib/calendar.h"
-#include "lib/util.h"
+#include "../lib/calendar.h"
+#include "../lib/util.h"
 
 static const char *const weekdays[] = {"sunday",   "monday", "tuesday", "wednesday",
                                        "thursday", "friday", "saturday"};

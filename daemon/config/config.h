@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ingest/ingest.h"
-#include "sched.h"
+#include "../ingest/ingest.h"
+#include "mail.h"
 
 /* A seat held from since to until, both local days (days since 1970-01-01). */
 struct seat {
@@ -93,31 +93,6 @@ struct user {
 struct ingest_token {
 	char *name;
 	unsigned char sha256[32];
-};
-
-/* The mail server digests go through (docs/digests.md). */
-struct smtp_settings {
-	char *url;           /* smtp://host:587 (STARTTLS) or smtps://host:465 */
-	char *from;          /* the From: address, "Payback <payback@example.com>" allowed */
-	char *user;          /* NULL: no authentication */
-	char *password_file; /* the password is read from here... */
-	char *password_env;  /* ...or from this environment variable, never from the YAML */
-	int is_tls_off;      /* smtp.tls: none, plain text on the wire */
-	int64_t retry_first_s, retry_max_s; /* backoff after a failed try, doubling */
-	int64_t timeout_s;                  /* per try */
-};
-
-enum digest_scope { SCOPE_ORG, SCOPE_TEAM, SCOPE_PERSONAL };
-
-/* A scheduled e-mail report. */
-struct digest {
-	char *name;
-	struct schedule schedule;
-	enum digest_scope scope;
-	char *team; /* SCOPE_TEAM */
-	char **to;  /* SCOPE_ORG and SCOPE_TEAM: the recipients */
-	size_t n_to;
-	int is_text_only; /* format: text, no HTML part */
 };
 
 struct config {
