@@ -26,7 +26,7 @@
 #include "lib/arena.h"
 #include "lib/buf.h"
 #include "config/config.h"
-#include "digest_run.h"
+#include "digest/run.h"
 #include "http.h"
 #include "ingest/ingest.h"
 #include "ingest/parser.h"

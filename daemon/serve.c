@@ -23,7 +23,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "../reports/report.h"
-#include "digest_run.h"
+#include "digest/run.h"
 #include "http.h"
 #include "ingest/ingest.h"
 #include "lib/log.h"

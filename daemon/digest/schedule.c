@@ -1,5 +1,5 @@
 /*
- * sched.c - when a digest fires and what it covers.
+ * schedule.c - when a digest fires and what it covers.
  *
  * Firings are computed with mktime() on local broken-down time, so a daily
  * 08:00 stays at 08:00 across daylight-saving changes.

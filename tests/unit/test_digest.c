@@ -14,8 +14,8 @@
 
 #include "../../daemon/lib/calendar.h"
 #include "../../daemon/config/config.h"
-#include "../../daemon/digest_run.h"
-#include "../../daemon/mailer.h"
+#include "../../daemon/digest/run.h"
+#include "../../daemon/digest/mailer.h"
 #include "../../daemon/digest/schedule.h"
 #include "../../daemon/lib/util.h"
 #include "../../reports/digest.h"

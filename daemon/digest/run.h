@@ -1,5 +1,5 @@
 /*
- * digest_run.h - e-mail digests: what is due, to whom, sent exactly once per
+ * run.h - e-mail digests: what is due, to whom, sent exactly once per
  * period and recipient (the digest_runs table), retried with a bounded
  * backoff, and the `paybackd digest` command's preview and send-now.
  */
@@ -9,8 +9,8 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#include "lib/buf.h"
-#include "config/config.h"
+#include "../lib/buf.h"
+#include "../config/config.h"
 
 /* The local days a digest reports on and the period it is compared with. */
 struct digest_period {

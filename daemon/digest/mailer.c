@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "lib/buf.h"
+#include "../lib/buf.h"
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 static CURLcode init_result = CURLE_FAILED_INIT;

@@ -1,5 +1,5 @@
 /*
- * digest_run.c - sending digests exactly once.
+ * run.c - sending digests exactly once.
  *
  * A (digest, period, recipient) row is written when the server accepted the
  * message, so a restart or a crash never sends a period twice; the one gap
@@ -8,7 +8,7 @@
  * wait retry_first, then twice as long each time up to retry_max; a 5xx
  * refusal is final, and so is any failure once the next firing is due.
  */
-#include "digest_run.h"
+#include "run.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -17,13 +17,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "lib/calendar.h"
-#include "../reports/digest.h"
-#include "../reports/report.h"
-#include "lib/log.h"
+#include "../lib/calendar.h"
+#include "../../reports/digest.h"
+#include "../../reports/report.h"
+#include "../lib/log.h"
 #include "mailer.h"
-#include "store/store.h"
-#include "lib/util.h"
+#include "../store/store.h"
+#include "../lib/util.h"
 
 /* The statements of the digest tables, prepared once per connection. */
 enum { Q_STATE, Q_RECORD, Q_SEEN_GET, Q_SEEN_ADD, Q_OLDER_ANY, Q_OLDER_FAIL, Q_COUNT };

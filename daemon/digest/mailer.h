@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-#include "lib/buf.h"
-#include "config/config.h"
+#include "../lib/buf.h"
+#include "../config/config.h"
 
 struct mail_message {
 	const char *to;         /* an address */
