@@ -1,5 +1,5 @@
 /*
- * sched.h - digest schedules in plain words ("daily 08:00", "weekly monday
+ * schedule.h - digest schedules in plain words ("daily 08:00", "weekly monday
  * 08:00", "monthly 1 08:00"), in the local time of the configured zone, and
  * the period of local days each firing reports on.
  */
