@@ -3,8 +3,8 @@
  * 08:00", "monthly 1 08:00"), in the local time of the configured zone, and
  * the period of local days each firing reports on.
  */
-#ifndef PAYBACK_SCHED_H
-#define PAYBACK_SCHED_H
+#ifndef PAYBACK_SCHEDULE_H
+#define PAYBACK_SCHEDULE_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -39,11 +39,4 @@ struct ingest_opts {
 int ingest_run(struct store *st, const struct ingest_source *src, size_t n_src,
                const struct ingest_opts *opts, struct ingest_stats *stats);
 
-/*
- * Matches path against a developer pattern such as "/srv/logs/{developer}/..."
- * ("*" is one path segment, "..." any number). Writes the captured name to
- * out (size n) and returns 0, or -1 when path does not match.
- */
-int developer_from_pattern(const char *pattern, const char *path, char *out, size_t n);
-
 #endif

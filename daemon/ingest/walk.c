@@ -15,7 +15,6 @@
 
 #include "../lib/log.h"
 #include "../lib/util.h"
-#include "ingest.h"
 
 static int has_log_extension(const char *name)
 {

@@ -28,4 +28,11 @@ struct walk_list {
 int walk_paths(struct walk_list *l, const char *const *paths, size_t n);
 void walk_free(struct walk_list *l);
 
+/*
+ * Matches path against a developer pattern such as "/srv/logs/{developer}/..."
+ * ("*" is one path segment, "..." any number). Writes the captured name to
+ * out (size n) and returns 0, or -1 when path does not match.
+ */
+int developer_from_pattern(const char *pattern, const char *path, char *out, size_t n);
+
 #endif
