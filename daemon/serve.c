@@ -24,7 +24,7 @@
 
 #include "../reports/report.h"
 #include "digest/run.h"
-#include "http.h"
+#include "http/server.h"
 #include "ingest/ingest.h"
 #include "lib/log.h"
 #include "watch.h"

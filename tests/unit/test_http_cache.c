@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "../../daemon/http_cache.h"
+#include "../../daemon/http/cache.h"
 
 static int reset(void **state)
 {

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lib/buf.h"
+#include "../lib/buf.h"
 
 /* Copies the answer kept for key at this generation into out; returns 1, or 0 when none. */
 int http_cache_get(const char *key, uint64_t generation, struct buf *out, unsigned *status);

@@ -23,12 +23,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "lib/arena.h"
-#include "http_internal.h"
-#include "ingest/event.h"
-#include "lib/log.h"
-#include "store/store.h"
-#include "lib/util.h"
+#include "../lib/arena.h"
+#include "internal.h"
+#include "../ingest/event.h"
+#include "../lib/log.h"
+#include "../store/store.h"
+#include "../lib/util.h"
 
 #define MAX_SERIES 4096 /* cumulative series remembered; beyond, the oldest go */
 

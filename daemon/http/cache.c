@@ -5,7 +5,7 @@
  * builds it and the others wait for its copy instead of each running the
  * same report with its own database connection and memory.
  */
-#include "http_cache.h"
+#include "cache.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "lib/util.h"
+#include "../lib/util.h"
 
 #define CACHE_SLOTS     64
 #define CACHE_MAX_ENTRY (4u << 20) /* larger answers are built each time */

@@ -12,9 +12,9 @@
 #include <stdatomic.h>
 #include <time.h>
 
-#include "lib/buf.h"
-#include "config/config.h"
-#include "http.h"
+#include "../lib/buf.h"
+#include "../config/config.h"
+#include "server.h"
 
 struct http_server {
 	struct MHD_Daemon *daemon;

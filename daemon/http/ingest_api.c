@@ -17,12 +17,12 @@
 #include <time.h>
 #include <zlib.h>
 
-#include "lib/arena.h"
-#include "http_internal.h"
-#include "ingest/parser.h"
-#include "lib/log.h"
-#include "store/store.h"
-#include "lib/util.h"
+#include "../lib/arena.h"
+#include "internal.h"
+#include "../ingest/parser.h"
+#include "../lib/log.h"
+#include "../store/store.h"
+#include "../lib/util.h"
 
 #define MAX_WAITING_WRITERS 32  /* requests queued for the writer before 503 */
 #define IDLE_SYNC_MS        100 /* no batch for this long: the writer writes the rollup */

@@ -14,11 +14,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "lib/calendar.h"
-#include "../reports/render_html.h"
-#include "http_cache.h"
-#include "http_internal.h"
-#include "lib/log.h"
+#include "../lib/calendar.h"
+#include "../../reports/render_html.h"
+#include "cache.h"
+#include "internal.h"
+#include "../lib/log.h"
 
 #define TREND_WEEKS_AFTER 62 /* days: longer periods are charted per week */
 

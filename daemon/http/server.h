@@ -5,7 +5,7 @@
 #include <pthread.h>
 #include <sys/socket.h>
 
-#include "config/config.h"
+#include "../config/config.h"
 
 struct http_server;
 

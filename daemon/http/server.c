@@ -29,12 +29,12 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "../reports/report.h"
-#include "../reports/section.h"
-#include "http_cache.h"
-#include "http_internal.h"
-#include "lib/log.h"
-#include "lib/util.h"
+#include "../../reports/report.h"
+#include "../../reports/section.h"
+#include "cache.h"
+#include "internal.h"
+#include "../lib/log.h"
+#include "../lib/util.h"
 
 #define REPORT_PREFIX "/api/v1/report/"
 

@@ -8,7 +8,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "lib/log.h"
+#include "../lib/log.h"
 
 /* Reads one line from stdin, without echo on a terminal. Returns its length or -1. */
 static ssize_t read_secret(const char *prompt, char *out, size_t n)
