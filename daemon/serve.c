@@ -24,6 +24,7 @@
 
 #include "../reports/report.h"
 #include "digest/run.h"
+#include "http/routes.h"
 #include "http/server.h"
 #include "ingest/ingest.h"
 #include "lib/log.h"
@@ -46,8 +47,8 @@ struct serve {
 static int start_parts(struct serve *s, int listen_fd, char *err, size_t errlen)
 {
 	struct config *cfg = s->o->cfg;
-	struct http_options ho = {s->o->listen,    cfg,      s->o->db_path, s->o->st,
-	                          &s->writer_lock, listen_fd};
+	struct http_options ho = {s->o->listen,    cfg,       s->o->db_path, s->o->st,
+	                          &s->writer_lock, listen_fd, http_routes,   http_n_routes};
 
 	if (config_ingest_sources(cfg, &s->src, &s->n_src, &s->paths) < 0) {
 		snprintf(err, errlen, "out of memory");

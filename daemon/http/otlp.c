@@ -24,7 +24,8 @@
 #include <strings.h>
 
 #include "../lib/arena.h"
-#include "internal.h"
+#include "body.h"
+#include "otlp.h"
 #include "../ingest/event.h"
 #include "../lib/log.h"
 #include "../store/store.h"
@@ -655,7 +656,7 @@ static cJSON *parse_export(struct http_server *s, struct MHD_Connection *c, stru
                            struct arena *tree, const char **why)
 {
 	struct buf inflated = BUF_INIT;
-	const struct buf *text = http_body(s, c, body, &inflated, why);
+	const struct buf *text = http_body(c, body, (size_t)s->cfg->max_body_bytes, &inflated, why);
 	cJSON *root = NULL;
 
 	if (text != NULL) {
@@ -671,8 +672,8 @@ static cJSON *parse_export(struct http_server *s, struct MHD_Connection *c, stru
 	return root;
 }
 
-enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const char *sender,
-                          int is_logs, struct buf *body)
+static enum MHD_Result otlp(struct http_server *s, struct MHD_Connection *c, const char *sender,
+                            int is_logs, struct buf *body)
 {
 	const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
 	struct buf stream = BUF_INIT;
@@ -706,9 +707,9 @@ enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const
 		return http_reply_error(c, MHD_HTTP_BAD_REQUEST, why);
 	buf_printf(&stream, "otlp:%s", sender);
 	if (is_logs) {
-		if (http_store_batch(s, stream.data, (int64_t)body->len, logs.seen, &b, &counts,
-		                     logs.late.n ? apply_late_decisions : NULL, &logs, &status,
-		                     &why) < 0)
+		if (http_writer_store(&s->writer, stream.data, (int64_t)body->len, logs.seen, &b,
+		                      &counts, logs.late.n ? apply_late_decisions : NULL, &logs,
+		                      &status, &why) < 0)
 			ret = http_reply_error(c, status, why);
 		else {
 			s->otlp_records += (unsigned long long)logs.seen;
@@ -720,8 +721,8 @@ enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const
 	} else {
 		/* Points that change no request need no writer. */
 		if ((metrics.n > 0 || metrics.decisions.n > 0) &&
-		    http_store_batch(s, stream.data, (int64_t)body->len, metrics.points, &b,
-		                     &counts, apply_metrics, &metrics, &status, &why) < 0)
+		    http_writer_store(&s->writer, stream.data, (int64_t)body->len, metrics.points,
+		                      &b, &counts, apply_metrics, &metrics, &status, &why) < 0)
 			ret = http_reply_error(c, status, why);
 		else
 			ret = answer(c, 0, metrics.rejected.n, metrics.rejected.first);
@@ -733,4 +734,16 @@ enum MHD_Result http_otlp(struct http_server *s, struct MHD_Connection *c, const
 	batch_free(&b);
 	buf_free(&stream);
 	return ret;
+}
+
+enum MHD_Result http_otlp_logs(struct http_server *s, struct MHD_Connection *c,
+                               const struct http_call *call)
+{
+	return otlp(s, c, call->sender, 1, call->body);
+}
+
+enum MHD_Result http_otlp_metrics(struct http_server *s, struct MHD_Connection *c,
+                                  const struct http_call *call)
+{
+	return otlp(s, c, call->sender, 0, call->body);
 }

@@ -1,5 +1,5 @@
 /*
- * http_pages.c - the dashboard: each page builds its reports on a read-only
+ * pages.c - the dashboard: each page builds its reports on a read-only
  * connection and hands them to reports/render_html.c.
  *
  *   /              overview          /developers       every developer
@@ -17,7 +17,7 @@
 #include "../lib/calendar.h"
 #include "../../reports/render_html.h"
 #include "cache.h"
-#include "internal.h"
+#include "pages.h"
 #include "../lib/log.h"
 
 #define TREND_WEEKS_AFTER 62 /* days: longer periods are charted per week */
@@ -176,9 +176,11 @@ static int build_page(struct http_server *s, sqlite3 *db, const char *url, const
 	return rc;
 }
 
-enum MHD_Result http_page(struct http_server *s, struct MHD_Connection *c, const char *url,
-                          const struct http_user *u)
+enum MHD_Result http_page(struct http_server *s, struct MHD_Connection *c,
+                          const struct http_call *call)
 {
+	const char *url = call->url;
+	const struct http_user *u = call->user;
 	const char *from, *to;
 	char from_buf[11], to_buf[11], err[512], own[128];
 	unsigned status = MHD_HTTP_BAD_REQUEST;

@@ -1,12 +1,6 @@
 /*
- * http.c - the HTTP server.
- *
- *   GET /healthz                          "ok" while the server runs
- *   GET /metrics                          Prometheus text: ingest, HTTP, database
- *   GET /api/v1/report/SECTION?from=&to=&period=&last=&format=json|csv
- *   GET / and the other dashboard pages   (http_pages.c)
- *   POST /api/v1/events                   (http_ingest.c)
- *   POST /v1/logs, /v1/metrics            OTLP/HTTP JSON (otlp.c)
+ * server.c - the HTTP server: connections, bodies, sign-in, and the routes
+ * of routes.c (the dashboard, the report API, /metrics, /healthz, ingest).
  *
  * Dashboard and reports need a configured user (HTTP Basic, crypt(3)
  * hashes) unless none is configured, which is allowed on loopback only;
@@ -17,8 +11,9 @@
  * thread per connection. Strings from logs reach the answers only through
  * the JSON and CSV escaping of the renderers.
  */
+#include "server.h"
+
 #include <arpa/inet.h>
-#include <crypt.h>
 #include <errno.h>
 #include <limits.h>
 #include <netinet/in.h>
@@ -30,13 +25,9 @@
 #include <time.h>
 
 #include "../../reports/report.h"
-#include "../../reports/section.h"
 #include "cache.h"
-#include "internal.h"
 #include "../lib/log.h"
 #include "../lib/util.h"
-
-#define REPORT_PREFIX "/api/v1/report/"
 
 /* What a request carries between libmicrohttpd's calls: its body, for POSTs. */
 struct request {
@@ -70,8 +61,6 @@ static void release_body(struct http_server *s, struct request *req)
 	req->held = 0;
 	buf_free(&req->body);
 }
-
-/* The last password each user signed in with, as SHA-256: crypt(3) is slow on purpose. */
 
 int http_parse_listen(const char *listen, struct sockaddr_storage *out, socklen_t *len)
 {
@@ -246,210 +235,6 @@ sqlite3 *http_open_db(struct http_server *s)
 	return db;
 }
 
-static enum MHD_Result report(struct http_server *s, struct MHD_Connection *c, const char *section)
-{
-	const char *format = http_arg(c, "format"), *from, *to;
-	char err[512], from_buf[11], to_buf[11];
-	enum report_format f = FORMAT_JSON;
-	struct buf out = BUF_INIT, key = BUF_INIT;
-	unsigned long long generation;
-	unsigned status;
-	sqlite3 *db;
-	enum MHD_Result ret;
-
-	if (!report_is_section(section))
-		return http_reply_error(c, MHD_HTTP_NOT_FOUND, "no such report");
-	if (format && strcmp(format, "csv") == 0)
-		f = FORMAT_CSV;
-	else if (format && strcmp(format, "json") != 0)
-		return http_reply_error(c, MHD_HTTP_BAD_REQUEST, "format must be json or csv");
-	if (http_request_period(c, from_buf, to_buf, &from, &to) < 0)
-		return http_reply_error(c, MHD_HTTP_BAD_REQUEST,
-		                        "use from/to (YYYY-MM-DD), period (YYYY-MM) or last (7d)");
-	http_cache_key(c, section, NULL, &key);
-	generation = http_data_generation(s);
-	if (http_cache_fetch(key.data, generation, &out, &status)) {
-		db = NULL;
-	} else if ((db = http_open_db(s)) == NULL) {
-		http_cache_abandon(key.data, generation);
-		buf_free(&key);
-		return http_reply_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
-		                        "the database is not available");
-	} else if (report_run_section(section, db, s->cfg, from, to, f, &out, err, sizeof(err)) <
-	           0) {
-		http_cache_abandon(key.data, generation);
-		status = MHD_HTTP_BAD_REQUEST;
-	} else {
-		status = MHD_HTTP_OK;
-		http_cache_put(key.data, generation, out.data ? out.data : "", out.len, status);
-	}
-	buf_free(&key);
-	if (status != MHD_HTTP_OK)
-		ret = http_reply_error(c, MHD_HTTP_BAD_REQUEST, err);
-	else
-		ret = http_reply_buf(
-		    c, MHD_HTTP_OK,
-		    f == FORMAT_CSV ? "text/csv; charset=utf-8" : "application/json",
-		    "default-src 'none'",
-		    f == FORMAT_CSV ? "attachment; filename=\"payback.csv\"" : NULL, &out);
-	buf_free(&out);
-	sqlite3_close(db);
-	return ret;
-}
-
-static void metric(struct buf *b, const char *name, const char *help, const char *type)
-{
-	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-/* A label value in Prometheus' text format: backslash, quote and newline escaped. */
-static void label(struct buf *b, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\\' || *s == '"')
-			buf_putc(b, '\\');
-		if (*s == '\n')
-			buf_puts(b, "\\n");
-		else
-			buf_putc(b, *s);
-	}
-}
-
-static enum MHD_Result metrics(struct http_server *s, struct MHD_Connection *c)
-{
-	struct buf b = BUF_INIT;
-	sqlite3 *db = NULL;
-	sqlite3_stmt *q = NULL;
-	struct stat sb;
-	enum MHD_Result ret;
-
-	metric(&b, "payback_http_requests_total", "HTTP requests answered.", "counter");
-	buf_printf(&b, "payback_http_requests_total %llu\n", (unsigned long long)s->requests);
-	metric(&b, "payback_http_request_seconds_total", "Time spent answering them.", "counter");
-	buf_printf(&b, "payback_http_request_seconds_total %.6f\n", (double)s->request_us / 1e6);
-	if (stat(s->db_path, &sb) == 0) {
-		metric(&b, "payback_database_bytes", "Size of the database file.", "gauge");
-		buf_printf(&b, "payback_database_bytes %lld\n", (long long)sb.st_size);
-	}
-	if (sqlite3_open_v2(s->db_path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL) ==
-	        SQLITE_OK &&
-	    sqlite3_prepare_v2(db,
-	                       "SELECT path, events, rejected, size - offset, "
-	                       "coalesce(strftime('%s', 'now') - last_read, -1) FROM source_file "
-	                       "ORDER BY path",
-	                       -1, &q, NULL) == SQLITE_OK) {
-		static const char *const names[] = {
-		    "payback_ingest_events_total", "payback_ingest_rejected_total",
-		    "payback_ingest_unread_bytes", "payback_ingest_seconds_since_read"};
-		static const char *const helps[] = {
-		    "Events stored from the file.", "Lines of the file rejected.",
-		    "Bytes of the file not read yet (when last seen).",
-		    "Seconds since the file was last read."};
-
-		for (int m = 0; m < 4; m++) {
-			metric(&b, names[m], helps[m], m < 2 ? "counter" : "gauge");
-			while (sqlite3_step(q) == SQLITE_ROW) {
-				buf_printf(&b, "%s{source=\"", names[m]);
-				label(&b, (const char *)sqlite3_column_text(q, 0));
-				buf_printf(&b, "\"} %lld\n",
-				           (long long)sqlite3_column_int64(q, m + 1));
-			}
-			sqlite3_reset(q);
-		}
-	}
-	sqlite3_finalize(q);
-	q = NULL;
-	if (db && sqlite3_prepare_v2(db,
-	                             "SELECT digest, status, count(*) FROM digest_runs "
-	                             "GROUP BY digest, status ORDER BY digest, status",
-	                             -1, &q, NULL) == SQLITE_OK) {
-		metric(&b, "payback_digest_deliveries",
-		       "Digest messages by state: sent, retrying or failed (refused).", "gauge");
-		while (sqlite3_step(q) == SQLITE_ROW) {
-			buf_puts(&b, "payback_digest_deliveries{digest=\"");
-			label(&b, (const char *)sqlite3_column_text(q, 0));
-			buf_puts(&b, "\",status=\"");
-			label(&b, (const char *)sqlite3_column_text(q, 1));
-			buf_printf(&b, "\"} %lld\n", (long long)sqlite3_column_int64(q, 2));
-		}
-	}
-	sqlite3_finalize(q);
-	sqlite3_close(db);
-	ret = http_reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
-	buf_free(&b);
-	return ret;
-}
-
-/* Checks a password against a user's crypt(3) hash, remembering the last good one. */
-static int password_ok(struct http_server *s, size_t user, const char *password)
-{
-	const struct config *cfg = s->cfg;
-	const char *hash = cfg->users[user].password_hash;
-	unsigned char digest[32];
-	struct crypt_data *data;
-	const char *out;
-	int ok = 0;
-
-	sha256(password, strlen(password), digest);
-	pthread_mutex_lock(&s->verified_lock);
-	if (s->verified == NULL &&
-	    (s->verified = calloc(cfg->n_users, sizeof(*s->verified))) != NULL)
-		s->n_verified = cfg->n_users;
-	ok = user < s->n_verified && equal_const_time(s->verified[user], digest, 32);
-	pthread_mutex_unlock(&s->verified_lock);
-	if (ok)
-		return 1;
-	data = calloc(1, sizeof(*data));
-	if (data == NULL)
-		return 0;
-	out = crypt_r(password, hash, data);
-	ok = out != NULL && out[0] == '$' && strlen(out) == strlen(hash) &&
-	     equal_const_time(out, hash, strlen(hash));
-	free(data);
-	if (ok) {
-		pthread_mutex_lock(&s->verified_lock);
-		if (user < s->n_verified)
-			memcpy(s->verified[user], digest, 32);
-		pthread_mutex_unlock(&s->verified_lock);
-	}
-	return ok;
-}
-
-/* Who sent a dashboard or report request: 0, or -1 when they must sign in. */
-static int authenticate(struct http_server *s, struct MHD_Connection *c, struct http_user *u)
-{
-	const struct config *cfg = s->cfg;
-	char *name, *password = NULL;
-	int rc = -1;
-
-	memset(u, 0, sizeof(*u));
-	if (cfg->n_users == 0) {
-		u->role = ROLE_ADMIN; /* only ever on loopback: http_start saw to that */
-		return 0;
-	}
-	name = MHD_basic_auth_get_username_password(c, &password);
-	if (name != NULL && password != NULL) {
-		for (size_t i = 0; i < cfg->n_users; i++) {
-			const struct user *x = &cfg->users[i];
-
-			if (strcmp(x->name, name) != 0)
-				continue;
-			if (password_ok(s, i, password)) {
-				u->name = x->name;
-				u->role = x->role;
-				u->developer = x->developer;
-				rc = 0;
-			}
-			break;
-		}
-	}
-	if (password)
-		explicit_bzero(password, strlen(password));
-	MHD_free(name);
-	MHD_free(password);
-	return rc;
-}
-
 static enum MHD_Result ask_to_sign_in(struct MHD_Connection *c)
 {
 	static const char body[] = "{\"error\": \"sign in with a dashboard user\"}\n";
@@ -465,82 +250,105 @@ static enum MHD_Result ask_to_sign_in(struct MHD_Connection *c)
 	return ret;
 }
 
+/* The first route of method that matches url, or NULL. */
+static const struct http_route *find_route(const struct http_server *s, const char *method,
+                                           const char *url)
+{
+	for (size_t i = 0; i < s->n_routes; i++) {
+		const struct http_route *r = &s->routes[i];
+		size_t n;
+
+		if (strcmp(r->method, method) != 0)
+			continue;
+		if (r->matches != NULL) {
+			if (r->matches(url))
+				return r;
+			continue;
+		}
+		n = strlen(r->path);
+		if (r->path[n - 1] == '/' ? strncmp(url, r->path, n) == 0
+		                          : strcmp(url, r->path) == 0)
+			return r;
+	}
+	return NULL;
+}
+
 static enum MHD_Result route_get(struct http_server *s, struct MHD_Connection *c, const char *url)
 {
+	const struct http_route *r = find_route(s, "GET", url);
 	struct http_user u;
+	struct http_call call = {url, url, &u, NULL, NULL};
 
-	if (strcmp(url, "/healthz") == 0)
-		return http_reply(c, MHD_HTTP_OK, "text/plain; charset=utf-8", "ok\n", 3);
-	if (authenticate(s, c, &u) < 0)
+	if (r != NULL && r->path != NULL && r->path[strlen(r->path) - 1] == '/')
+		call.rest = url + strlen(r->path);
+	if (r != NULL && r->access == HTTP_PUBLIC)
+		return r->handle(s, c, &call);
+	if (http_auth_user(&s->auth, c, &u) < 0)
 		return ask_to_sign_in(c);
-	if (http_is_page(url))
-		return http_page(s, c, url, &u);
+	if (r != NULL && r->access == HTTP_USER)
+		return r->handle(s, c, &call);
 	if (u.role == ROLE_DEVELOPER)
 		return http_reply_error(c, MHD_HTTP_FORBIDDEN,
 		                        "a developer account sees only its own dashboard page");
-	if (strcmp(url, "/metrics") == 0)
-		return metrics(s, c);
-	if (strncmp(url, REPORT_PREFIX, strlen(REPORT_PREFIX)) == 0)
-		return report(s, c, url + strlen(REPORT_PREFIX));
+	if (r != NULL)
+		return r->handle(s, c, &call);
 	return http_reply_error(c, MHD_HTTP_NOT_FOUND, "not found");
 }
 
-/*
- * The sender of events: the name of the token it showed, or, with no
- * tokens configured, "local" on a loopback listener. NULL after answering.
- */
-static const char *ingest_sender(struct http_server *s, struct MHD_Connection *c,
-                                 enum MHD_Result *ret)
+/* "POST is taken only at A, B and C", from the routes. */
+static enum MHD_Result not_a_post_route(struct http_server *s, struct MHD_Connection *c)
 {
-	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-	const struct config *cfg = s->cfg;
-	unsigned char digest[32];
-	const char *found = NULL;
+	struct buf msg = BUF_INIT;
+	size_t n = 0, seen = 0;
+	enum MHD_Result ret;
 
-	if (cfg->n_tokens == 0) {
-		if (s->is_loopback)
-			return "local";
-		*ret = http_reply_error(c, MHD_HTTP_FORBIDDEN,
-		                        "no ingest tokens are configured (ingest.tokens)");
-		return NULL;
+	for (size_t i = 0; i < s->n_routes; i++)
+		n += strcmp(s->routes[i].method, "POST") == 0 && s->routes[i].path != NULL;
+	buf_puts(&msg, "POST is taken only at ");
+	for (size_t i = 0; i < s->n_routes; i++) {
+		if (strcmp(s->routes[i].method, "POST") != 0 || s->routes[i].path == NULL)
+			continue;
+		if (seen++ > 0)
+			buf_puts(&msg, seen == n ? " and " : ", ");
+		buf_puts(&msg, s->routes[i].path);
 	}
-	if (auth == NULL || strncasecmp(auth, "Bearer ", 7) != 0 || auth[7] == '\0') {
-		struct MHD_Response *r =
-		    MHD_create_response_from_buffer(0, (char *)"", MHD_RESPMEM_PERSISTENT);
+	ret = http_reply_error(c, MHD_HTTP_METHOD_NOT_ALLOWED, msg.data);
+	buf_free(&msg);
+	return ret;
+}
 
-		if (r == NULL) {
-			*ret = MHD_NO;
-			return NULL;
-		}
-		MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"Payback ingest\"");
-		*ret = MHD_queue_response(c, MHD_HTTP_UNAUTHORIZED, r);
-		MHD_destroy_response(r);
-		return NULL;
-	}
-	sha256(auth + 7, strlen(auth + 7), digest);
-	/* Every token is compared, so the time taken says nothing of which matched. */
-	for (size_t i = 0; i < cfg->n_tokens; i++)
-		if (equal_const_time(cfg->tokens[i].sha256, digest, 32) && found == NULL)
-			found = cfg->tokens[i].name;
-	if (found == NULL)
-		*ret = http_reply_error(c, MHD_HTTP_FORBIDDEN, "this token is not accepted");
-	return found;
+/* 401 asks for a bearer token, with an empty body as before any token is known. */
+static enum MHD_Result refuse_sender(struct MHD_Connection *c, unsigned status, const char *why)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	if (status != MHD_HTTP_UNAUTHORIZED)
+		return http_reply_error(c, status, why);
+	r = MHD_create_response_from_buffer(0, (char *)"", MHD_RESPMEM_PERSISTENT);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"Payback ingest\"");
+	ret = MHD_queue_response(c, MHD_HTTP_UNAUTHORIZED, r);
+	MHD_destroy_response(r);
+	return ret;
 }
 
 static enum MHD_Result route_post(struct http_server *s, struct MHD_Connection *c, const char *url,
                                   struct request *req)
 {
-	enum MHD_Result ret = MHD_NO;
-	const char *sender;
-	int is_events = strcmp(url, "/api/v1/events") == 0;
-	int is_logs = strcmp(url, "/v1/logs") == 0, is_metrics = strcmp(url, "/v1/metrics") == 0;
+	const struct http_route *r = find_route(s, "POST", url);
+	const char *why = NULL;
+	unsigned status = MHD_HTTP_FORBIDDEN;
+	struct http_call call = {url, url, NULL, NULL, &req->body};
 
-	if (!is_events && !is_logs && !is_metrics)
-		return http_reply_error(
-		    c, MHD_HTTP_METHOD_NOT_ALLOWED,
-		    "POST is taken only at /api/v1/events, /v1/logs and /v1/metrics");
-	if ((sender = ingest_sender(s, c, &ret)) == NULL)
-		return ret;
+	if (r == NULL)
+		return not_a_post_route(s, c);
+	call.sender = http_auth_sender(
+	    &s->auth, s->is_loopback,
+	    MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"), &status, &why);
+	if (call.sender == NULL)
+		return refuse_sender(c, status, why);
 	if (req->is_too_large) {
 		char msg[128];
 
@@ -552,12 +360,10 @@ static enum MHD_Result route_post(struct http_server *s, struct MHD_Connection *
 		return http_reply_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 		                        "other requests' bodies fill ingest.max_body; send again "
 		                        "after Retry-After");
-	if (s->writer == NULL)
+	if (s->writer.store == NULL)
 		return http_reply_error(c, MHD_HTTP_SERVICE_UNAVAILABLE,
 		                        "this server is read-only");
-	if (is_events)
-		return http_ingest_events(s, c, sender, &req->body);
-	return http_otlp(s, c, sender, is_logs, &req->body);
+	return r->handle(s, c, &call);
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
@@ -691,13 +497,14 @@ struct http_server *http_start(const struct http_options *o, char *err, size_t e
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
-	pthread_mutex_init(&s->verified_lock, NULL);
+	http_auth_init(&s->auth, o->cfg);
 	sem_init(&s->parse_slots, 0, (unsigned)cpu_cores(INT_MAX));
 	s->cfg = o->cfg;
-	s->writer = o->writer;
-	s->writer_lock = o->writer_lock;
-	if (http_writer_start(s) < 0) {
+	s->routes = o->routes;
+	s->n_routes = o->n_routes;
+	if (http_writer_start(&s->writer, o->writer, o->writer_lock) < 0) {
 		snprintf(err, errlen, "cannot start the ingest writer thread");
+		http_auth_free(&s->auth);
 		sem_destroy(&s->parse_slots);
 		free(s->db_path);
 		free(s);
@@ -737,7 +544,8 @@ struct http_server *http_start(const struct http_options *o, char *err, size_t e
 		         "cannot listen on %s (in use, not an address here, or a bad "
 		         "TLS certificate or key?)",
 		         o->listen);
-		http_writer_stop(s);
+		http_writer_stop(&s->writer);
+		http_auth_free(&s->auth);
 		sem_destroy(&s->parse_slots);
 		free(s->db_path);
 		free(s);
@@ -761,7 +569,12 @@ void http_parse_end(struct http_server *s)
 void http_data_changed(struct http_server *s)
 {
 	if (s != NULL)
-		s->generation++;
+		http_writer_changed(&s->writer);
+}
+
+unsigned long long http_data_generation(struct http_server *s)
+{
+	return http_writer_generation(&s->writer);
 }
 
 void http_stop(struct http_server *s)
@@ -769,11 +582,10 @@ void http_stop(struct http_server *s)
 	if (s == NULL)
 		return;
 	MHD_stop_daemon(s->daemon);
-	http_writer_stop(s); /* after the connections: no request waits for it any more */
+	http_writer_stop(&s->writer); /* after the connections: no request waits for it any more */
 	http_cache_clear();
 	free(s->db_path);
-	free(s->verified);
-	pthread_mutex_destroy(&s->verified_lock);
+	http_auth_free(&s->auth);
 	sem_destroy(&s->parse_slots);
 	free(s);
 }
