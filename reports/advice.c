@@ -25,7 +25,6 @@
 #include "names.h"
 #include "report.h"
 
-#define DAYS_PER_MONTH  30.436875 /* the Gregorian average */
 #define MAX_SEAT_MODELS 32
 
 /* What one seat was used for in the period. */
@@ -186,7 +185,7 @@ static void judge(const struct config *cfg, const struct seat_use *u, const stru
 	a->plan = plan->id;
 	a->monthly_usd = plan->monthly_usd;
 	a->requests = u->requests;
-	a->api_monthly_usd = u->api_usd * DAYS_PER_MONTH / days;
+	a->api_monthly_usd = u->api_usd * ESTIMATE_MONTH_DAYS / days;
 	a->near_limit_share = u->requests ? (double)u->near_limit / (double)u->requests : 0;
 	a->idle_days = u->requests ? held_to - u->last_day : held_to - held_from + 1;
 	if (a->idle_days >= rules->idle_days) {
@@ -255,10 +254,8 @@ int advice_build(sqlite3 *db, const struct config *cfg, const char *from, const 
 
 	memset(r, 0, sizeof(*r));
 	last = to ? 0 : last_event_day(db);
-	if ((to && cal_day_of(to, &last) < 0) || (from && cal_day_of(from, &first) < 0)) {
-		snprintf(err, errlen, "'%s' is not a date (YYYY-MM-DD)", from ? from : to);
+	if (cal_period(from, to, &first, &last, err, errlen) < 0)
 		return -1;
-	}
 	if (!from)
 		first = last - 29;
 	cal_day_text(first, r->from);

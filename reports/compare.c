@@ -330,10 +330,8 @@ int compare_build(sqlite3 *db, const struct config *cfg, const char *from, const
 	size_t n_spans, n_sums = 0;
 
 	memset(r, 0, sizeof(*r));
-	if ((from && cal_day_of(from, &first) < 0) || (to && cal_day_of(to, &last) < 0)) {
-		snprintf(err, errlen, "'%s' is not a date (YYYY-MM-DD)", from ? from : to);
+	if (cal_period(from, to, &first, &last, err, errlen) < 0)
 		return -1;
-	}
 	snprintf(r->from, sizeof(r->from), "%s", from ? from : "");
 	snprintf(r->to, sizeof(r->to), "%s", to ? to : "");
 	if ((!from || !to) && report_data_bounds(db, from ? NULL : &first, to ? NULL : &last) < 0)

@@ -128,7 +128,7 @@ struct scenario estimate_minutes_saved(const struct estimate_model *m, const cha
 }
 
 void estimate_roi(const struct estimate_model *m, struct scenario minutes, double cost_usd,
-                  struct roi *out)
+                  double days, struct roi *out)
 {
 	const double *mins[3] = {&minutes.low, &minutes.likely, &minutes.high};
 	double *hours[3] = {&out->hours.low, &out->hours.likely, &out->hours.high};
@@ -140,7 +140,10 @@ void estimate_roi(const struct estimate_model *m, struct scenario minutes, doubl
 		*hours[k] = *mins[k] / 60.0;
 		*value[k] = *hours[k] * m->hourly_cost_usd;
 		*net[k] = *value[k] - cost_usd;
-		*roi[k] = cost_usd > 0 ? *value[k] / cost_usd : 0;
+		*roi[k] = cost_usd > 0 ? *net[k] / cost_usd : 0;
 	}
-	out->break_even_hours = m->hourly_cost_usd > 0 ? cost_usd / m->hourly_cost_usd : 0;
+	out->break_even_hours_month =
+	    m->hourly_cost_usd > 0 && days > 0
+	        ? cost_usd / days * ESTIMATE_MONTH_DAYS / m->hourly_cost_usd
+	        : 0;
 }

@@ -68,13 +68,20 @@ struct time_usage {
 struct scenario estimate_minutes_saved(const struct estimate_model *m, const char *task,
                                        const struct time_usage *u);
 
+/* The Gregorian calendar's average month, for figures "per month". */
+#define ESTIMATE_MONTH_DAYS 30.436875
+
 struct roi {
-	struct scenario hours, value_usd, net_usd, roi; /* roi: value / cost, 0 with no cost */
-	double break_even_hours;                        /* hours that pay for cost */
+	/* roi: (value - cost) / cost, the return on each dollar spent; 0 with no cost */
+	struct scenario hours, value_usd, net_usd, roi;
+	double break_even_hours_month; /* hours saved a month that pay for a month's cost */
 };
 
-/* Value, net, ROI and break-even of minutes saved against a cost. */
+/*
+ * Value, net, ROI and break-even of minutes saved against the cost of a
+ * period of days days.
+ */
 void estimate_roi(const struct estimate_model *m, struct scenario minutes, double cost_usd,
-                  struct roi *out);
+                  double days, struct roi *out);
 
 #endif

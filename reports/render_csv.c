@@ -35,7 +35,7 @@ int render_csv_overview(const struct roi_report *r, struct buf *out)
 	buf_puts(out, "from,to,currency,requests,seat_cost_usd,payg_usd,total_cost_usd,"
 	              "api_equivalent_usd,hours_saved_low,hours_saved_likely,hours_saved_high,"
 	              "value_usd_low,value_usd_likely,value_usd_high,net_usd_low,net_usd_likely,"
-	              "net_usd_high,roi_low,roi_likely,roi_high,break_even_hours\r\n");
+	              "net_usd_high,roi_low,roi_likely,roi_high,break_even_hours_per_month\r\n");
 	buf_printf(out, "%s,%s,", r->from, r->to);
 	buf_append_csv(out, r->currency);
 	buf_printf(out, ",%" PRId64 ",%.4f,%.4f,%.4f,%.4f", r->requests, r->seat_cost_usd,
@@ -44,7 +44,7 @@ int render_csv_overview(const struct roi_report *r, struct buf *out)
 	scenario_csv(out, r->roi.value_usd, 1);
 	scenario_csv(out, r->roi.net_usd, 1);
 	scenario_csv(out, r->roi.roi, 1);
-	buf_printf(out, ",%.4f\r\n", r->roi.break_even_hours);
+	buf_printf(out, ",%.4f\r\n", r->roi.break_even_hours_month);
 	return 0;
 }
 

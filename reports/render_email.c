@@ -69,8 +69,8 @@ static void roi_range_text(const struct roi_report *r, char *out, size_t n)
 	if (total_cost(r) <= 0)
 		snprintf(out, n, "no cost in the period");
 	else
-		snprintf(out, n, "%.1fx to %.1fx (likely %.1fx)", r->roi.roi.low, r->roi.roi.high,
-		         r->roi.roi.likely);
+		snprintf(out, n, "%.0f%% to %.0f%% (likely %.0f%%)", r->roi.roi.low * 100,
+		         r->roi.roi.high * 100, r->roi.roi.likely * 100);
 }
 
 void render_email_subject(const struct digest_report *r, struct buf *out)
@@ -82,8 +82,9 @@ void render_email_subject(const struct digest_report *r, struct buf *out)
 	           r->scope_label, period);
 	if (total_cost(&r->now) > 0) {
 		money_text(total_cost(&r->now), r->now.currency, money, sizeof(money));
-		buf_printf(out, "ROI %.1fx likely (%.1fx to %.1fx) on %s", r->now.roi.roi.likely,
-		           r->now.roi.roi.low, r->now.roi.roi.high, money);
+		buf_printf(out, "ROI %.0f%% likely (%.0f%% to %.0f%%) on %s",
+		           r->now.roi.roi.likely * 100, r->now.roi.roi.low * 100,
+		           r->now.roi.roi.high * 100, money);
 	} else {
 		buf_printf(out, "%.1f h saved likely, no cost", r->now.roi.hours.likely);
 	}
@@ -243,9 +244,10 @@ static void html_headline(const struct digest_report *r, struct buf *out)
 	buf_reset(&v);
 	if (total_cost(now) > 0)
 		buf_printf(&v,
-		           "%.1fx<div style=\"" MUTED "font-size:12px;font-weight:normal;\">"
-		           "%.1fx to %.1fx</div>",
-		           now->roi.roi.likely, now->roi.roi.low, now->roi.roi.high);
+		           "%.0f%%<div style=\"" MUTED "font-size:12px;font-weight:normal;\">"
+		           "%.0f%% to %.0f%%</div>",
+		           now->roi.roi.likely * 100, now->roi.roi.low * 100,
+		           now->roi.roi.high * 100);
 	else
 		buf_puts(&v, "&ndash;<div style=\"" MUTED "font-size:12px;font-weight:normal;\">"
 		             "no cost</div>");

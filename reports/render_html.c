@@ -37,7 +37,9 @@ static void roi_range(struct buf *b, const struct roi *x, double cost)
 		buf_puts(b, "&ndash;");
 		return;
 	}
-	html_range(b, &x->roi, "&times;", 1);
+	struct scenario pct = {x->roi.low * 100, x->roi.likely * 100, x->roi.high * 100};
+
+	html_range(b, &pct, " %", 0);
 }
 
 static void hours_range(struct buf *b, const struct scenario *minutes)
@@ -150,7 +152,7 @@ static void summary_cards(struct buf *b, int64_t requests, double seat, double p
 	card(b, "Return on spend");
 	roi_range(b, x, seat + payg);
 	card_sub(b);
-	buf_printf(b, "break-even at %.1f hours saved", x->break_even_hours);
+	buf_printf(b, "break-even at %.1f hours saved a month", x->break_even_hours_month);
 	card_end(b);
 	card(b, "Requests");
 	html_count(b, requests);

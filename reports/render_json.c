@@ -84,7 +84,8 @@ int render_json_overview(const struct roi_report *r, struct buf *out)
 	scenario_json(out, "value_usd", r->roi.value_usd, 1);
 	scenario_json(out, "net_usd", r->roi.net_usd, 1);
 	scenario_json(out, "roi", r->roi.roi, 1);
-	buf_printf(out, ",\n \"break_even_hours\": %.4f}\n", r->roi.break_even_hours);
+	buf_printf(out, ",\n \"break_even_hours_per_month\": %.4f}\n",
+	           r->roi.break_even_hours_month);
 	return 0;
 }
 

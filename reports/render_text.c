@@ -152,12 +152,12 @@ int render_text_overview(const struct roi_report *r, struct buf *out)
 	fmt_money(x->net_usd.high, c, sizeof(c));
 	buf_printf(out, "%-16s  %12s  %12s  %12s\n", "Net", a, b, c);
 	if (total > 0)
-		buf_printf(out, "%-16s  %11.1fx  %11.1fx  %11.1fx\n", "ROI", x->roi.low,
-		           x->roi.likely, x->roi.high);
+		buf_printf(out, "%-16s  %11.0f%%  %11.0f%%  %11.0f%%\n", "ROI", x->roi.low * 100,
+		           x->roi.likely * 100, x->roi.high * 100);
 	else
 		buf_printf(out, "%-16s  %12s  %12s  %12s\n", "ROI", "-", "-", "-");
-	buf_printf(out, "\nBreak-even: %.1f hours saved pay for the period's cost.\n",
-	           x->break_even_hours);
+	buf_printf(out, "\nBreak-even: %.1f hours saved a month pay for a month's cost.\n",
+	           x->break_even_hours_month);
 	return 0;
 }
 
@@ -201,8 +201,8 @@ static void group_line(struct buf *out, const char *name, const char *second, in
 	buf_printf(out, "%-26s  %-12s  %9s  %10s  %10s  %7s  %8s  %7s", cells[0], cells[1],
 	           cells[2], cells[3], cells[4], cells[5], cells[6], cells[7]);
 	if (seat + payg > 0)
-		buf_printf(out, "  %5.1fx  %5.1fx  %5.1fx\n", x->roi.low, x->roi.likely,
-		           x->roi.high);
+		buf_printf(out, "  %5.0f%%  %5.0f%%  %5.0f%%\n", x->roi.low * 100,
+		           x->roi.likely * 100, x->roi.high * 100);
 	else
 		buf_puts(out, "      -       -       -\n");
 }

@@ -403,16 +403,8 @@ int report_usage(sqlite3 *db, const struct config *cfg, const struct report_quer
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if ((q->from && cal_day_of(q->from, &first) < 0) ||
-	    (q->to && cal_day_of(q->to, &last) < 0)) {
-		snprintf(err, errlen, "'%s' is not a date (YYYY-MM-DD)",
-		         q->from && cal_day_of(q->from, &first) < 0 ? q->from : q->to);
+	if (cal_period(q->from, q->to, &first, &last, err, errlen) < 0)
 		return -1;
-	}
-	if (q->from && q->to && first > last) {
-		snprintf(err, errlen, "--from %s is after --to %s", q->from, q->to);
-		return -1;
-	}
 	snprintf(r->from, sizeof(r->from), "%s", q->from ? q->from : "");
 	snprintf(r->to, sizeof(r->to), "%s", q->to ? q->to : "");
 	memcpy(r->keys, q->keys, sizeof(q->keys));

@@ -521,7 +521,7 @@ static struct roi_team *team_row(struct roi_report *r, const char *name)
 }
 
 /* Sums people into teams, folding teams of fewer than min_group into "other". */
-static int build_teams(const struct config *cfg, struct roi_report *r)
+static int build_teams(const struct config *cfg, struct roi_report *r, double days)
 {
 	for (size_t i = 0; i < r->n_people; i++) {
 		const struct roi_person *p = &r->people[i];
@@ -542,7 +542,8 @@ static int build_teams(const struct config *cfg, struct roi_report *r)
 	}
 	for (size_t k = 0; k < r->n_teams; k++)
 		estimate_roi(&cfg->estimate, r->teams[k].minutes,
-		             r->teams[k].seat_cost_usd + r->teams[k].payg_usd, &r->teams[k].roi);
+		             r->teams[k].seat_cost_usd + r->teams[k].payg_usd, days,
+		             &r->teams[k].roi);
 	if (r->n_teams > 1) /* qsort may not be given NULL, even for no elements */
 		qsort(r->teams, r->n_teams, sizeof(*r->teams), by_team);
 	return 0;
@@ -603,6 +604,7 @@ int roi_build_scoped(sqlite3 *db, const struct config *cfg, const char *from, co
 {
 	struct roi_work w = {r, scope, NULL, 0, NULL, 0, NULL, 0};
 	int64_t first = 0, last = -1;
+	double days;
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
@@ -611,14 +613,8 @@ int roi_build_scoped(sqlite3 *db, const struct config *cfg, const char *from, co
 		first = cal_local_day(0);
 		last = first - 1; /* nothing stored: an empty period */
 	}
-	if ((from && cal_day_of(from, &first) < 0) || (to && cal_day_of(to, &last) < 0)) {
-		snprintf(err, errlen, "'%s' is not a date (YYYY-MM-DD)", from ? from : to);
+	if (cal_period(from, to, &first, &last, err, errlen) < 0)
 		return -1;
-	}
-	if (last < first && from && to) {
-		snprintf(err, errlen, "--from %s is after --to %s", from, to);
-		return -1;
-	}
 	cal_day_text(first, r->from);
 	cal_day_text(last, r->to);
 	if (last >= first) {
@@ -634,13 +630,15 @@ int roi_build_scoped(sqlite3 *db, const struct config *cfg, const char *from, co
 		add_scenario(&r->people[w.tasks[i].person].minutes, s);
 		add_scenario(&r->minutes, s);
 	}
-	estimate_roi(&cfg->estimate, r->minutes, r->seat_cost_usd + r->payg_usd, &r->roi);
+	days = last >= first ? (double)(last - first + 1) : 0;
+	estimate_roi(&cfg->estimate, r->minutes, r->seat_cost_usd + r->payg_usd, days, &r->roi);
 	for (size_t i = 0; i < r->n_people; i++)
 		estimate_roi(&cfg->estimate, r->people[i].minutes,
-		             r->people[i].seat_cost_usd + r->people[i].payg_usd, &r->people[i].roi);
+		             r->people[i].seat_cost_usd + r->people[i].payg_usd, days,
+		             &r->people[i].roi);
 	if (r->n_models > 1)
 		qsort(r->models, r->n_models, sizeof(*r->models), by_model);
-	if (build_teams(cfg, r) < 0 || apply_privacy(cfg, r) < 0)
+	if (build_teams(cfg, r, days) < 0 || apply_privacy(cfg, r) < 0)
 		goto done;
 	rc = 0;
 done:

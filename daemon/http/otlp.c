@@ -17,6 +17,7 @@
  * aliases turn it into a person at report time. Protobuf is answered 415.
  */
 #include <cjson/cJSON.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,12 +111,12 @@ static int value_num(const cJSON *v, double *out)
 
 		if (cJSON_IsNumber(x)) {
 			*out = x->valuedouble;
-			return 0;
+			return isfinite(*out) ? 0 : -1;
 		}
 		if (cJSON_IsString(x) && x->valuestring[0]) {
 			*out = strtod(x->valuestring, &end);
 			if (*end == '\0')
-				return 0;
+				return isfinite(*out) ? 0 : -1;
 		}
 	}
 	return -1;

@@ -128,7 +128,7 @@ void native_event(struct parse_ctx *ctx, struct jv root, const char *text, size_
 	}
 	if (!is_absent(num[N_COST])) {
 		if (jv_number(num[N_COST], &ev.cost_usd) < 0 || !(ev.cost_usd >= 0)) {
-			parse_reject(ctx, "field 'cost_usd' must be a non-negative number");
+			parse_reject(ctx, "field 'cost_usd' must be a finite, non-negative number");
 			return;
 		}
 		ev.has_cost = 1;

@@ -4,6 +4,7 @@
 #include "../lib/util.h"
 
 #include <locale.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -391,7 +392,8 @@ int jv_number(struct jv v, double *out)
 	*out = c_locale ? strtod_l(tmp, &stop, c_locale) : strtod(tmp, &stop);
 	if (tmp != stack)
 		free(tmp);
-	return 0;
+	/* 1e999 reads as infinity: no count, cost or percent is ever one. */
+	return isfinite(*out) ? 0 : -1;
 }
 
 int jv_uint(struct jv v, int64_t *out)

@@ -56,6 +56,27 @@ void cal_day_text(int64_t day, char out[11])
 	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, m % 100u, d % 100u);
 }
 
+int cal_period(const char *from, const char *to, int64_t *first, int64_t *last, char *err,
+               size_t errlen)
+{
+	int64_t a = 0, b = 0;
+
+	if ((from && cal_day_of(from, &a) < 0) || (to && cal_day_of(to, &b) < 0)) {
+		snprintf(err, errlen, "'%s' is not a date (YYYY-MM-DD)",
+		         from && cal_day_of(from, &a) < 0 ? from : to);
+		return -1;
+	}
+	if (from && to && a > b) {
+		snprintf(err, errlen, "--from %s is after --to %s", from, to);
+		return -1;
+	}
+	if (from)
+		*first = a;
+	if (to)
+		*last = b;
+	return 0;
+}
+
 int cal_day_bound(const char *s, int next, int64_t *ms, char *err, size_t errlen)
 {
 	int y;

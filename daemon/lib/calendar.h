@@ -18,6 +18,14 @@ int64_t cal_day_start_ms(int y, unsigned m, unsigned d);
 /* "YYYY-MM-DD" to a day; -1 for anything else. */
 int cal_day_of(const char *s, int64_t *day);
 void cal_day_text(int64_t day, char out[11]);
+/*
+ * The days of the given ends of a period (from, to: "YYYY-MM-DD" or NULL),
+ * each written only when given. Returns 0, or -1 with err filled when an
+ * end is not a date or from is after to: an inverted period is the
+ * caller's mistake, never an empty report.
+ */
+int cal_period(const char *from, const char *to, int64_t *first, int64_t *last, char *err,
+               size_t errlen);
 /* The first millisecond of local day s (YYYY-MM-DD), or of the day after when next. */
 int cal_day_bound(const char *s, int next, int64_t *ms, char *err, size_t errlen);
 /* The day, week and month keys of a time in milliseconds. */

@@ -114,3 +114,8 @@ expect_status "hidden developers: no report by developer" 1 \
 	"$PAYBACKD" -c "$TMP/hidden.yaml" --db "$TMP/ppl.db" report --by developer
 expect_status "hidden developers: a report by team still works" 0 \
 	"$PAYBACKD" -c "$TMP/hidden.yaml" --db "$TMP/ppl.db" report --by team
+for section in usage overview models compare developers teams seats; do
+	expect_status "report $section: an inverted period is a usage error" 2 \
+		"$PAYBACKD" -c "$TMP/hidden.yaml" --db "$TMP/ppl.db" report $section \
+		--from 2026-12-01 --to 2026-11-01
+done

@@ -126,7 +126,7 @@ assert re.match(r"<payback\.%s\.\.%s\.[0-9a-f]{16}@example\.com>$" % (day, day),
 assert team["Date"], "Date header"
 subject = str(team["Subject"])
 assert "daily digest for the payments team" in subject and day in subject, subject
-assert re.search(r"ROI \d+\.\dx likely", subject), subject
+assert re.search(r"ROI -?\d+% likely", subject), subject
 text = team.get_body(("plain",)).get_content()
 html = team.get_body(("html",)).get_content()
 ov = overview

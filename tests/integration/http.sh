@@ -53,6 +53,12 @@ s, h, body = get("/api/v1/report/overview?from=2026-02-30")
 assert s == 400 and "not a date" in json.loads(body)["error"], body
 s, h, body = get("/api/v1/report/overview?period=2026-11&last=7d")
 assert s == 400, s
+# An inverted period is the caller's mistake, never a report of nan or inf.
+for section in ("overview", "models", "compare", "developers", "teams", "seats"):
+    s, h, body = get("/api/v1/report/%s?from=2026-12-01&to=2026-11-01" % section)
+    assert s == 400 and "after" in json.loads(body)["error"], (section, s, body)
+r = json.loads(get("/api/v1/report/overview?from=2026-11-01&to=2026-11-30")[2])
+assert "nan" not in json.dumps(r) and "inf" not in json.dumps(r).replace("info", ""), r
 s, h, body = get("/metrics")
 assert s == 200 and h["Content-Type"].startswith("text/plain; version=0.0.4"), h["Content-Type"]
 assert "# TYPE payback_http_requests_total counter" in body, body

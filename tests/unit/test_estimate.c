@@ -157,19 +157,26 @@ static void test_value_roi_net_and_break_even(void **state)
 	struct roi r;
 
 	(void)state;
-	/* A $200 seat; a developer hour costs $90. */
-	estimate_roi(&m, minutes, 200, &r);
+	/* A $200 seat for 30 days; a developer hour costs $90. */
+	estimate_roi(&m, minutes, 200, 30, &r);
 	CLOSE(r.hours.low, -1);
 	CLOSE(r.hours.likely, 3);
 	CLOSE(r.hours.high, 10);
 	CLOSE(r.value_usd.likely, 270);
 	CLOSE(r.net_usd.low, -290);
 	CLOSE(r.net_usd.likely, 70);
-	CLOSE(r.roi.likely, 1.35);
-	CLOSE(r.roi.high, 4.5);
-	CLOSE(r.break_even_hours, 200.0 / 90);
-	estimate_roi(&m, minutes, 0, &r);
+	/* ROI is net over cost: (270 - 200) / 200, (900 - 200) / 200, (-90 - 200) / 200. */
+	CLOSE(r.roi.likely, 0.35);
+	CLOSE(r.roi.high, 3.5);
+	CLOSE(r.roi.low, -1.45);
+	/* Break-even is per average month: $200 over 30 days is $202.91 a month. */
+	CLOSE(r.break_even_hours_month, 200.0 / 30 * 30.436875 / 90);
+	/* The same cost over twice the days is half the cost a month. */
+	estimate_roi(&m, minutes, 200, 60, &r);
+	CLOSE(r.break_even_hours_month, 200.0 / 60 * 30.436875 / 90);
+	estimate_roi(&m, minutes, 0, 30, &r);
 	CLOSE(r.roi.likely, 0);
+	CLOSE(r.break_even_hours_month, 0);
 }
 
 /* The worked example of docs/roi.md, with the built-in defaults. */
@@ -194,12 +201,15 @@ static void test_the_worked_example_of_docs_roi_md(void **state)
 	CLOSE(minutes.low, -525);
 	CLOSE(minutes.likely, 620);
 	CLOSE(minutes.high, 1560);
-	estimate_roi(&cfg.estimate, minutes, 200, &r);
+	estimate_roi(&cfg.estimate, minutes, 200, 31, &r);
 	CLOSE(r.value_usd.likely, 620.0 / 60 * 95);
 	CLOSE(r.net_usd.likely, 620.0 / 60 * 95 - 200);
 	CLOSE(r.value_usd.low, -831.25);
 	CLOSE(r.value_usd.high, 2470);
-	CLOSE(r.break_even_hours, 200.0 / 95);
+	CLOSE(r.roi.likely, (620.0 / 60 * 95 - 200) / 200);
+	CLOSE(r.roi.low, (-831.25 - 200) / 200);
+	CLOSE(r.roi.high, (2470.0 - 200) / 200);
+	CLOSE(r.break_even_hours_month, 200.0 / 31 * 30.436875 / 95);
 	config_free(&cfg);
 }
 

@@ -111,12 +111,41 @@ static void test_native_missing_or_wrong_typed_fields_are_rejected_with_a_reason
 	pf_free(&f);
 }
 
+static void test_native_infinite_or_negative_numbers_are_rejected(void **state)
+{
+	struct parse_fixture f;
+
+	(void)state;
+	pf_init(&f, &fmt_native);
+	/* 1e999 is valid JSON that reads as infinity. */
+	pf_line(&f, "{\"ts\":\"2026-11-20T15:00:00Z\",\"developer\":\"a\",\"model\":\"m\","
+	            "\"cost_usd\":1e999}");
+	pf_line(&f, "{\"ts\":\"2026-11-20T15:00:00Z\",\"developer\":\"a\",\"model\":\"m\","
+	            "\"cost_usd\":-0.5}");
+	pf_line(&f, "{\"ts\":\"2026-11-20T15:00:00Z\",\"developer\":\"a\",\"model\":\"m\","
+	            "\"input_tokens\":1e999}");
+	pf_line(&f, "{\"ts\":\"2026-11-20T15:00:00Z\",\"developer\":\"a\",\"model\":\"m\","
+	            "\"latency_ms\":-1e999}");
+	assert_int_equal(f.out.n_events, 0);
+	assert_int_equal(f.out.n_rejects, 4);
+	assert_string_equal(f.out.rejects[0].reason,
+	                    "field 'cost_usd' must be a finite, non-negative number");
+	assert_string_equal(f.out.rejects[1].reason,
+	                    "field 'cost_usd' must be a finite, non-negative number");
+	assert_string_equal(f.out.rejects[2].reason,
+	                    "field 'input_tokens' must be a non-negative integer");
+	assert_string_equal(f.out.rejects[3].reason,
+	                    "field 'latency_ms' must be a non-negative integer");
+	pf_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_native_line_keeps_every_documented_field),
 	    cmocka_unit_test(test_native_request_id_makes_resends_one_event_and_offsets_are_kept),
 	    cmocka_unit_test(test_native_missing_or_wrong_typed_fields_are_rejected_with_a_reason),
+	    cmocka_unit_test(test_native_infinite_or_negative_numbers_are_rejected),
 	};
 
 	return cmocka_run_group_tests_name("native", tests, NULL, NULL);

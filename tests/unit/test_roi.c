@@ -94,7 +94,9 @@ static void test_overview_and_models_for_a_month(void **state)
 	CLOSE(r.roi.hours.likely, 5.0 / 60);
 	CLOSE(r.roi.value_usd.likely, 5);
 	CLOSE(r.roi.net_usd.likely, 5 - 202.5);
-	CLOSE(r.roi.break_even_hours, 202.5 / 60);
+	CLOSE(r.roi.roi.likely, (5 - 202.5) / 202.5);
+	/* November's 30 days cost 202.5: per average month 202.5 / 30 x 30.436875. */
+	CLOSE(r.roi.break_even_hours_month, 202.5 / 30 * 30.436875 / 60);
 	/* Per developer and team: ana pays the seat and $0.5 before it, bob $2. */
 	assert_int_equal(r.n_people, 2);
 	assert_string_equal(r.people[0].id, "ana");
@@ -130,7 +132,8 @@ static void test_overview_and_models_for_a_month(void **state)
 	assert_int_equal(r.n_models, 1);
 	assert_string_equal(r.models[0].model, "(unused seats)");
 	CLOSE(r.models[0].seat_cost_usd, 100);
-	CLOSE(r.roi.roi.likely, 0);
+	/* Nothing saved for $100 spent: every dollar is lost, (0 - 100) / 100. */
+	CLOSE(r.roi.roi.likely, -1);
 	roi_free(&r);
 
 	/* Split by requests instead: one covered request each, $100 each. */
