@@ -297,6 +297,11 @@ has_events() { [ "$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.ar
 wait_for 20 has_events || fail "nothing ingested: $(cat "$TMP/big.log")"
 "$PAYBACKD" -c "$TMP/big.yaml" --db "$TMP/big.db" backup "$TMP/copy.db" > /dev/null ||
 	fail "backup while the daemon writes"
+# SIGTERM at once, while the daemon is still reading: the copy is checked after.
+kill -TERM "$pid"
+start=$(date +%s%N)
+wait "$pid" || fail "exit status after SIGTERM during ingest: $(cat "$TMP/big.log")"
+expect_eq "SIGTERM during a large ingest exits within 5 s" 1 "$(( ($(date +%s%N) - start) / 1000000 < 5000 ))"
 python3 - "$TMP/copy.db" <<'PY' || fail "the backup is not a consistent database"
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -320,11 +325,6 @@ rows = [r for r in csv.DictReader(open(sys.argv[2])) if r["model"] != "TOTAL"]
 assert sum(int(r["requests"]) for r in rows) == events, events
 print("ok: a report on the backup counts all %d events" % events)
 PY
-sleep 0.5
-kill -TERM "$pid"
-start=$(date +%s%N)
-wait "$pid" || fail "exit status after SIGTERM during ingest: $(cat "$TMP/big.log")"
-expect_eq "SIGTERM during a large ingest exits within 5 s" 1 "$(( ($(date +%s%N) - start) / 1000000 < 5000 ))"
 partial=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT count(*) FROM event').fetchone()[0])" "$TMP/big.db")
 "$PAYBACKD" -c "$TMP/big.yaml" --db "$TMP/big.db" ingest > "$TMP/rest" || fail "ingest after stop"
 [ "$(summary_field "$TMP/rest" "events added")" -gt 0 ] || fail "SIGTERM came after the ingest ended ($partial events): nothing tested"
