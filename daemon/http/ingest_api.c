@@ -13,9 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
-#include <zlib.h>
 
 #include "../lib/arena.h"
 #include "body.h"

@@ -20,8 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "../../reports/report.h"
@@ -250,10 +248,11 @@ static enum MHD_Result ask_to_sign_in(struct MHD_Connection *c)
 	return ret;
 }
 
-/* The first route of method that matches url, or NULL. */
+/* The first route of method that matches url, or NULL; *rest is url past a prefix route's path. */
 static const struct http_route *find_route(const struct http_server *s, const char *method,
-                                           const char *url)
+                                           const char *url, const char **rest)
 {
+	*rest = url;
 	for (size_t i = 0; i < s->n_routes; i++) {
 		const struct http_route *r = &s->routes[i];
 		size_t n;
@@ -266,21 +265,21 @@ static const struct http_route *find_route(const struct http_server *s, const ch
 			continue;
 		}
 		n = strlen(r->path);
-		if (r->path[n - 1] == '/' ? strncmp(url, r->path, n) == 0
-		                          : strcmp(url, r->path) == 0)
+		if (r->path[n - 1] != '/' ? strcmp(url, r->path) == 0
+		                          : strncmp(url, r->path, n) == 0) {
+			*rest = url + (r->path[n - 1] == '/' ? n : 0);
 			return r;
+		}
 	}
 	return NULL;
 }
 
 static enum MHD_Result route_get(struct http_server *s, struct MHD_Connection *c, const char *url)
 {
-	const struct http_route *r = find_route(s, "GET", url);
 	struct http_user u;
 	struct http_call call = {url, url, &u, NULL, NULL};
+	const struct http_route *r = find_route(s, "GET", url, &call.rest);
 
-	if (r != NULL && r->path != NULL && r->path[strlen(r->path) - 1] == '/')
-		call.rest = url + strlen(r->path);
 	if (r != NULL && r->access == HTTP_PUBLIC)
 		return r->handle(s, c, &call);
 	if (http_auth_user(&s->auth, c, &u) < 0)
@@ -337,10 +336,10 @@ static enum MHD_Result refuse_sender(struct MHD_Connection *c, unsigned status, 
 static enum MHD_Result route_post(struct http_server *s, struct MHD_Connection *c, const char *url,
                                   struct request *req)
 {
-	const struct http_route *r = find_route(s, "POST", url);
 	const char *why = NULL;
 	unsigned status = MHD_HTTP_FORBIDDEN;
 	struct http_call call = {url, url, NULL, NULL, &req->body};
+	const struct http_route *r = find_route(s, "POST", url, &call.rest);
 
 	if (r == NULL)
 		return not_a_post_route(s, c);

@@ -60,10 +60,12 @@ int cal_period(const char *from, const char *to, int64_t *first, int64_t *last, 
                size_t errlen)
 {
 	int64_t a = 0, b = 0;
+	const char *bad = from && cal_day_of(from, &a) < 0 ? from
+	                  : to && cal_day_of(to, &b) < 0   ? to
+	                                                   : NULL;
 
-	if ((from && cal_day_of(from, &a) < 0) || (to && cal_day_of(to, &b) < 0)) {
-		snprintf(err, errlen, "'%s' is not a date (YYYY-MM-DD)",
-		         from && cal_day_of(from, &a) < 0 ? from : to);
+	if (bad != NULL) {
+		snprintf(err, errlen, "'%s' is not a date (YYYY-MM-DD)", bad);
 		return -1;
 	}
 	if (from && to && a > b) {
