@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../reports/estimate.h"
 #include "../reports/report.h"
 #include "../reports/section.h"
 #include "lib/arena.h"
@@ -138,6 +139,7 @@ static int make_parent_dir(const char *path)
 static int open_store(struct globals *g, struct store **st)
 {
 	const char *path = g->db_path ? g->db_path : g->cfg.storage_path;
+	struct rollup_basis basis;
 	char err[512];
 
 	if (strcmp(path, ":memory:") != 0 && make_parent_dir(path) < 0) {
@@ -153,7 +155,8 @@ static int open_store(struct globals *g, struct store **st)
 		store_close(*st);
 		return -1;
 	}
-	if (store_rollup_ensure(*st, g->cfg.advice.near_limit_percent, err, sizeof(err)) < 0) {
+	estimate_rollup_basis(&g->cfg, &basis);
+	if (store_rollup_ensure(*st, &basis, err, sizeof(err)) < 0) {
 		log_err("%s: %s", path, err);
 		store_close(*st);
 		return -1;

@@ -1,11 +1,12 @@
 /*
  * compare.c - the model comparison.
  *
- * Two passes over the period's rollup rows (days, or whole weeks and
- * months: span.c): sums by task and model
- * (requests, outcomes, retries, tokens, price, time saved), then the
- * latency histograms, added up for the percentiles. Every figure is kept
- * per task and for all tasks together (task "").
+ * Three passes over the period's rollup rows: sums by task and model
+ * (requests, outcomes, retries, tokens, price) and the latency histograms,
+ * added up for the percentiles, from days or whole weeks and months
+ * (span.c); then prompts and time saved, from days, as each developer-day
+ * has its ceiling (saved.c). Every figure is kept per task and for all
+ * tasks together (task "").
  */
 #include "compare.h"
 
@@ -20,6 +21,7 @@
 #include "../daemon/store/lathist.h"
 #include "names.h"
 #include "report.h"
+#include "saved.h"
 #include "span.h"
 
 static struct compare_row *row_for(struct compare_report *r, const char *task, const char *model)
@@ -74,8 +76,6 @@ enum {
 	C_CACHE_READ,
 	C_CACHE_WRITE,
 	C_OUTPUT,
-	C_LINES,
-	C_LATENCY_MS,
 	C_RETRIES,
 	C_COUNT
 };
@@ -107,14 +107,13 @@ static struct task_model_group *find_group(struct task_model_group **groups, siz
 	return g;
 }
 
-/* Adds up the span's rows by (task, model): prices and minutes are linear in them. */
+/* Adds up the span's rows by (task, model): prices are linear in them. */
 static int read_sums(sqlite3 *db, const struct span *sp, struct task_model_group **groups,
                      size_t *n_groups, char *err, size_t errlen)
 {
 	static const char columns[] =
 	    "task_id, model_id, requests, accepted, rejected, edited, input_tokens, "
-	    "cache_read_tokens, cache_write_tokens, output_tokens, lines_added + lines_accepted, "
-	    "latency_ms, retries";
+	    "cache_read_tokens, cache_write_tokens, output_tokens, retries";
 	sqlite3_stmt *s;
 	int rc;
 
@@ -149,21 +148,11 @@ static int add_sums(const struct config *cfg, struct name_cache *names,
 		const char *model = names_text(names, groups[i].model_id);
 		int64_t known = v[C_ACCEPTED] + v[C_REJECTED] + v[C_EDITED];
 		struct token_sums t = {v[C_INPUT], v[C_CACHE_READ], v[C_CACHE_WRITE], v[C_OUTPUT]};
-		struct time_usage u;
-		struct scenario min;
 		double usd;
 
 		if (task == NULL || model == NULL)
 			return -1;
 		usd = estimate_api_cost(config_model_price(cfg, model), &t);
-		memset(&u, 0, sizeof(u));
-		u.requests[OUTCOME_ACCEPTED] = v[C_ACCEPTED];
-		u.requests[OUTCOME_REJECTED] = v[C_REJECTED];
-		u.requests[OUTCOME_EDITED] = v[C_EDITED];
-		u.requests[OUTCOME_UNKNOWN] = v[C_REQUESTS] - known;
-		u.lines = v[C_LINES];
-		u.latency_ms = v[C_LATENCY_MS];
-		min = estimate_minutes_saved(&cfg->estimate, task, &u);
 		/* Once for the task, once for all tasks: once only when there is no task. */
 		for (int all = 0; all < (task[0] ? 2 : 1); all++) {
 			struct compare_row *row = row_for(r, all ? "" : task, model);
@@ -176,10 +165,34 @@ static int add_sums(const struct config *cfg, struct name_cache *names,
 			row->retries += v[C_RETRIES];
 			row->tokens += t.input + t.cache_read + t.cache_write + t.output;
 			row->api_usd += usd;
-			row->minutes.low += min.low;
-			row->minutes.likely += min.likely;
-			row->minutes.high += min.high;
 		}
+	}
+	return 0;
+}
+
+struct saved_into {
+	struct compare_report *r;
+	struct name_cache *names;
+};
+
+/* A day row's prompts and minutes saved, into its task's row and the all-tasks row. */
+static int add_saved(const struct saved_row *saved, void *arg)
+{
+	struct saved_into *into = arg;
+	const char *task = names_text(into->names, saved->task_id);
+	const char *model = names_text(into->names, saved->model_id);
+
+	if (task == NULL || model == NULL)
+		return -1;
+	for (int all = 0; all < (task[0] ? 2 : 1); all++) {
+		struct compare_row *row = row_for(into->r, all ? "" : task, model);
+
+		if (row == NULL)
+			return -1;
+		row->prompts += saved->u.prompts;
+		row->minutes.low += saved->minutes.low;
+		row->minutes.likely += saved->minutes.likely;
+		row->minutes.high += saved->minutes.high;
 	}
 	return 0;
 }
@@ -265,6 +278,11 @@ double compare_acceptance(const struct compare_row *row)
 	return row->with_outcome ? (double)row->accepted / (double)row->with_outcome : -1;
 }
 
+double compare_minutes_per_prompt(const struct compare_row *row)
+{
+	return row->prompts > 0 ? row->minutes.likely / (double)row->prompts : 0;
+}
+
 double compare_minutes_per_dollar(const struct compare_row *row)
 {
 	return row->api_usd > 0 ? row->minutes.likely / row->api_usd : 0;
@@ -278,7 +296,7 @@ static int by_task_model(const void *a, const void *b)
 	return c ? c : strcmp(x->model, y->model);
 }
 
-/* For each task, the two models with enough requests that save most time per dollar. */
+/* For each task, the two models with enough prompts that save most time per dollar. */
 static int advise(struct compare_report *r)
 {
 	for (size_t i = 0; i < r->n_rows; i++) {
@@ -291,7 +309,7 @@ static int advise(struct compare_report *r)
 		for (size_t k = i; k < r->n_rows && strcmp(r->rows[k].task, task) == 0; k++) {
 			const struct compare_row *row = &r->rows[k];
 
-			if (row->requests < COMPARE_MIN_SAMPLES || row->api_usd <= 0)
+			if (row->prompts < COMPARE_MIN_SAMPLES || row->api_usd <= 0)
 				continue;
 			if (!best ||
 			    compare_minutes_per_dollar(row) > compare_minutes_per_dollar(best)) {
@@ -315,6 +333,7 @@ static int advise(struct compare_report *r)
 			a->ratio =
 			    compare_minutes_per_dollar(best) / compare_minutes_per_dollar(second);
 			a->requests = best->requests + second->requests;
+			a->prompts = best->prompts + second->prompts;
 		}
 	}
 	return 0;
@@ -350,6 +369,13 @@ int compare_build(sqlite3 *db, const struct config *cfg, const char *from, const
 	}
 	if (read_latencies(db, spans, n_spans, names, r, err, errlen) < 0)
 		goto fail;
+	{
+		struct saved_into into = {r, names};
+
+		if (saved_each(db, &cfg->estimate, names, first, last, add_saved, &into, err,
+		               errlen) != 0)
+			goto fail;
+	}
 	if (r->n_rows > 1) /* qsort may not be given NULL, even for no elements */
 		qsort(r->rows, r->n_rows, sizeof(*r->rows), by_task_model);
 	if (advise(r) < 0) {
@@ -388,12 +414,12 @@ void compare_advice_sentence(const struct compare_advice *a, struct buf *out)
 
 	if (a->best == NULL)
 		buf_printf(out,
-		           "for %s: not enough data (a recommendation needs %d requests from each "
+		           "for %s: not enough data (a recommendation needs %d prompts from each "
 		           "of two priced models)",
 		           task, COMPARE_MIN_SAMPLES);
 	else
 		buf_printf(out,
 		           "for %s, %s saved %.1fx more time per dollar than %s over %" PRId64
-		           " requests",
-		           task, a->best, a->ratio, a->runner_up, a->requests);
+		           " prompts",
+		           task, a->best, a->ratio, a->runner_up, a->prompts);
 }

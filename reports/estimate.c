@@ -106,25 +106,72 @@ static double pick(const struct scenario *s, size_t which)
 	return which == 0 ? s->low : which == 1 ? s->likely : s->high;
 }
 
+void estimate_prompt_outcomes(const struct time_usage *u, double out[OUTCOME_KINDS])
+{
+	int64_t decided = 0;
+
+	for (int o = OUTCOME_ACCEPTED; o < OUTCOME_KINDS; o++)
+		decided += u->requests[o];
+	out[OUTCOME_UNKNOWN] = 0;
+	for (int o = OUTCOME_ACCEPTED; o < OUTCOME_KINDS; o++)
+		out[o] = decided >= u->prompts && decided > 0
+		             ? (double)u->prompts * (double)u->requests[o] / (double)decided
+		             : (double)u->requests[o];
+	if (decided < u->prompts)
+		out[OUTCOME_UNKNOWN] = (double)(u->prompts - decided);
+}
+
 struct scenario estimate_minutes_saved(const struct estimate_model *m, const char *task,
                                        const struct time_usage *u)
 {
-	double out[3], factor = task_factor(m, task), waited = (double)u->latency_ms / 60000.0;
+	double out[3], factor = task_factor(m, task), active = (double)u->active_ms / 60000.0;
+	double prompts[OUTCOME_KINDS];
 	struct scenario s;
 
+	estimate_prompt_outcomes(u, prompts);
 	for (size_t k = 0; k < 3; k++) {
-		double per_request = 0;
+		double per_prompt = 0;
 
 		for (int o = 0; o < OUTCOME_KINDS; o++)
-			per_request += (double)u->requests[o] * pick(&m->minutes_per_request[o], k);
-		out[k] = factor * per_request + (double)u->lines * pick(&m->minutes_per_line, k) -
+			per_prompt += prompts[o] * pick(&m->minutes_per_prompt[o], k);
+		out[k] = factor * per_prompt + (double)u->lines * pick(&m->minutes_per_line, k) -
 		         (double)u->requests[OUTCOME_REJECTED] * pick(&m->review_per_rejection, k) -
-		         waited * pick(&m->waiting_share, k);
+		         active * pick(&m->waiting_share, k);
 	}
 	s.low = out[0];
 	s.likely = out[1];
 	s.high = out[2];
 	return s;
+}
+
+double estimate_ceiling_minutes(const struct estimate_model *m, int64_t active_ms)
+{
+	return (double)active_ms / 60000.0 * m->active_ceiling;
+}
+
+void estimate_apply_ceiling(struct scenario *rows, size_t n, double ceiling_minutes)
+{
+	double sum[3] = {0, 0, 0};
+
+	for (size_t i = 0; i < n; i++) {
+		sum[0] += rows[i].low;
+		sum[1] += rows[i].likely;
+		sum[2] += rows[i].high;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (sum[0] > ceiling_minutes)
+			rows[i].low *= ceiling_minutes / sum[0];
+		if (sum[1] > ceiling_minutes)
+			rows[i].likely *= ceiling_minutes / sum[1];
+		if (sum[2] > ceiling_minutes)
+			rows[i].high *= ceiling_minutes / sum[2];
+	}
+}
+
+void estimate_rollup_basis(const struct config *cfg, struct rollup_basis *out)
+{
+	out->near_limit_pct = cfg->advice.near_limit_percent;
+	out->idle_gap_ms = (long long)(cfg->estimate.idle_gap_minutes * 60000.0);
 }
 
 void estimate_roi(const struct estimate_model *m, struct scenario minutes, double cost_usd,

@@ -10,6 +10,7 @@
 
 #include "../daemon/config/config.h"
 #include "../daemon/ingest/event.h"
+#include "../daemon/store/rollup.h"
 
 struct token_sums {
 	int64_t input, cache_read, cache_write, output;
@@ -53,20 +54,43 @@ int estimate_seats_change(const struct person *who, int64_t first, int64_t last)
 
 /* What the time-saved model reads of some usage. */
 struct time_usage {
+	int64_t prompts;                 /* the turns a person started */
 	int64_t requests[OUTCOME_KINDS]; /* by outcome, in enum outcome's order */
-	int64_t lines;                   /* lines agents wrote and kept, or accepted */
-	int64_t latency_ms;              /* summed over the requests whose latency is known */
+	int64_t lines;                   /* lines agents changed and were kept, or accepted */
+	int64_t active_ms;               /* assisted active time */
 };
 
 /*
- * Minutes saved in each scenario by usage of one task (NULL: none):
- *   task factor x sum over outcomes of requests x minutes per request
+ * The prompts of u by outcome. Only decided requests (an edit accepted,
+ * edited or rejected) tell a prompt's outcome, so an agent's other requests
+ * change nothing: with as many decisions as prompts or more, the prompts
+ * take the decisions' mix; with fewer, each decision is one prompt's and the
+ * rest are unknown.
+ */
+void estimate_prompt_outcomes(const struct time_usage *u, double out[OUTCOME_KINDS]);
+
+/*
+ * Minutes saved in each scenario by usage of one task (NULL: none), before
+ * any ceiling:
+ *   task factor x sum over outcomes of prompts x minutes per prompt
  *   + lines x minutes per line
  *   - rejected requests x review minutes
- *   - latency minutes x waiting share
+ *   - active minutes x waiting share
  */
 struct scenario estimate_minutes_saved(const struct estimate_model *m, const char *task,
                                        const struct time_usage *u);
+
+/* The most a developer-day with active_ms of assisted time may save, in minutes. */
+double estimate_ceiling_minutes(const struct estimate_model *m, int64_t active_ms);
+
+/*
+ * Scales each scenario of rows[0..n) down, where their sum passes the
+ * ceiling, so that it equals the ceiling: the rows are one developer-day.
+ */
+void estimate_apply_ceiling(struct scenario *rows, size_t n, double ceiling_minutes);
+
+/* What the rollup counts by the configuration: near-limit requests, active time. */
+void estimate_rollup_basis(const struct config *cfg, struct rollup_basis *out);
 
 /* The Gregorian calendar's average month, for figures "per month". */
 #define ESTIMATE_MONTH_DAYS 30.436875

@@ -112,10 +112,9 @@ int render_csv_teams(const struct roi_report *r, struct buf *out)
 
 int render_csv_compare(const struct compare_report *r, struct buf *out)
 {
-	buf_puts(out,
-	         "task,model,requests,acceptance_rate,latency_p50_ms,latency_p95_ms,retry_rate,"
-	         "tokens_per_request,api_equivalent_usd_per_request,minutes_saved_per_request,"
-	         "minutes_saved_per_usd\r\n");
+	buf_puts(out, "task,model,requests,prompts,acceptance_rate,latency_p50_ms,latency_p95_ms,"
+	              "retry_rate,tokens_per_request,api_equivalent_usd_per_request,"
+	              "minutes_saved_per_prompt,minutes_saved_per_usd\r\n");
 	for (size_t i = 0; i < r->n_rows; i++) {
 		const struct compare_row *row = &r->rows[i];
 		double reqs = (double)row->requests;
@@ -123,7 +122,7 @@ int render_csv_compare(const struct compare_report *r, struct buf *out)
 		buf_append_csv(out, row->task);
 		buf_putc(out, ',');
 		buf_append_csv(out, row->model);
-		buf_printf(out, ",%" PRId64 ",", row->requests);
+		buf_printf(out, ",%" PRId64 ",%" PRId64 ",", row->requests, row->prompts);
 		if (compare_acceptance(row) >= 0)
 			buf_printf(out, "%.4f", compare_acceptance(row));
 		buf_putc(out, ',');
@@ -133,7 +132,7 @@ int render_csv_compare(const struct compare_report *r, struct buf *out)
 			buf_putc(out, ',');
 		buf_printf(out, ",%.4f,%.1f,%.6f,%.4f,%.4f\r\n", (double)row->retries / reqs,
 		           (double)row->tokens / reqs, row->api_usd / reqs,
-		           row->minutes.likely / reqs, compare_minutes_per_dollar(row));
+		           compare_minutes_per_prompt(row), compare_minutes_per_dollar(row));
 	}
 	return 0;
 }

@@ -126,38 +126,51 @@ static int by_likely_desc(const void *a, const void *b)
 	return (x->value < y->value) - (x->value > y->value);
 }
 
-static void summary_cards(struct buf *b, int64_t requests, double seat, double payg, double api,
-                          const struct scenario *minutes, const struct roi *x, const char *currency)
+/* What the summary cards show, of everyone or of one developer. */
+struct card_figures {
+	int64_t requests, prompts, active_ms;
+	double developer_weeks;
+	double seat, payg, api;
+	const struct scenario *minutes;
+	const struct roi *roi;
+};
+
+static void summary_cards(struct buf *b, const struct card_figures *f, const char *currency)
 {
 	buf_puts(b, "<div class=\"cards\">");
 	card(b, "Spend");
-	html_money(b, seat + payg, currency);
+	html_money(b, f->seat + f->payg, currency);
 	card_sub(b);
 	buf_puts(b, "seats ");
-	html_money(b, seat, currency);
+	html_money(b, f->seat, currency);
 	buf_puts(b, " &middot; pay-as-you-go ");
-	html_money(b, payg, currency);
+	html_money(b, f->payg, currency);
 	card_end(b);
 	card(b, "API-equivalent");
-	html_money(b, api, currency);
+	html_money(b, f->api, currency);
 	card_sub(b);
 	buf_puts(b, "the same tokens at list prices");
 	card_end(b);
 	card(b, "Hours saved");
-	hours_range(b, minutes);
+	hours_range(b, f->minutes);
 	card_sub(b);
+	if (f->developer_weeks > 0)
+		buf_printf(b, "%.1f likely a developer-week &middot; ",
+		           f->minutes->likely / 60 / f->developer_weeks);
 	buf_puts(b, "worth ");
-	html_money_range(b, &x->value_usd, currency);
+	html_money_range(b, &f->roi->value_usd, currency);
 	card_end(b);
 	card(b, "Return on spend");
-	roi_range(b, x, seat + payg);
+	roi_range(b, f->roi, f->seat + f->payg);
 	card_sub(b);
-	buf_printf(b, "break-even at %.1f hours saved a month", x->break_even_hours_month);
+	buf_printf(b, "break-even at %.1f hours saved a month", f->roi->break_even_hours_month);
 	card_end(b);
-	card(b, "Requests");
-	html_count(b, requests);
+	card(b, "Prompts");
+	html_count(b, f->prompts);
 	card_sub(b);
-	buf_puts(b, "model requests in the period");
+	buf_printf(b, "%.1f hours active &middot; ", (double)f->active_ms / 3600000.0);
+	html_count(b, f->requests);
+	buf_puts(b, " model requests");
 	card_end(b);
 	buf_puts(b, "</div>\n");
 }
@@ -171,8 +184,11 @@ void render_html_overview(const struct roi_report *r, const struct report *trend
 	size_t n = 0;
 
 	html_begin(out, p);
-	summary_cards(out, r->requests, r->seat_cost_usd, r->payg_usd, r->api_usd, &r->minutes,
-	              &r->roi, r->currency);
+	summary_cards(out,
+	              &(struct card_figures){r->requests, r->prompts, r->active_ms,
+	                                     roi_developer_weeks(r), r->seat_cost_usd, r->payg_usd,
+	                                     r->api_usd, &r->minutes, &r->roi},
+	              r->currency);
 	if (bars == NULL) {
 		html_end(out, p);
 		return;
@@ -246,8 +262,8 @@ void render_html_models(const struct roi_report *r, const struct compare_report 
 	static const char *const cost_heads[] = {"model",         "requests",       "seat share",
 	                                         "pay-as-you-go", "API-equivalent", "hours saved"};
 	static const char *const cmp_heads[] = {
-	    "task",    "model",      "requests", "accepted",      "p50",      "p95",
-	    "retries", "tokens/req", "cost/req", "min saved/req", "min per $"};
+	    "task", "model",   "requests",   "prompts",  "accepted",         "p50",
+	    "p95",  "retries", "tokens/req", "cost/req", "min saved/prompt", "min per $"};
 	struct html_bar *lat = calloc(c->n_rows + 1, sizeof(*lat));
 	struct html_bar *acc = calloc(c->n_rows + 1, sizeof(*acc));
 	size_t n_lat = 0, n_acc = 0;
@@ -284,7 +300,7 @@ void render_html_models(const struct roi_report *r, const struct compare_report 
 	table_end(out);
 
 	buf_puts(out, "<h2>Comparison by task</h2>");
-	table_begin(out, cmp_heads, 11);
+	table_begin(out, cmp_heads, 12);
 	for (size_t i = 0; i < c->n_rows; i++) {
 		const struct compare_row *row = &c->rows[i];
 		double reqs = row->requests > 0 ? (double)row->requests : 1;
@@ -293,13 +309,14 @@ void render_html_models(const struct roi_report *r, const struct compare_report 
 		cell_text(out, row->task[0] ? row->task : "all tasks");
 		cell_text(out, row->model);
 		cell_count(out, row->requests);
+		cell_count(out, row->prompts);
 		percent_cell(out, compare_acceptance(row));
 		latency_cell(out, row->latency_p50_ms);
 		latency_cell(out, row->latency_p95_ms);
 		percent_cell(out, (double)row->retries / reqs);
 		cell_count(out, (int64_t)((double)row->tokens / reqs + 0.5));
 		buf_printf(out, "<td>%.4f</td><td>%.2f</td><td>%.1f</td></tr>\n",
-		           row->api_usd / reqs, row->minutes.likely / reqs,
+		           row->api_usd / reqs, compare_minutes_per_prompt(row),
 		           compare_minutes_per_dollar(row));
 		if (row->task[0] != '\0' || lat == NULL || acc == NULL)
 			continue;
@@ -345,11 +362,12 @@ static void person_link(struct buf *b, const char *id)
 void render_html_developers(const struct roi_report *r, int is_linked, const struct html_page *p,
                             struct buf *out)
 {
-	static const char *const heads[] = {"developer",      "team",        "requests", "spend",
-	                                    "API-equivalent", "hours saved", "return"};
+	static const char *const heads[] = {"developer",      "team",         "requests",
+	                                    "prompts",        "active hours", "spend",
+	                                    "API-equivalent", "hours saved",  "return"};
 
 	html_begin(out, p);
-	table_begin(out, heads, 7);
+	table_begin(out, heads, 9);
 	for (size_t i = 0; i < r->n_people; i++) {
 		const struct roi_person *x = &r->people[i];
 
@@ -360,6 +378,8 @@ void render_html_developers(const struct roi_report *r, int is_linked, const str
 			cell_text(out, x->id);
 		cell_text(out, x->team);
 		cell_count(out, x->requests);
+		cell_count(out, x->prompts);
+		buf_printf(out, "<td>%.1f</td>", (double)x->active_ms / 3600000.0);
 		cell_money(out, x->seat_cost_usd + x->payg_usd, r->currency);
 		cell_money(out, x->api_usd, r->currency);
 		cell_hours(out, &x->minutes);
@@ -367,7 +387,7 @@ void render_html_developers(const struct roi_report *r, int is_linked, const str
 		buf_puts(out, "</tr>\n");
 	}
 	if (r->n_people == 0)
-		empty_row(out, 7,
+		empty_row(out, 9,
 		          is_linked ? "no usage in the period"
 		                    : "developers are hidden by privacy.developers");
 	table_end(out);
@@ -378,18 +398,22 @@ void render_html_developer(const struct config *cfg, const struct roi_report *r,
                            const struct roi_person *who, const struct report *usage,
                            const struct html_page *p, struct buf *out)
 {
-	static const char *const heads[] = {"model",      "tool",   "requests",      "input",
-	                                    "cache read", "output", "API-equivalent"};
+	static const char *const heads[] = {"model",      "tool",         "requests",
+	                                    "prompts",    "active hours", "input",
+	                                    "cache read", "output",       "API-equivalent"};
 	size_t shown = 0;
 
 	html_begin(out, p);
 	buf_puts(out, "<p>Team: ");
 	html_text(out, who->team);
 	buf_puts(out, "</p>");
-	summary_cards(out, who->requests, who->seat_cost_usd, who->payg_usd, who->api_usd,
-	              &who->minutes, &who->roi, r->currency);
+	summary_cards(out,
+	              &(struct card_figures){who->requests, who->prompts, who->active_ms,
+	                                     (double)r->days / 7.0, who->seat_cost_usd,
+	                                     who->payg_usd, who->api_usd, &who->minutes, &who->roi},
+	              r->currency);
 	buf_puts(out, "<h2>Usage by model and tool</h2>");
-	table_begin(out, heads, 7);
+	table_begin(out, heads, 9);
 	for (size_t i = 0; i < usage->n_rows; i++) {
 		const struct report_row *row = &usage->rows[i];
 		char name[128];
@@ -401,6 +425,8 @@ void render_html_developer(const struct config *cfg, const struct roi_report *r,
 		cell_text(out, row->keys[1]);
 		cell_text(out, row->keys[2]);
 		cell_count(out, row->metrics[M_REQUESTS]);
+		cell_count(out, row->metrics[M_PROMPTS]);
+		buf_printf(out, "<td>%.1f</td>", (double)row->metrics[M_ACTIVE_MINUTES] / 60.0);
 		for (int m = M_INPUT; m <= M_OUTPUT; m++) {
 			char t[32];
 
@@ -414,7 +440,7 @@ void render_html_developer(const struct config *cfg, const struct roi_report *r,
 		shown++;
 	}
 	if (shown == 0)
-		empty_row(out, 7, "no usage in the period");
+		empty_row(out, 9, "no usage in the period");
 	table_end(out);
 	html_end(out, p);
 }

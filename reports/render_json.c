@@ -74,13 +74,20 @@ static void period_json(struct buf *out, const char *report, const struct roi_re
 
 int render_json_overview(const struct roi_report *r, struct buf *out)
 {
+	double dev_weeks = roi_developer_weeks(r);
+
 	period_json(out, "overview", r);
 	buf_printf(out,
-	           ",\n \"requests\": %" PRId64 ", \"seat_cost_usd\": %.4f, \"payg_usd\": %.4f, "
+	           ",\n \"requests\": %" PRId64 ", \"prompts\": %" PRId64
+	           ", \"active_minutes\": %" PRId64 ", \"developers\": %" PRId64
+	           ", \"weeks\": %.4f,\n \"seat_cost_usd\": %.4f, \"payg_usd\": %.4f, "
 	           "\"total_cost_usd\": %.4f, \"api_equivalent_usd\": %.4f",
-	           r->requests, r->seat_cost_usd, r->payg_usd, r->seat_cost_usd + r->payg_usd,
-	           r->api_usd);
+	           r->requests, r->prompts, (r->active_ms + 30000) / 60000, r->developers,
+	           (double)r->days / 7.0, r->seat_cost_usd, r->payg_usd,
+	           r->seat_cost_usd + r->payg_usd, r->api_usd);
 	scenario_json(out, "hours_saved", r->roi.hours, 1);
+	scenario_json(out, "hours_saved_per_developer_week", r->roi.hours,
+	              dev_weeks > 0 ? 1 / dev_weeks : 0);
 	scenario_json(out, "value_usd", r->roi.value_usd, 1);
 	scenario_json(out, "net_usd", r->roi.net_usd, 1);
 	scenario_json(out, "roi", r->roi.roi, 1);
@@ -99,10 +106,12 @@ int render_json_models(const struct roi_report *r, struct buf *out)
 		buf_puts(out, i ? ",\n  {\"model\": " : "\n  {\"model\": ");
 		buf_append_json(out, m->model);
 		buf_printf(out,
-		           ", \"requests\": %" PRId64
+		           ", \"requests\": %" PRId64 ", \"prompts\": %" PRId64
+		           ", \"active_minutes\": %" PRId64
 		           ", \"seat_cost_usd\": %.4f, \"payg_usd\": %.4f, "
 		           "\"api_equivalent_usd\": %.4f",
-		           m->requests, m->seat_cost_usd, m->payg_usd, m->api_usd);
+		           m->requests, m->prompts, (m->active_ms + 30000) / 60000,
+		           m->seat_cost_usd, m->payg_usd, m->api_usd);
 		scenario_json(out, "hours_saved", m->minutes, 1.0 / 60);
 		buf_putc(out, '}');
 	}
@@ -110,13 +119,21 @@ int render_json_models(const struct roi_report *r, struct buf *out)
 	return 0;
 }
 
-static void group_json(struct buf *out, int64_t requests, double seat, double payg, double api,
-                       const struct roi *x)
+/* What a developer's or a team's figures share. */
+struct group_figures {
+	int64_t requests, prompts, active_ms;
+	double seat, payg, api;
+};
+
+static void group_json(struct buf *out, const struct group_figures *g, const struct roi *x)
 {
 	buf_printf(out,
-	           ", \"requests\": %" PRId64 ", \"seat_cost_usd\": %.4f, \"payg_usd\": %.4f, "
+	           ", \"requests\": %" PRId64 ", \"prompts\": %" PRId64
+	           ", \"active_minutes\": %" PRId64
+	           ", \"seat_cost_usd\": %.4f, \"payg_usd\": %.4f, "
 	           "\"total_cost_usd\": %.4f, \"api_equivalent_usd\": %.4f",
-	           requests, seat, payg, seat + payg, api);
+	           g->requests, g->prompts, (g->active_ms + 30000) / 60000, g->seat, g->payg,
+	           g->seat + g->payg, g->api);
 	scenario_json(out, "hours_saved", x->hours, 1);
 	scenario_json(out, "value_usd", x->value_usd, 1);
 	scenario_json(out, "roi", x->roi, 1);
@@ -134,7 +151,10 @@ int render_json_developers(const struct roi_report *r, struct buf *out)
 		buf_append_json(out, p->id);
 		buf_puts(out, ", \"team\": ");
 		buf_append_json(out, p->team);
-		group_json(out, p->requests, p->seat_cost_usd, p->payg_usd, p->api_usd, &p->roi);
+		group_json(out,
+		           &(struct group_figures){p->requests, p->prompts, p->active_ms,
+		                                   p->seat_cost_usd, p->payg_usd, p->api_usd},
+		           &p->roi);
 	}
 	buf_puts(out, r->n_people ? "\n ]}\n" : "]}\n");
 	return 0;
@@ -150,7 +170,10 @@ int render_json_teams(const struct roi_report *r, struct buf *out)
 		buf_puts(out, i ? ",\n  {\"team\": " : "\n  {\"team\": ");
 		buf_append_json(out, t->team);
 		buf_printf(out, ", \"people\": %" PRId64, t->people);
-		group_json(out, t->requests, t->seat_cost_usd, t->payg_usd, t->api_usd, &t->roi);
+		group_json(out,
+		           &(struct group_figures){t->requests, t->prompts, t->active_ms,
+		                                   t->seat_cost_usd, t->payg_usd, t->api_usd},
+		           &t->roi);
 	}
 	buf_puts(out, r->n_teams ? "\n ]}\n" : "]}\n");
 	return 0;
@@ -172,13 +195,16 @@ int render_json_compare(const struct compare_report *r, struct buf *out)
 	for (size_t i = 0; i < r->n_rows; i++) {
 		const struct compare_row *row = &r->rows[i];
 		double reqs = (double)row->requests;
+		double prompts = row->prompts > 0 ? (double)row->prompts : 1;
 
 		buf_puts(out, i ? ",\n  {\"task\": " : "\n  {\"task\": ");
 		buf_append_json(out, row->task);
 		buf_puts(out, ", \"model\": ");
 		buf_append_json(out, row->model);
 		buf_printf(out,
-		           ", \"requests\": %" PRId64 ", \"acceptance_rate\": ", row->requests);
+		           ", \"requests\": %" PRId64 ", \"prompts\": %" PRId64
+		           ", \"acceptance_rate\": ",
+		           row->requests, row->prompts);
 		null_or(out, compare_acceptance(row), compare_acceptance(row) >= 0, 4);
 		buf_puts(out, ", \"latency_p50_ms\": ");
 		null_or(out, row->latency_p50_ms, row->latency_p50_ms >= 0, 0);
@@ -189,9 +215,15 @@ int render_json_compare(const struct compare_report *r, struct buf *out)
 		           "\"api_equivalent_usd_per_request\": %.6f",
 		           (double)row->retries / reqs, (double)row->tokens / reqs,
 		           row->api_usd / reqs);
+		/* Kept for readers of earlier versions: the model counts prompts. */
 		scenario_json(out, "minutes_saved_per_request",
 		              (struct scenario){row->minutes.low / reqs, row->minutes.likely / reqs,
 		                                row->minutes.high / reqs},
+		              1);
+		scenario_json(out, "minutes_saved_per_prompt",
+		              (struct scenario){row->minutes.low / prompts,
+		                                row->minutes.likely / prompts,
+		                                row->minutes.high / prompts},
 		              1);
 		buf_printf(out, ", \"minutes_saved_per_usd\": %.4f}",
 		           compare_minutes_per_dollar(row));
@@ -207,8 +239,10 @@ int render_json_compare(const struct compare_report *r, struct buf *out)
 			buf_append_json(out, a->best);
 			buf_puts(out, ", \"runner_up\": ");
 			buf_append_json(out, a->runner_up);
-			buf_printf(out, ", \"ratio\": %.4f, \"requests\": %" PRId64 "}", a->ratio,
-			           a->requests);
+			buf_printf(out,
+			           ", \"ratio\": %.4f, \"requests\": %" PRId64
+			           ", \"prompts\": %" PRId64 "}",
+			           a->ratio, a->requests, a->prompts);
 		} else {
 			buf_puts(out, ", \"best\": null, \"insufficient_data\": true}");
 		}

@@ -125,11 +125,15 @@ int render_text_overview(const struct roi_report *r, struct buf *out)
 {
 	const struct roi *x = &r->roi;
 	char a[64], b[64], c[64];
-	double total = r->seat_cost_usd + r->payg_usd;
+	double total = r->seat_cost_usd + r->payg_usd, dev_weeks = roi_developer_weeks(r);
 
 	buf_printf(out, "Period            %s .. %s\n", r->from, r->to);
 	fmt_thousands(r->requests, a, sizeof(a));
 	buf_printf(out, "Requests          %s\n", a);
+	fmt_thousands(r->prompts, a, sizeof(a));
+	buf_printf(out, "Prompts           %s\n", a);
+	buf_printf(out, "Active time       %.1f hours (%" PRId64 " developers, %.1f weeks)\n",
+	           (double)r->active_ms / 3600000.0, r->developers, (double)r->days / 7.0);
 	fmt_money(r->seat_cost_usd, a, sizeof(a));
 	buf_printf(out, "Seat cost         %s %s\n", a, r->currency);
 	fmt_money(r->payg_usd, a, sizeof(a));
@@ -143,6 +147,12 @@ int render_text_overview(const struct roi_report *r, struct buf *out)
 	hours_text(x->hours.likely, b, sizeof(b));
 	hours_text(x->hours.high, c, sizeof(c));
 	buf_printf(out, "%-16s  %12s  %12s  %12s\n", "Hours saved", a, b, c);
+	if (dev_weeks > 0) {
+		hours_text(x->hours.low / dev_weeks, a, sizeof(a));
+		hours_text(x->hours.likely / dev_weeks, b, sizeof(b));
+		hours_text(x->hours.high / dev_weeks, c, sizeof(c));
+		buf_printf(out, "%-16s  %12s  %12s  %12s\n", "  per dev-week", a, b, c);
+	}
 	fmt_money(x->value_usd.low, a, sizeof(a));
 	fmt_money(x->value_usd.likely, b, sizeof(b));
 	fmt_money(x->value_usd.high, c, sizeof(c));
@@ -259,17 +269,18 @@ static void recommendation_sentence(const struct compare_advice *a, struct buf *
 
 int render_text_compare(const struct compare_report *r, struct buf *out)
 {
-	buf_printf(out, "%-10s  %-28s  %8s  %6s  %8s  %8s  %6s  %9s  %9s  %8s  %8s\n", "task",
-	           "model", "requests", "accept", "p50_ms", "p95_ms", "retry", "tok/req", "usd/req",
-	           "min/req", "min/usd");
+	buf_printf(out, "%-10s  %-28s  %8s  %7s  %6s  %8s  %8s  %6s  %9s  %9s  %8s  %8s\n", "task",
+	           "model", "requests", "prompts", "accept", "p50_ms", "p95_ms", "retry", "tok/req",
+	           "usd/req", "min/prm", "min/usd");
 	for (size_t i = 0; i < r->n_rows; i++) {
 		const struct compare_row *row = &r->rows[i];
-		char task[CELL], model[CELL], n[32], acc[16], p50[32], p95[32];
+		char task[CELL], model[CELL], n[32], np[32], acc[16], p50[32], p95[32];
 		double reqs = (double)row->requests;
 
 		clean(row->task[0] ? row->task : "(all)", task, sizeof(task));
 		clean(row->model, model, sizeof(model));
 		fmt_thousands(row->requests, n, sizeof(n));
+		fmt_thousands(row->prompts, np, sizeof(np));
 		if (compare_acceptance(row) < 0)
 			snprintf(acc, sizeof(acc), "-");
 		else
@@ -282,10 +293,11 @@ int render_text_compare(const struct compare_report *r, struct buf *out)
 			fmt_thousands((int64_t)row->latency_p95_ms, p95, sizeof(p95));
 		}
 		buf_printf(
-		    out, "%-10s  %-28s  %8s  %6s  %8s  %8s  %5.0f%%  %9.0f  %9.4f  %8.2f  %8.1f\n",
-		    task, model, n, acc, p50, p95, 100 * (double)row->retries / reqs,
-		    (double)row->tokens / reqs, row->api_usd / reqs, row->minutes.likely / reqs,
-		    compare_minutes_per_dollar(row));
+		    out,
+		    "%-10s  %-28s  %8s  %7s  %6s  %8s  %8s  %5.0f%%  %9.0f  %9.4f  %8.2f  %8.1f\n",
+		    task, model, n, np, acc, p50, p95, 100 * (double)row->retries / reqs,
+		    (double)row->tokens / reqs, row->api_usd / reqs,
+		    compare_minutes_per_prompt(row), compare_minutes_per_dollar(row));
 	}
 	buf_putc(out, '\n');
 	for (size_t i = 0; i < r->n_advice; i++)

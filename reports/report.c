@@ -19,7 +19,7 @@ const char *const report_key_names[KEY_COUNT] = {
 };
 
 const char *const report_metric_names[M_COUNT] = {
-    "requests",           "input_tokens",  "cache_read_tokens",
+    "requests",           "prompts",       "active_minutes",   "input_tokens", "cache_read_tokens",
     "cache_write_tokens", "output_tokens", "reasoning_tokens",
 };
 
@@ -261,6 +261,21 @@ static void fn_team(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	sqlite3_result_text(ctx, p && p->team ? p->team : "(no team)", -1, SQLITE_STATIC);
 }
 
+/* pb_active(gap_ms, latency_ms, output, reasoning): a request's active time, as the rollup's. */
+static void fn_active(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	const struct config *cfg = sqlite3_user_data(ctx);
+	struct rollup_basis basis;
+	long long v[4];
+
+	(void)argc;
+	for (int i = 0; i < 4; i++)
+		v[i] =
+		    sqlite3_value_type(argv[i]) == SQLITE_NULL ? -1 : sqlite3_value_int64(argv[i]);
+	estimate_rollup_basis(cfg, &basis);
+	sqlite3_result_int64(ctx, rollup_active_ms(&basis, v[0], v[1], v[2], v[3]));
+}
+
 int report_register_functions(sqlite3 *db, const struct config *cfg)
 {
 	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
@@ -274,7 +289,8 @@ int report_register_functions(sqlite3 *db, const struct config *cfg)
 	    sqlite3_create_function(db, "pb_dweek", 1, flags, NULL, fn_dweek, NULL, NULL) ||
 	    sqlite3_create_function(db, "pb_dmonth", 1, flags, NULL, fn_dmonth, NULL, NULL) ||
 	    sqlite3_create_function(db, "pb_person", 1, flags, people, fn_person, NULL, NULL) ||
-	    sqlite3_create_function(db, "pb_team", 1, flags, people, fn_team, NULL, NULL))
+	    sqlite3_create_function(db, "pb_team", 1, flags, people, fn_team, NULL, NULL) ||
+	    sqlite3_create_function(db, "pb_active", 4, flags, people, fn_active, NULL, NULL))
 		return -1;
 	return 0;
 }
@@ -331,7 +347,9 @@ static void raw_usage_sql(const struct report_query *q, struct buf *sql)
 	buf_puts(sql, "SELECT ");
 	for (size_t i = 0; i < q->n_keys; i++)
 		buf_printf(sql, "%s AS k%zu, ", key_sql[q->keys[i]], i);
-	buf_puts(sql, "count(*), sum(input_tokens), sum(cache_read_tokens), "
+	buf_puts(sql, "count(*), sum(prompts), "
+	              "sum(pb_active(gap_ms, latency_ms, output_tokens, reasoning_tokens)), "
+	              "sum(input_tokens), sum(cache_read_tokens), "
 	              "sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens), "
 	              "model AS km FROM event_named WHERE pb_daynum(ts) >= ?1 "
 	              "AND pb_daynum(ts) <= ?2");
@@ -369,10 +387,11 @@ static void rollup_usage_sql(const struct report_query *q, struct buf *sql)
 	buf_puts(sql, "SELECT ");
 	for (size_t i = 0; i < q->n_keys; i++)
 		buf_printf(sql, "%s AS k%zu, ", rollup_key_sql[q->keys[i]], i);
-	buf_puts(sql, "sum(g.n), sum(g.i), sum(g.cr), sum(g.cw), sum(g.o), sum(g.r), m.text AS km "
-	              "FROM (SELECT model_id");
+	buf_puts(sql, "sum(g.n), sum(g.p), sum(g.a), sum(g.i), sum(g.cr), sum(g.cw), sum(g.o), "
+	              "sum(g.r), m.text AS km FROM (SELECT model_id");
 	put_key_columns(needs, sql);
-	buf_puts(sql, ", sum(requests) AS n, sum(input_tokens) AS i, sum(cache_read_tokens) AS cr, "
+	buf_puts(sql, ", sum(requests) AS n, sum(prompts) AS p, sum(active_ms) AS a, "
+	              "sum(input_tokens) AS i, sum(cache_read_tokens) AS cr, "
 	              "sum(cache_write_tokens) AS cw, sum(output_tokens) AS o, "
 	              "sum(reasoning_tokens) AS r FROM rollup WHERE day >= ?1 AND day <= ?2 "
 	              "GROUP BY model_id");
@@ -473,6 +492,11 @@ int report_usage(sqlite3 *db, const struct config *cfg, const struct report_quer
 		report_free(r);
 		return -1;
 	}
+	/* Active time was summed in milliseconds: shown in whole minutes. */
+	for (size_t i = 0; i < r->n_rows; i++)
+		r->rows[i].metrics[M_ACTIVE_MINUTES] =
+		    (r->rows[i].metrics[M_ACTIVE_MINUTES] + 30000) / 60000;
+	r->totals[M_ACTIVE_MINUTES] = (r->totals[M_ACTIVE_MINUTES] + 30000) / 60000;
 	return 0;
 }
 

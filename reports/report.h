@@ -26,6 +26,8 @@ enum report_key {
 
 enum report_metric {
 	M_REQUESTS,
+	M_PROMPTS,
+	M_ACTIVE_MINUTES, /* assisted active time (docs/roi.md) */
 	M_INPUT,
 	M_CACHE_READ,
 	M_CACHE_WRITE,

@@ -17,16 +17,10 @@
 #include "../daemon/lib/util.h"
 #include "names.h"
 #include "report.h"
+#include "saved.h"
 #include "span.h"
 
 #define UNUSED_SEATS "(unused seats)"
-
-/* Usage of one model by one developer under one task, for the time-saved model. */
-struct task_usage {
-	size_t model, person;
-	char *task;
-	struct time_usage u;
-};
 
 /* What a seat's covered usage weighs, per model. */
 struct seat_weight {
@@ -35,19 +29,9 @@ struct seat_weight {
 	double api_usd;
 };
 
-/* Where (model, person, task id) sits in tasks: rollup rows repeat them often. */
-struct task_slot {
-	size_t model, person, index; /* index + 1; 0: free */
-	int64_t task_id;
-};
-
 struct roi_work {
 	struct roi_report *r;
 	const struct roi_scope *scope;
-	struct task_usage *tasks;
-	size_t n_tasks;
-	struct task_slot *slots;
-	size_t cap_slots;
 	struct seat_weight *weights;
 	size_t n_weights;
 };
@@ -97,28 +81,6 @@ static size_t person_index(struct roi_report *r, const char *id, const char *tea
 	return r->n_people++;
 }
 
-static struct time_usage *task_usage(struct roi_work *w, size_t model, size_t person,
-                                     const char *task)
-{
-	struct task_usage *t;
-
-	for (size_t i = 0; i < w->n_tasks; i++)
-		if (w->tasks[i].model == model && w->tasks[i].person == person &&
-		    strcmp(w->tasks[i].task, task) == 0)
-			return &w->tasks[i].u;
-	t = grow(w->tasks, w->n_tasks, sizeof(*t));
-	if (t == NULL)
-		return NULL;
-	w->tasks = t;
-	memset(&t[w->n_tasks], 0, sizeof(*t));
-	t[w->n_tasks].model = model;
-	t[w->n_tasks].person = person;
-	t[w->n_tasks].task = strdup(task);
-	if (t[w->n_tasks].task == NULL)
-		return NULL;
-	return &t[w->n_tasks++].u;
-}
-
 static int add_weight(struct roi_work *w, const struct seat *seat, size_t model, double usd)
 {
 	struct seat_weight *sw;
@@ -136,47 +98,9 @@ static int add_weight(struct roi_work *w, const struct seat *seat, size_t model,
 	return 0;
 }
 
-static struct time_usage *task_usage_by_id(struct roi_work *w, size_t model, size_t person,
-                                           int64_t task_id, const char *task)
-{
-	struct task_slot *slot;
-	size_t h;
-
-	if ((w->n_tasks + 1) * 2 > w->cap_slots) {
-		size_t cap = w->cap_slots ? w->cap_slots * 2 : 1024;
-		struct task_slot *slots = calloc(cap, sizeof(*slots));
-
-		if (slots == NULL)
-			return NULL;
-		for (size_t i = 0; i < w->cap_slots; i++) {
-			struct task_slot *o = &w->slots[i];
-
-			if (o->index == 0)
-				continue;
-			h = (o->model * 31 + o->person * 131 + (size_t)o->task_id * 1031) &
-			    (cap - 1);
-			while (slots[h].index)
-				h = (h + 1) & (cap - 1);
-			slots[h] = *o;
-		}
-		free(w->slots);
-		w->slots = slots;
-		w->cap_slots = cap;
-	}
-	h = (model * 31 + person * 131 + (size_t)task_id * 1031) & (w->cap_slots - 1);
-	for (; (slot = &w->slots[h])->index; h = (h + 1) & (w->cap_slots - 1))
-		if (slot->model == model && slot->person == person && slot->task_id == task_id)
-			return &w->tasks[slot->index - 1].u;
-	if (task_usage(w, model, person, task) == NULL)
-		return NULL;
-	*slot = (struct task_slot){model, person, w->n_tasks, task_id};
-	return &w->tasks[w->n_tasks - 1].u;
-}
-
 #define USAGE_COLUMNS                                                                              \
-	"day, developer_id, model_id, task_id, requests, accepted, rejected, edited, "             \
-	"input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, "                     \
-	"lines_added + lines_accepted, latency_ms"
+	"day, developer_id, model_id, requests, input_tokens, cache_read_tokens, "                 \
+	"cache_write_tokens, output_tokens"
 
 /* A model's price and place, found once per report: pattern matches are dear. */
 struct model_slot {
@@ -287,10 +211,9 @@ static int add_usage_row(struct usage_reader *u, sqlite3_stmt *s)
 {
 	struct roi_work *w = u->w;
 	struct roi_report *r = w->r;
-	int64_t day = sqlite3_column_int64(s, 0), n = sqlite3_column_int64(s, 4);
+	int64_t day = sqlite3_column_int64(s, 0), n = sqlite3_column_int64(s, 3);
 	int64_t dev_id = sqlite3_column_int64(s, 1), model_id = sqlite3_column_int64(s, 2);
 	struct token_sums t;
-	struct time_usage *tu;
 	size_t m;
 	double usd;
 
@@ -321,24 +244,9 @@ static int add_usage_row(struct usage_reader *u, sqlite3_stmt *s)
 		u->seat_day = day;
 		u->seat = estimate_covering_seat(u->cfg, u->dev->who, r->models[m].model, day);
 	}
-	t = (struct token_sums){sqlite3_column_int64(s, 8), sqlite3_column_int64(s, 9),
-	                        sqlite3_column_int64(s, 10), sqlite3_column_int64(s, 11)};
+	t = (struct token_sums){sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5),
+	                        sqlite3_column_int64(s, 6), sqlite3_column_int64(s, 7)};
 	usd = estimate_api_cost(u->model->price, &t);
-	{
-		const char *task = names_text(u->names, sqlite3_column_int64(s, 3));
-
-		tu = task == NULL
-		         ? NULL
-		         : task_usage_by_id(w, m, u->dev->index, sqlite3_column_int64(s, 3), task);
-	}
-	if (tu == NULL)
-		return -1;
-	for (int o = OUTCOME_ACCEPTED; o < OUTCOME_KINDS; o++)
-		tu->requests[o] += sqlite3_column_int64(s, 4 + o);
-	tu->requests[OUTCOME_UNKNOWN] += n - sqlite3_column_int64(s, 5) -
-	                                 sqlite3_column_int64(s, 6) - sqlite3_column_int64(s, 7);
-	tu->lines += sqlite3_column_int64(s, 12);
-	tu->latency_ms += sqlite3_column_int64(s, 13);
 	r->people[u->dev->index].requests += n;
 	r->people[u->dev->index].api_usd += usd;
 	r->models[m].requests += n;
@@ -374,6 +282,45 @@ static int read_rows(sqlite3 *db, struct usage_reader *u, sqlite3_stmt *s, char 
 		         !is_ok ? "out of memory" : sqlite3_errmsg(db));
 		return -1;
 	}
+	return 0;
+}
+
+static void add_scenario(struct scenario *to, struct scenario s)
+{
+	to->low += s.low;
+	to->likely += s.likely;
+	to->high += s.high;
+}
+
+/* A rollup day row's prompts, active time and minutes saved, to its model and developer. */
+static int add_saved_row(const struct saved_row *row, void *arg)
+{
+	struct usage_reader *u = arg;
+	struct roi_report *r = u->w->r;
+	const struct model_slot *model;
+	const struct dev_slot *dev = dev_slot(u, row->developer_id);
+	const char *name;
+	struct roi_model *m;
+	struct roi_person *p;
+
+	if (dev == NULL)
+		return -1;
+	if (!dev->is_in_scope)
+		return 0;
+	if ((name = names_text(u->names, row->model_id)) == NULL ||
+	    (model = model_slot(u, row->model_id, name)) == NULL)
+		return -1;
+	m = &r->models[model->index];
+	p = &r->people[dev->index];
+	m->prompts += row->u.prompts;
+	m->active_ms += row->u.active_ms;
+	add_scenario(&m->minutes, row->minutes);
+	p->prompts += row->u.prompts;
+	p->active_ms += row->u.active_ms;
+	add_scenario(&p->minutes, row->minutes);
+	r->prompts += row->u.prompts;
+	r->active_ms += row->u.active_ms;
+	add_scenario(&r->minutes, row->minutes);
 	return 0;
 }
 
@@ -431,6 +378,12 @@ static int read_usage(sqlite3 *db, const struct config *cfg, int64_t first, int6
 		}
 		sqlite3_finalize(s);
 	}
+	/* Time saved is held to each developer-day's ceiling: read by day. */
+	if (rc == 0)
+		rc = saved_each(db, &cfg->estimate, u.names, first, last, add_saved_row, &u, err,
+		                errlen) == 0
+		         ? 0
+		         : -1;
 	free(u.models);
 	free(u.devs);
 	free(u.by_day);
@@ -493,13 +446,6 @@ static int by_team(const void *a, const void *b)
 	return xo != yo ? xo - yo : strcmp(x, y);
 }
 
-static void add_scenario(struct scenario *to, struct scenario s)
-{
-	to->low += s.low;
-	to->likely += s.likely;
-	to->high += s.high;
-}
-
 static struct roi_team *team_row(struct roi_report *r, const char *name)
 {
 	struct roi_team *t;
@@ -535,6 +481,8 @@ static int build_teams(const struct config *cfg, struct roi_report *r, double da
 			return -1;
 		t->people++;
 		t->requests += p->requests;
+		t->prompts += p->prompts;
+		t->active_ms += p->active_ms;
 		t->seat_cost_usd += p->seat_cost_usd;
 		t->payg_usd += p->payg_usd;
 		t->api_usd += p->api_usd;
@@ -602,7 +550,7 @@ int roi_build(sqlite3 *db, const struct config *cfg, const char *from, const cha
 int roi_build_scoped(sqlite3 *db, const struct config *cfg, const char *from, const char *to,
                      const struct roi_scope *scope, struct roi_report *r, char *err, size_t errlen)
 {
-	struct roi_work w = {r, scope, NULL, 0, NULL, 0, NULL, 0};
+	struct roi_work w = {r, scope, NULL, 0};
 	int64_t first = 0, last = -1;
 	double days;
 	int rc = -1;
@@ -622,34 +570,30 @@ int roi_build_scoped(sqlite3 *db, const struct config *cfg, const char *from, co
 		    allocate_seats(cfg, &w, first, last) < 0)
 			goto done;
 	}
-	for (size_t i = 0; i < w.n_tasks; i++) {
-		struct scenario s =
-		    estimate_minutes_saved(&cfg->estimate, w.tasks[i].task, &w.tasks[i].u);
-
-		add_scenario(&r->models[w.tasks[i].model].minutes, s);
-		add_scenario(&r->people[w.tasks[i].person].minutes, s);
-		add_scenario(&r->minutes, s);
-	}
 	days = last >= first ? (double)(last - first + 1) : 0;
+	r->days = last >= first ? last - first + 1 : 0;
 	estimate_roi(&cfg->estimate, r->minutes, r->seat_cost_usd + r->payg_usd, days, &r->roi);
 	for (size_t i = 0; i < r->n_people; i++)
 		estimate_roi(&cfg->estimate, r->people[i].minutes,
 		             r->people[i].seat_cost_usd + r->people[i].payg_usd, days,
 		             &r->people[i].roi);
+	for (size_t i = 0; i < r->n_people; i++)
+		r->developers += r->people[i].requests > 0;
 	if (r->n_models > 1)
 		qsort(r->models, r->n_models, sizeof(*r->models), by_model);
 	if (build_teams(cfg, r, days) < 0 || apply_privacy(cfg, r) < 0)
 		goto done;
 	rc = 0;
 done:
-	for (size_t i = 0; i < w.n_tasks; i++)
-		free(w.tasks[i].task);
-	free(w.tasks);
-	free(w.slots);
 	free(w.weights);
 	if (rc < 0)
 		roi_free(r);
 	return rc;
+}
+
+double roi_developer_weeks(const struct roi_report *r)
+{
+	return (double)r->developers * (double)r->days / 7.0;
 }
 
 void roi_free(struct roi_report *r)

@@ -13,7 +13,7 @@
 
 struct roi_model {
 	char *model;
-	int64_t requests;
+	int64_t requests, prompts, active_ms;
 	double seat_cost_usd, payg_usd, api_usd;
 	struct scenario minutes;
 };
@@ -22,7 +22,7 @@ struct roi_model {
 struct roi_person {
 	char *id;
 	const char *team; /* "(no team)" when none */
-	int64_t requests;
+	int64_t requests, prompts, active_ms;
 	double seat_cost_usd, payg_usd, api_usd;
 	struct scenario minutes;
 	struct roi roi;
@@ -31,7 +31,7 @@ struct roi_person {
 /* A team, or "other" for teams smaller than privacy.min_group. */
 struct roi_team {
 	char *team;
-	int64_t people, requests;
+	int64_t people, requests, prompts, active_ms;
 	double seat_cost_usd, payg_usd, api_usd;
 	struct scenario minutes;
 	struct roi roi;
@@ -39,7 +39,9 @@ struct roi_team {
 
 struct roi_report {
 	char from[11], to[11]; /* local days, inclusive */
-	int64_t requests;
+	int64_t days;          /* in the period */
+	int64_t developers;    /* who made a request in it, in scope */
+	int64_t requests, prompts, active_ms;
 	double seat_cost_usd, payg_usd, api_usd;
 	struct scenario minutes;
 	struct roi roi; /* against seat cost + pay-as-you-go */
@@ -70,6 +72,8 @@ int roi_build_scoped(sqlite3 *db, const struct config *cfg, const char *from, co
                      const struct roi_scope *scope, struct roi_report *out, char *err,
                      size_t errlen);
 void roi_free(struct roi_report *r);
+/* Developer-weeks of the period: developers x days / 7 (0 when none). */
+double roi_developer_weeks(const struct roi_report *r);
 /* Whether a developer as logged (NULL: unknown) belongs to scope. */
 int roi_in_scope(const struct roi_scope *scope, const struct person *who, const char *developer);
 

@@ -345,59 +345,67 @@ static void take_scenario(struct config_ctx *c, const struct ynode *n, const cha
 }
 
 /*
- * The defaults, explained with their sources in docs/roi.md: a request
- * saves about a minute and a half on the likely path (DX 2026: 3.9 hours a
- * week), up to four minutes for accepted output on the high path (GitHub
- * 2022: 55 % faster), and can cost time on the low path (METR 2025: 19 %
- * slower for experienced developers).
+ * The defaults, derived in docs/roi.md: calibrated so that a reference
+ * working day of a daily user lands, likely, on what DX 2026 measured
+ * (4.7 hours a week), high at the ceiling of GitHub 2022's controlled
+ * study (55 % faster: 1.2 times the time spent saved) and low below zero
+ * as METR 2025 measured (19 % slower).
  */
 static void estimate_defaults(struct estimate_model *m)
 {
-	static const struct scenario per_request[OUTCOME_KINDS] = {
-	    {-0.5, 1.5, 3.0}, /* outcome unknown */
-	    {0.5, 2.5, 4.0},  /* accepted */
+	static const struct scenario per_prompt[OUTCOME_KINDS] = {
+	    {0.0, 1.5, 3.0},  /* no edit decided: a question, an explanation, a run */
+	    {0.5, 3.0, 6.0},  /* accepted */
 	    {-1.0, 0.0, 0.5}, /* rejected */
-	    {-0.5, 1.5, 3.0}, /* edited */
+	    {0.0, 2.0, 4.0},  /* edited */
 	};
 
 	m->hourly_cost_usd = 95;
-	memcpy(m->minutes_per_request, per_request, sizeof(per_request));
-	m->minutes_per_line = (struct scenario){0.0, 0.1, 0.3};
-	m->review_per_rejection = (struct scenario){3.0, 1.5, 0.5};
-	m->waiting_share = (struct scenario){1.0, 0.5, 0.25};
+	memcpy(m->minutes_per_prompt, per_prompt, sizeof(per_prompt));
+	m->minutes_per_line = (struct scenario){0.01, 0.05, 0.15};
+	m->lines_per_prompt = 50;
+	m->review_per_rejection = (struct scenario){3.0, 2.0, 1.0};
+	m->waiting_share = (struct scenario){0.2, 0.1, 0.05};
+	m->idle_gap_minutes = 15;
+	m->active_ceiling = 1.2;
 }
 
 static void load_estimate(struct config_ctx *c, struct estimate_model *m, const struct ynode *n)
 {
-	static const char *const keys[] = {"hourly_cost_usd",
-	                                   "currency",
-	                                   "minutes_per_request",
-	                                   "minutes_per_line",
-	                                   "review_per_rejection",
-	                                   "waiting_share",
-	                                   "task_factor",
-	                                   "allocate_seats_by",
-	                                   NULL};
+	static const char *const keys[] = {
+	    "hourly_cost_usd",  "currency",          "minutes_per_prompt",
+	    "minutes_per_line", "lines_per_prompt",  "review_per_rejection",
+	    "waiting_share",    "idle_gap_minutes",  "active_ceiling",
+	    "task_factor",      "allocate_seats_by", NULL};
 	static const char *const outcomes[] = {"unknown", "accepted", "rejected", "edited", NULL};
 	const struct ynode *v;
 
 	if (config_want_type(c, n, YNODE_MAP, "estimate") < 0)
 		return;
-	config_check_keys(c, n, " in estimate", keys);
+	if ((v = ydoc_get(n, "minutes_per_request")) != NULL)
+		config_error(c, v,
+		             "minutes_per_request is now minutes_per_prompt: time saved counts "
+		             "the prompts a person wrote, not the requests an agent made "
+		             "(docs/roi.md)");
+	else
+		config_check_keys(c, n, " in estimate", keys);
 	if ((v = ydoc_get(n, "hourly_cost_usd")) != NULL)
 		take_number(c, v, "hourly_cost_usd", &m->hourly_cost_usd);
 	if ((v = ydoc_get(n, "currency")) != NULL)
 		config_take_string(c, v, "currency", &m->currency);
-	if ((v = ydoc_get(n, "minutes_per_request")) != NULL &&
-	    config_want_type(c, v, YNODE_MAP, "minutes_per_request") == 0) {
-		config_check_keys(c, v, " in minutes_per_request", outcomes);
+	if ((v = ydoc_get(n, "minutes_per_prompt")) != NULL &&
+	    config_want_type(c, v, YNODE_MAP, "minutes_per_prompt") == 0) {
+		config_check_keys(c, v, " in minutes_per_prompt", outcomes);
 		for (int o = 0; o < OUTCOME_KINDS; o++)
 			if (ydoc_get(v, outcomes[o]))
 				take_scenario(c, ydoc_get(v, outcomes[o]), outcomes[o],
-				              &m->minutes_per_request[o]);
+				              &m->minutes_per_prompt[o]);
 	}
 	if ((v = ydoc_get(n, "minutes_per_line")) != NULL)
 		take_scenario(c, v, "minutes_per_line", &m->minutes_per_line);
+	if ((v = ydoc_get(n, "lines_per_prompt")) != NULL)
+		config_take_bounded(c, v, "lines_per_prompt", 0, 1e9, "a number of lines from 0",
+		                    &m->lines_per_prompt);
 	if ((v = ydoc_get(n, "allocate_seats_by")) != NULL &&
 	    config_want_type(c, v, YNODE_SCALAR, "allocate_seats_by") == 0) {
 		if (strcmp(v->scalar, "requests") == 0)
@@ -417,6 +425,12 @@ static void load_estimate(struct config_ctx *c, struct estimate_model *m, const 
 		    w->high > 1)
 			config_error(c, v, "waiting_share must be between 0 and 1");
 	}
+	if ((v = ydoc_get(n, "idle_gap_minutes")) != NULL)
+		config_take_bounded(c, v, "idle_gap_minutes", 1, 1440, "minutes from 1 to 1440",
+		                    &m->idle_gap_minutes);
+	if ((v = ydoc_get(n, "active_ceiling")) != NULL)
+		config_take_bounded(c, v, "active_ceiling", 0, 10, "a factor from 0 to 10",
+		                    &m->active_ceiling);
 	if ((v = ydoc_get(n, "task_factor")) != NULL &&
 	    config_want_type(c, v, YNODE_MAP, "task_factor") == 0) {
 		m->tasks = calloc(v->n ? v->n : 1, sizeof(*m->tasks));

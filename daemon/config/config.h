@@ -54,11 +54,14 @@ struct task_factor {
 struct estimate_model {
 	double hourly_cost_usd;
 	char *currency;
-	struct scenario minutes_per_request[OUTCOME_KINDS];
-	struct scenario minutes_per_line;     /* per line an agent wrote or was accepted */
+	struct scenario minutes_per_prompt[OUTCOME_KINDS]; /* by the prompt's outcome */
+	struct scenario minutes_per_line;     /* per line an agent changed and was kept */
+	double lines_per_prompt;              /* lines a day credits, at most, per prompt */
 	struct scenario review_per_rejection; /* minutes lost reading rejected output */
-	struct scenario waiting_share;        /* share of model latency spent waiting */
-	struct task_factor *tasks;            /* multiplies a task's per-request minutes */
+	struct scenario waiting_share;        /* share of active time lost to the assistant */
+	double idle_gap_minutes;              /* a longer gap ends a stretch of active time */
+	double active_ceiling;                /* minutes saved a day <= active minutes x this */
+	struct task_factor *tasks;            /* multiplies a task's per-prompt minutes */
 	size_t n_tasks;
 	int is_allocated_by_requests; /* seat cost split by requests, not API-equivalent */
 };

@@ -3,9 +3,10 @@
  *
  * POST /v1/logs: Claude Code's claude_code.api_request records, and any
  * record with GenAI semantic-convention usage (gen_ai.usage.*), become
- * events; claude_code.tool_decision sets the outcome of the latest request
- * of its session in the same export. Codex's codex.sse_event records of
- * kind response.completed count too.
+ * events; Codex's codex.sse_event records of kind response.completed count
+ * too. claude_code.tool_decision sets the outcome of the latest request of
+ * its session in the same export, and claude_code.user_prompt (or
+ * codex.user_prompt) is a prompt the next request of its session answers.
  * POST /v1/metrics: claude_code.lines_of_code.count adds the lines to the
  * latest stored request of its session, and claude_code.code_edit_tool.
  * decision sets that request's outcome, as a tool_decision record would
@@ -282,6 +283,17 @@ static void add_request(struct logs_ctx *x, const cJSON *lr, const struct attrs 
 		ev.has_cost = 1;
 	}
 	ev.plan_used_pct = -1;
+	/* A prompt.id names the person's prompt the request answers; Claude Code's
+	 * and Codex's requests without one get theirs from a user_prompt record;
+	 * other GenAI records, one call each, are each their own prompt. */
+	if (value_str(attr2(attrs, res_attrs, "prompt.id")) != NULL) {
+		ev.prompts = 1;
+		ev.prompt_key = hash64_str(value_str(attr2(attrs, res_attrs, "prompt.id")),
+		                           hash64_str(session ? session : "", 0x70));
+	} else {
+		ev.prompts =
+		    strcmp(name, "api_request") != 0 && strcmp(name, "codex.sse_event") != 0;
+	}
 	/* The same record sent twice (an exporter's retry) is one event. */
 	snprintf(key, sizeof(key), "%s|%s|%s|%lld|%s|%lld|%lld|%lld|%lld|%s", name, who ? who : "",
 	         session ? session : "", (long long)ts_ns, model, (long long)ev.input_tokens,
@@ -382,6 +394,31 @@ static void add_decision(struct logs_ctx *x, const cJSON *lr, const struct attrs
 		                    : OUTCOME_REJECTED;
 }
 
+/*
+ * A user_prompt record without a prompt.id is counted by the first request
+ * of its session at or after it in this export; one whose requests carry
+ * its prompt.id is counted by them.
+ */
+static void add_prompt(struct logs_ctx *x, const cJSON *lr, const struct attrs *attrs,
+                       const struct attrs *res_attrs)
+{
+	const char *session = value_str(attr2(attrs, res_attrs, "session.id"));
+	int64_t ts_ms = nanos(lr, "timeUnixNano") / 1000000;
+	struct event *first = NULL;
+
+	if (session == NULL || value_str(attr2(attrs, res_attrs, "prompt.id")) != NULL)
+		return;
+	for (size_t i = 0; i < x->b->n_events; i++) {
+		struct event *e = &x->b->events[i];
+
+		if (e->session && e->prompt_key == 0 && e->ts_ms >= ts_ms &&
+		    strcmp(e->session, session) == 0 && (first == NULL || e->ts_ms < first->ts_ms))
+			first = e;
+	}
+	if (first)
+		first->prompts++;
+}
+
 static int is_request(const char *name, const struct attrs *attrs)
 {
 	const char *kind;
@@ -427,6 +464,9 @@ static void read_logs(const cJSON *root, struct logs_ctx *x)
 							            name);
 					} else if (strcmp(name, "tool_decision") == 0) {
 						add_decision(x, lr, &attrs, &res_attrs);
+					} else if (strcmp(name, "user_prompt") == 0 ||
+					           strcmp(name, "codex.user_prompt") == 0) {
+						add_prompt(x, lr, &attrs, &res_attrs);
 					}
 				}
 			}

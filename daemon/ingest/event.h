@@ -23,6 +23,14 @@ struct event {
 	int64_t latency_ms; /* -1 when unknown */
 	enum outcome outcome;
 	int64_t lines_added, lines_removed, lines_suggested, lines_accepted;
+	/*
+	 * The person's prompts this request answers first: agents' later
+	 * requests of the same turn carry 0. With prompt_key set, the requests
+	 * sharing that key count one prompt between them, whichever is stored
+	 * first.
+	 */
+	int64_t prompts;
+	uint64_t prompt_key;
 	double cost_usd; /* the tool's own estimate, when has_cost */
 	int has_cost;
 	double plan_used_pct; /* how close to plan limits, -1 when unknown */

@@ -19,6 +19,8 @@
  */
 #include "parser.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../lib/util.h"
@@ -29,6 +31,8 @@ struct claude_state {
 	uint64_t last_id;
 	size_t last_index;
 	int has_last;
+	/* The person's prompts not yet answered: the next request counts them. */
+	int64_t pending_prompts;
 };
 
 /* The members of a line (or of the assistant line inside a progress line) read here. */
@@ -42,11 +46,25 @@ enum {
 	L_CWD,
 	L_COST,
 	L_API_ERROR,
+	L_SIDECHAIN,
+	L_META,
+	L_COMPACT,
+	L_TOOL_RESULT,
 	L_COUNT
 };
 static const char *const line_keys[L_COUNT] = {
-    "type",      "message", "data",    "timestamp",         "requestId",
-    "sessionId", "cwd",     "costUSD", "isApiErrorMessage",
+    "type",          "message",   "data",
+    "timestamp",     "requestId", "sessionId",
+    "cwd",           "costUSD",   "isApiErrorMessage",
+    "isSidechain",   "isMeta",    "isCompactSummary",
+    "toolUseResult",
+};
+
+/* Text the client writes as the user's that no person typed as a prompt. */
+static const char *const not_prompt_prefixes[] = {
+    "<command-name>",         "<command-message>", "<command-args>", "<local-command-stdout>",
+    "<local-command-stderr>", "<bash-input>",      "<bash-stdout>",  "<bash-stderr>",
+    "[Request interrupted",   "Caveat: ",
 };
 
 static const char *const declined_markers[] = {
@@ -262,6 +280,8 @@ static void read_assistant(struct parse_ctx *ctx, const struct jv *line, const s
 		e->project = parse_basename(ctx, str_or(ctx, line, outer, L_CWD));
 		e->latency_ms = -1;
 		e->plan_used_pct = -1;
+		e->prompts = st->pending_prompts;
+		st->pending_prompts = 0;
 		if (jv_number(line[L_COST], &cost) == 0 && cost >= 0) {
 			e->cost_usd = cost;
 			e->has_cost = 1;
@@ -293,15 +313,66 @@ static int is_declined(struct parse_ctx *ctx, struct jv content)
 	return 0;
 }
 
-/* A user line answers tool calls; a failed edit the user declined is recorded. */
+/* Whether text is something a person typed as a prompt, not the client's own. */
+static int is_typed_text(const char *text)
+{
+	while (*text == ' ' || *text == '\n' || *text == '\t' || *text == '\r')
+		text++;
+	if (*text == '\0')
+		return 0;
+	for (size_t i = 0; i < ARRAY_LEN(not_prompt_prefixes); i++)
+		if (strncmp(text, not_prompt_prefixes[i], strlen(not_prompt_prefixes[i])) == 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * Whether a user line is a prompt the person wrote: its content their text
+ * (a string, or text blocks beside any images), not a tool's result, not a
+ * line the client made (meta, command output, a compaction's summary), not
+ * a subagent's sidechain, whose "user" is the agent that started it.
+ */
+static int is_prompt(struct parse_ctx *ctx, const struct jv *line, struct jv content)
+{
+	static const char *const keys[] = {"type", "text"};
+	struct jv_iter it;
+	struct jv block, f[2];
+	const char *text;
+	int has_text = 0;
+
+	if (jv_type(line[L_SIDECHAIN]) == JV_TRUE || jv_type(line[L_META]) == JV_TRUE ||
+	    jv_type(line[L_COMPACT]) == JV_TRUE || jv_type(line[L_TOOL_RESULT]) != JV_NONE)
+		return 0;
+	if (jv_type(content) == JV_STRING)
+		return (text = jv_str(content, ctx->scratch)) != NULL && is_typed_text(text);
+	jv_iter(content, &it);
+	while (jv_next(&it, &block)) {
+		jv_fields(block, keys, 2, f);
+		if (jv_is(f[0], "tool_result"))
+			return 0;
+		if (jv_is(f[0], "text") && (text = jv_str(f[1], ctx->scratch)) != NULL)
+			has_text |= is_typed_text(text);
+	}
+	return has_text;
+}
+
+/*
+ * A user line is a prompt, which the next request answers, or answers tool
+ * calls: a failed edit the user declined is recorded.
+ */
 static void read_user(struct parse_ctx *ctx, const struct jv *line)
 {
 	static const char *const content_key = "content";
 	static const char *const keys[] = {"type", "tool_use_id", "is_error", "content"};
+	struct claude_state *st = ctx->state;
 	struct jv content, block, f[4];
 	struct jv_iter it;
 
 	jv_fields(line[L_MESSAGE], &content_key, 1, &content);
+	if (is_prompt(ctx, line, content)) {
+		st->pending_prompts++;
+		return;
+	}
 	jv_iter(content, &it);
 	while (jv_next(&it, &block)) {
 		const char *id;
@@ -337,12 +408,13 @@ static int has_error_result(const char *line, size_t len)
 	return 0;
 }
 
-/* Each test scans a whole line that fails it: two, as most lines are not wanted
- * ones. A progress line's agent_progress holds an assistant message, so
- * "assistant" finds it too. */
+/* Each test scans a whole line that fails it: three, as most lines are not
+ * wanted ones. A progress line's agent_progress holds an assistant message,
+ * so "assistant" finds it too. A prompt is a user line with no tool result. */
 static int claude_wants(const char *line, size_t len)
 {
-	return HAS(line, len, "\"assistant\"") || has_error_result(line, len);
+	return HAS(line, len, "\"assistant\"") || has_error_result(line, len) ||
+	       (HAS(line, len, "\"user\"") && !HAS(line, len, "\"tool_use_id\""));
 }
 
 static void claude_line(struct parse_ctx *ctx, const char *line, size_t len)
@@ -376,16 +448,28 @@ static void claude_flush(struct parse_ctx *ctx)
 	st->has_last = 0;
 }
 
+/* State text: "prompts N" when prompts wait for their answer, else empty. */
 static void claude_save(const void *state, struct buf *out)
 {
-	(void)state;
+	const struct claude_state *st = state;
+
 	buf_reset(out);
+	if (st->pending_prompts > 0)
+		buf_printf(out, "prompts %lld\n", (long long)st->pending_prompts);
 }
 
 static void claude_load(void *state, const char *text)
 {
-	(void)text;
-	memset(state, 0, sizeof(struct claude_state));
+	struct claude_state *st = state;
+	char *end;
+	long long n;
+
+	memset(st, 0, sizeof(*st));
+	if (text == NULL || strncmp(text, "prompts ", 8) != 0)
+		return;
+	n = strtoll(text + 8, &end, 10);
+	if (end != text + 8 && n > 0)
+		st->pending_prompts = n;
 }
 
 const struct format fmt_claude = {

@@ -11,6 +11,9 @@
  *    "cached_input_tokens":35580,"output_tokens":4725,"reasoning_output_tokens":470},
  *    "last_token_usage":{..}},"rate_limits":{"primary":{"used_percent":51.9}}}}
  *
+ * An event_msg of payload type user_message is a turn the person started:
+ * the next request counts it as a prompt.
+ *
  * OpenAI counts cached tokens inside input_tokens and reasoning inside
  * output_tokens; both are converted here to the canonical fields. There is no
  * request id: the identity is the timestamp, model and counts of the event,
@@ -38,6 +41,8 @@ struct codex_state {
 	int64_t total[U_COUNT];
 	/* Lines patched since the last request: they belong to the next one. */
 	int64_t patch_added, patch_removed;
+	/* The person's messages since the last request: the next one answers them. */
+	int64_t pending_prompts;
 };
 
 static const char *const usage_keys[U_COUNT] = {
@@ -228,6 +233,8 @@ static void read_token_count(struct parse_ctx *ctx, const char *ts, const struct
 	e->lines_added = st->patch_added;
 	e->lines_removed = st->patch_removed;
 	st->patch_added = st->patch_removed = 0;
+	e->prompts = st->pending_prompts;
+	st->pending_prompts = 0;
 	snprintf(key, sizeof(key),
 	         "%s|%s|%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 "|%" PRId64 ",%" PRId64
 	         ",%" PRId64 ",%" PRId64,
@@ -264,7 +271,7 @@ static int codex_wants(const char *line, size_t len)
 		return 1;
 	pt = t ? type_value(t, (size_t)(end - t) < 64 ? (size_t)(end - t) : 64) : NULL;
 	if (t && pt && starts(t, end, "event_msg"))
-		return starts(pt, end, "token_count");
+		return starts(pt, end, "token_count") || starts(pt, end, "user_message");
 	if (t && pt && starts(t, end, "response_item"))
 		return (starts(pt, end, "custom_tool_call") || starts(pt, end, "function_call") ||
 		        starts(pt, end, "local_shell_call")) &&
@@ -274,7 +281,8 @@ static int codex_wants(const char *line, size_t len)
 		return 0;
 	/* Keys in another order: search the whole line. */
 	return HAS(line, len, "token_count") || HAS(line, len, "turn_context") ||
-	       HAS(line, len, "session_meta") || HAS(line, len, "*** Begin Patch");
+	       HAS(line, len, "session_meta") || HAS(line, len, "*** Begin Patch") ||
+	       HAS(line, len, "user_message");
 }
 
 static void codex_line(struct parse_ctx *ctx, const char *line, size_t len)
@@ -314,6 +322,8 @@ static void codex_line(struct parse_ctx *ctx, const char *line, size_t len)
 			           slash && slash[1] ? slash + 1 : cwd);
 	} else if (strcmp(type, "event_msg") == 0 && jv_is(payload[P_TYPE], "token_count")) {
 		read_token_count(ctx, jv_str(f[2], ctx->scratch), payload);
+	} else if (strcmp(type, "event_msg") == 0 && jv_is(payload[P_TYPE], "user_message")) {
+		st->pending_prompts++; /* the person's own turn, as the client shows it */
 	} else if (strcmp(type, "response_item") == 0) {
 		read_tool_call(ctx, f[1]);
 	}
@@ -335,6 +345,8 @@ static void codex_save(const void *state, struct buf *out)
 		buf_printf(out, "total %" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 "\n",
 		           st->total[0], st->total[1], st->total[2], st->total[3]);
 	buf_printf(out, "patch %" PRId64 " %" PRId64 "\n", st->patch_added, st->patch_removed);
+	if (st->pending_prompts > 0)
+		buf_printf(out, "prompts %" PRId64 "\n", st->pending_prompts);
 }
 
 static void load_str(char *dst, size_t n, const char *v, size_t len)
@@ -382,6 +394,8 @@ static void codex_load(void *state, const char *text)
 				load_str(st->model, sizeof(st->model), v, vlen);
 			else if (strncmp(p, "total ", 6) == 0)
 				st->has_total = read_numbers(v, st->total, U_COUNT) == 0;
+			else if (strncmp(p, "prompts ", 8) == 0)
+				read_numbers(v, &st->pending_prompts, 1);
 			else if (strncmp(p, "patch ", 6) == 0) {
 				int64_t patch[2];
 

@@ -10,6 +10,8 @@
  * every other field is optional but must have the documented type. A line
  * with request_id is idempotent on it; without one, identical lines are one
  * event (the same millisecond, person, model and counts twice is a re-send).
+ * Requests sharing a prompt_id (of one developer) answer one prompt; a
+ * request without one is its own prompt.
  */
 #include "parser.h"
 
@@ -29,12 +31,14 @@ enum {
 	F_PROJECT,
 	F_SESSION,
 	F_REQUEST_ID,
+	F_PROMPT_ID,
 	F_OUTCOME,
 	F_STRINGS /* those before are strings */
 };
 
 static const char *const string_keys[F_STRINGS] = {
-    "ts", "developer", "model", "tool", "task", "project", "session", "request_id", "outcome",
+    "ts",      "developer", "model",      "tool",      "task",
+    "project", "session",   "request_id", "prompt_id", "outcome",
 };
 
 #define EV_FIELD(f) offsetof(struct event, f)
@@ -140,6 +144,9 @@ void native_event(struct parse_ctx *ctx, struct jv root, const char *text, size_
 	}
 	ev.id = v[F_REQUEST_ID] && *v[F_REQUEST_ID] ? hash64_str(v[F_REQUEST_ID], 0x4e)
 	                                            : hash64(text, len, 0x4f);
+	ev.prompts = 1;
+	if (v[F_PROMPT_ID] && *v[F_PROMPT_ID])
+		ev.prompt_key = hash64_str(v[F_PROMPT_ID], hash64_str(v[F_DEVELOPER], 0x50));
 
 	e = batch_add_event(ctx->out);
 	if (e == NULL)

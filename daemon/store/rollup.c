@@ -10,10 +10,11 @@
  * added up per ISO week and per local month, keep tables rollup_week and
  * rollup_month, which let a long period be read a week or a month at a time.
  *
- * Retries need a session's requests in order, which single rows do not
- * give: the sessions a transaction touched are walked again before COMMIT
- * and their events' is_retry set, which reaches the rollup through the same
- * triggers.
+ * Retries and active time need a session's requests in order, which single
+ * rows do not give: the sessions a transaction touched are walked again
+ * before COMMIT and their events' is_retry and gap_ms set, which reach the
+ * rollup through the same triggers. Only gaps up to the basis's idle gap
+ * add to active_ms.
  *
  * A writer with more commits waiting may keep the differences of new events
  * past COMMIT (rollup_flush with may_defer), for at most ROLLUP_DEFER_MS:
@@ -54,6 +55,8 @@ enum {
 	V_LINES_ACCEPTED,
 	V_NEAR_LIMIT,
 	V_RETRIES,
+	V_PROMPTS,
+	V_ACTIVE_MS,
 	V_COUNT
 };
 
@@ -75,7 +78,9 @@ enum { S_READ_HIST, S_UPSERT, S_HIST_UPSERT, S_PER_GRAIN };
 enum {
 	S_SESSION = ROLLUP_GRAINS * S_PER_GRAIN,
 	S_SESSION_BEFORE,
-	S_SET_RETRY,
+	S_ALONE,
+	S_ALONE_BEFORE,
+	S_SET_WALK,
 	S_GET_META,
 	S_SET_META,
 	S_MAX_ID,
@@ -94,9 +99,9 @@ enum {
 	"INSERT INTO " table " (day, developer_id, model_id, task_id, tool_id, requests, "         \
 	"accepted, rejected, edited, input_tokens, cache_read_tokens, cache_write_tokens, "        \
 	"output_tokens, reasoning_tokens, latency_n, latency_ms, lines_added, lines_removed, "     \
-	"lines_suggested, lines_accepted, near_limit, retries, cost_usd) "                         \
+	"lines_suggested, lines_accepted, near_limit, retries, prompts, active_ms, cost_usd) "     \
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "     \
-	"?18, ?19, ?20, ?21, ?22, ?23) "                                                           \
+	"?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) "                                                 \
 	"ON CONFLICT DO UPDATE SET requests = requests + ?6, accepted = accepted + ?7, "           \
 	"rejected = rejected + ?8, edited = edited + ?9, input_tokens = input_tokens + ?10, "      \
 	"cache_read_tokens = cache_read_tokens + ?11, "                                            \
@@ -105,7 +110,8 @@ enum {
 	"latency_ms = latency_ms + ?16, lines_added = lines_added + ?17, "                         \
 	"lines_removed = lines_removed + ?18, lines_suggested = lines_suggested + ?19, "           \
 	"lines_accepted = lines_accepted + ?20, near_limit = near_limit + ?21, "                   \
-	"retries = retries + ?22, cost_usd = cost_usd + ?23"
+	"retries = retries + ?22, prompts = prompts + ?23, active_ms = active_ms + ?24, "          \
+	"cost_usd = cost_usd + ?25"
 
 static const char *const stmt_sql[S_COUNT] = {
 #define GRAIN_SQL(g, table, latency)                                                               \
@@ -115,13 +121,18 @@ static const char *const stmt_sql[S_COUNT] = {
     GRAIN_SQL(ROLLUP_DAY, "rollup", "rollup_latency"),
     GRAIN_SQL(ROLLUP_WEEK, "rollup_week", "rollup_week_latency"),
     GRAIN_SQL(ROLLUP_MONTH, "rollup_month", "rollup_month_latency"),
-    [S_SESSION] = "SELECT e.id, e.ts, e.outcome, t.text, e.is_retry FROM event e "
+    [S_SESSION] = "SELECT e.id, e.ts, e.outcome, t.text, e.is_retry, e.gap_ms FROM event e "
                   "JOIN name t ON t.id = e.tool_id WHERE e.session_id = ?1 AND e.ts >= ?2 "
                   "ORDER BY e.ts, e.id",
     [S_SESSION_BEFORE] = "SELECT ts, outcome FROM event WHERE session_id = ?1 AND ts < ?2 "
                          "ORDER BY ts DESC, id DESC LIMIT 1",
+    /* A developer's requests without a session, walked for their gaps alone. */
+    [S_ALONE] = "SELECT id, ts, NULL, NULL, is_retry, gap_ms FROM event WHERE developer_id = ?1 "
+                "AND session_id IS NULL AND ts >= ?2 ORDER BY ts, id",
+    [S_ALONE_BEFORE] = "SELECT ts, NULL FROM event WHERE developer_id = ?1 AND session_id IS NULL "
+                       "AND ts < ?2 ORDER BY ts DESC, id DESC LIMIT 1",
     /* OR IGNORE, as store.c updates events: no statement journal. */
-    [S_SET_RETRY] = "UPDATE OR IGNORE event SET is_retry = ?2 WHERE id = ?1",
+    [S_SET_WALK] = "UPDATE OR IGNORE event SET is_retry = ?2, gap_ms = ?3 WHERE id = ?1",
     [S_GET_META] = "SELECT value FROM meta WHERE key = ?1",
     [S_SET_META] = "INSERT INTO meta (key, value) VALUES (?1, ?2) "
                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -133,7 +144,8 @@ static const char *const stmt_sql[S_COUNT] = {
                "task_id, tool_id, session_id, outcome, input_tokens, cache_read_tokens, "
                "cache_write_tokens, output_tokens, reasoning_tokens, latency_ms, lines_added, "
                "lines_removed, lines_suggested, lines_accepted, plan_used_pct, is_retry, "
-               "cost_usd)) FROM (SELECT * FROM event WHERE id > ?1 ORDER BY id LIMIT ?2)",
+               "cost_usd, prompts, gap_ms)) FROM (SELECT * FROM event WHERE id > ?1 ORDER BY id "
+               "LIMIT ?2)",
 };
 
 /* A session with changed requests: retries are decided again from its earliest change. */
@@ -153,14 +165,14 @@ struct rollup {
 	struct delta_table days;
 	struct touched *sessions; /* changed since the last flush, and from when */
 	size_t n_sessions, cap_sessions;
-	int is_deciding_retries; /* changes of is_retry touch no session */
+	int is_deciding_retries; /* changes made by a walk touch no session */
 	int64_t through;         /* the stored rollup holds the events up to this id */
 	int is_in_step;          /* days holds the differences of the events after it */
 	int64_t data_version;    /* as it was when days was last made in step */
 	int is_counted_changed;  /* an event up to through changed: write before COMMIT */
 	int64_t written_ms;      /* when the differences were last written */
 	int64_t defer_ms;        /* how long they may wait */
-	double near_limit_pct;
+	struct rollup_basis basis;
 	int64_t day_slot, day_offset_ms; /* the UTC offset of one quarter-hour, cached */
 };
 
@@ -261,6 +273,18 @@ static void touch_session(struct rollup *r, int64_t session, int64_t ts)
 	r->sessions[r->n_sessions++].from_ts = ts;
 }
 
+long long rollup_active_ms(const struct rollup_basis *b, long long gap_ms, long long latency_ms,
+                           long long output, long long reasoning)
+{
+	long long shown = output - reasoning, lead;
+
+	if (gap_ms >= 0 && gap_ms <= b->idle_gap_ms)
+		return gap_ms;
+	lead =
+	    (latency_ms > 0 ? latency_ms : 0) + (shown > 0 ? shown : 0) * ROLLUP_READ_MS_PER_TOKEN;
+	return lead < b->idle_gap_ms ? lead : b->idle_gap_ms;
+}
+
 int rollup_add(struct rollup *r, int sign, const struct rollup_event *e)
 {
 	struct key k = {local_day(r, e->ts_ms), e->developer, e->model, e->task, e->tool};
@@ -289,13 +313,17 @@ int rollup_add(struct rollup *r, int sign, const struct rollup_event *e)
 	}
 	for (int i = 0; i < 4; i++)
 		d->v[V_LINES_ADDED + i] += sign * lines[i];
-	if (e->plan_used_pct >= 0 && e->plan_used_pct >= r->near_limit_pct)
+	if (e->plan_used_pct >= 0 && e->plan_used_pct >= r->basis.near_limit_pct)
 		d->v[V_NEAR_LIMIT] += sign;
 	d->v[V_RETRIES] += (int64_t)sign * e->is_retry;
+	d->v[V_PROMPTS] += sign * e->prompts;
+	d->v[V_ACTIVE_MS] +=
+	    sign * rollup_active_ms(&r->basis, e->gap_ms, e->latency_ms, e->output, e->reasoning);
 	if (e->has_cost)
 		d->cost_usd += sign * e->cost_usd;
-	if (!r->is_deciding_retries && e->session)
-		touch_session(r, e->session, e->ts_ms);
+	/* A request without a session is walked with its developer's others. */
+	if (!r->is_deciding_retries)
+		touch_session(r, e->session ? e->session : -e->developer, e->ts_ms);
 	return 0;
 }
 
@@ -306,20 +334,24 @@ static int64_t arg_int(sqlite3_value *v)
 
 /* pb_roll(id, sign, ts, developer, model, task, tool, session, outcome, input, cache_read,
  *         cache_write, output, reasoning, latency, lines_added, lines_removed,
- *         lines_suggested, lines_accepted, plan_used_pct, is_retry, cost_usd) */
+ *         lines_suggested, lines_accepted, plan_used_pct, is_retry, cost_usd[, prompts,
+ *         gap_ms]): the triggers of migrations before 009 pass no prompts or gap. */
 static void fn_roll(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	struct rollup *r = sqlite3_user_data(ctx);
-	int is_null[21];
+	int is_null[23];
 	struct rollup_event e;
 	int sign;
 
-	(void)argc;
+	if (argc != 22 && argc != 24) {
+		sqlite3_result_error(ctx, "pb_roll: wrong number of arguments", -1);
+		return;
+	}
 	if (sqlite3_value_int64(argv[0]) <= r->through)
 		r->is_counted_changed = 1;
 	sign = (int)sqlite3_value_int64(argv[1]);
 	argv += 1; /* the rest are numbered as they were before the id came first */
-	for (int i = 0; i < 21; i++)
+	for (int i = 0; i < argc - 1; i++)
 		is_null[i] = sqlite3_value_type(argv[i]) == SQLITE_NULL;
 	e.ts_ms = arg_int(argv[1]);
 	e.developer = arg_int(argv[2]);
@@ -342,6 +374,8 @@ static void fn_roll(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	e.is_retry = (int)arg_int(argv[19]);
 	e.has_cost = !is_null[20];
 	e.cost_usd = e.has_cost ? sqlite3_value_double(argv[20]) : 0;
+	e.prompts = argc == 24 ? arg_int(argv[21]) : 0;
+	e.gap_ms = argc == 24 && !is_null[22] ? arg_int(argv[22]) : -1;
 	if (rollup_add(r, sign, &e) < 0)
 		sqlite3_result_error_nomem(ctx);
 	else
@@ -355,11 +389,12 @@ struct rollup *rollup_new(sqlite3 *db)
 	if (r == NULL)
 		return NULL;
 	r->db = db;
-	r->near_limit_pct = ROLLUP_DEFAULT_NEAR_LIMIT;
+	r->basis.near_limit_pct = ROLLUP_DEFAULT_NEAR_LIMIT;
+	r->basis.idle_gap_ms = ROLLUP_DEFAULT_IDLE_GAP_MS;
 	r->day_slot = INT64_MIN;
 	r->defer_ms = ROLLUP_DEFER_MS;
 	r->written_ms = monotonic_ms();
-	if (sqlite3_create_function(db, "pb_roll", 22, SQLITE_UTF8, r, fn_roll, NULL, NULL) !=
+	if (sqlite3_create_function(db, "pb_roll", -1, SQLITE_UTF8, r, fn_roll, NULL, NULL) !=
 	    SQLITE_OK) {
 		free(r);
 		return NULL;
@@ -569,7 +604,7 @@ static int write_grain(struct rollup *r, enum rollup_grain g, const struct delta
 		bind_key(upsert, &d->k);
 		for (int v = 0; v < V_COUNT; v++)
 			sqlite3_bind_int64(upsert, 6 + v, d->v[v]);
-		sqlite3_bind_double(upsert, 23, d->cost_usd);
+		sqlite3_bind_double(upsert, 6 + V_COUNT, d->cost_usd);
 		if (step_done(r, upsert) < 0)
 			return -1;
 		if (d->hist) {
@@ -715,25 +750,54 @@ static int is_agent(const char *tool)
 	return strcmp(tool, "claude-code") == 0 || strcmp(tool, "codex") == 0;
 }
 
-/*
- * A retry is a request that repeats one the developer did not keep: in the
- * same session right after a rejection, or, for tools where each request is
- * the developer's own (not an agent's next step), within a minute of the
- * previous one. Agents (Claude Code, Codex) send requests seconds apart as
- * they work, which is no sign of a retry.
- */
-static int decide_session(struct rollup *r, int64_t session, int64_t from_ts)
+/* A request whose retry mark or gap must change: (id, is_retry, gap_ms or -1). */
+struct walk_change {
+	int64_t id, gap_ms;
+	int is_retry;
+};
+
+static int set_walked(struct rollup *r, const struct walk_change *c, size_t n)
 {
-	sqlite3_stmt *s = stmt(r, S_SESSION), *set = stmt(r, S_SET_RETRY);
-	sqlite3_stmt *before = stmt(r, S_SESSION_BEFORE);
-	int64_t prev_ts = 0, *changed = NULL;
+	sqlite3_stmt *set = stmt(r, S_SET_WALK);
+	int rc = set ? 0 : -1;
+
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		sqlite3_bind_int64(set, 1, c[i].id);
+		sqlite3_bind_int64(set, 2, c[i].is_retry);
+		if (c[i].gap_ms >= 0)
+			sqlite3_bind_int64(set, 3, c[i].gap_ms);
+		else
+			sqlite3_bind_null(set, 3);
+		rc = step_done(r, set);
+	}
+	return rc;
+}
+
+/*
+ * Walks a session's requests in time order from the one before from_ts,
+ * setting each one's gap since the previous (active time is made of the
+ * short ones) and whether it is a retry: a request that repeats one the
+ * developer did not keep, in the same session right after a rejection, or,
+ * for tools where each request is the developer's own (not an agent's next
+ * step), within a minute of the previous one. Agents (Claude Code, Codex)
+ * send requests seconds apart as they work, which is no sign of a retry.
+ * A negative key is a developer's requests without a session: their gaps
+ * only, as nothing ties them to one piece of work.
+ */
+static int decide_session(struct rollup *r, int64_t key, int64_t from_ts)
+{
+	int is_alone = key < 0;
+	sqlite3_stmt *s = stmt(r, is_alone ? S_ALONE : S_SESSION);
+	sqlite3_stmt *before = stmt(r, is_alone ? S_ALONE_BEFORE : S_SESSION_BEFORE);
+	int64_t prev_ts = 0, id = is_alone ? -key : key;
+	struct walk_change *changed = NULL;
 	size_t n_changed = 0, cap = 0;
 	int is_first = 1, was_rejected = 0, rc;
 
-	if (s == NULL || set == NULL || before == NULL)
+	if (s == NULL || before == NULL)
 		return -1;
 	/* Only what follows a change can change: start from the request before it. */
-	sqlite3_bind_int64(before, 1, session);
+	sqlite3_bind_int64(before, 1, id);
 	sqlite3_bind_int64(before, 2, from_ts);
 	if (sqlite3_step(before) == SQLITE_ROW) {
 		const char *outcome = (const char *)sqlite3_column_text(before, 1);
@@ -743,25 +807,32 @@ static int decide_session(struct rollup *r, int64_t session, int64_t from_ts)
 		was_rejected = outcome && strcmp(outcome, "rejected") == 0;
 	}
 	sqlite3_reset(before);
-	sqlite3_bind_int64(s, 1, session);
+	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, from_ts);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t ts = sqlite3_column_int64(s, 1);
 		const char *outcome = (const char *)sqlite3_column_text(s, 2);
 		const char *tool = (const char *)sqlite3_column_text(s, 3);
-		int is_retry = !is_first && (was_rejected || (!is_agent(tool ? tool : "") &&
+		int was_retry = sqlite3_column_int(s, 4);
+		int64_t gap = is_first ? -1 : ts - prev_ts;
+		int64_t had_gap =
+		    sqlite3_column_type(s, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(s, 5);
+		int is_retry =
+		    is_alone ? was_retry
+		             : !is_first && (was_rejected || (!is_agent(tool ? tool : "") &&
 		                                              ts - prev_ts < ROLLUP_RETRY_MS));
 
-		if (is_retry != sqlite3_column_int(s, 4)) {
+		if (is_retry != was_retry || gap != had_gap) {
 			if (n_changed == cap) {
-				int64_t *p =
+				struct walk_change *p =
 				    realloc(changed, (cap = cap ? cap * 2 : 16) * sizeof(*p));
 
 				if (p == NULL)
 					break;
 				changed = p;
 			}
-			changed[n_changed++] = sqlite3_column_int64(s, 0) * 2 + is_retry;
+			changed[n_changed++] =
+			    (struct walk_change){sqlite3_column_int64(s, 0), gap, is_retry};
 		}
 		is_first = 0;
 		prev_ts = ts;
@@ -773,12 +844,7 @@ static int decide_session(struct rollup *r, int64_t session, int64_t from_ts)
 		log_err("database: %s", sqlite3_errmsg(r->db));
 		return -1;
 	}
-	rc = 0;
-	for (size_t i = 0; i < n_changed && rc == 0; i++) {
-		sqlite3_bind_int64(set, 1, changed[i] / 2);
-		sqlite3_bind_int64(set, 2, changed[i] % 2);
-		rc = step_done(r, set);
-	}
+	rc = set_walked(r, changed, n_changed);
 	free(changed);
 	return rc;
 }
@@ -817,8 +883,9 @@ static int basis_text(const struct rollup *r, char *out, size_t len)
 {
 	const char *tz = getenv("TZ");
 
-	return snprintf(out, len, "tz=%s;near_limit=%g", tz && tz[0] ? tz : "localtime",
-	                r->near_limit_pct) < (int)len
+	return snprintf(out, len, "tz=%s;near_limit=%g;idle_gap_ms=%lld",
+	                tz && tz[0] ? tz : "localtime", r->basis.near_limit_pct,
+	                r->basis.idle_gap_ms) < (int)len
 	           ? 0
 	           : -1;
 }
@@ -886,14 +953,14 @@ static int catch_up(struct rollup *r, char *err, size_t errlen)
 	return 0;
 }
 
-int rollup_ensure(struct rollup *r, double near_limit_pct, char *err, size_t errlen)
+int rollup_ensure(struct rollup *r, const struct rollup_basis *basis, char *err, size_t errlen)
 {
 	char want[256];
 	sqlite3_stmt *s;
 	int is_current = 0, rc;
 
 	err[0] = '\0';
-	r->near_limit_pct = near_limit_pct;
+	r->basis = *basis;
 	r->day_slot = INT64_MIN; /* TZ may have changed */
 	if (basis_text(r, want, sizeof(want)) < 0) {
 		snprintf(err, errlen, "rollup: time zone name too long");

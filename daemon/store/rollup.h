@@ -20,6 +20,13 @@
 #define ROLLUP_PENDING_MAX 4096
 /* The near-limit percent used until rollup_ensure says otherwise. */
 #define ROLLUP_DEFAULT_NEAR_LIMIT 90.0
+/*
+ * Reading an answer: 238 words a minute (Brysbaert 2019, silent reading of
+ * non-fiction) at 0.75 words a token, about 189 ms a token.
+ */
+#define ROLLUP_READ_MS_PER_TOKEN 189
+/* The longest gap within an active stretch, until rollup_ensure says otherwise. */
+#define ROLLUP_DEFAULT_IDLE_GAP_MS (15 * 60000LL)
 
 struct rollup;
 
@@ -49,6 +56,8 @@ struct rollup_event {
 	double plan_used_pct; /* -1 when unknown */
 	int is_retry, has_cost;
 	double cost_usd;
+	long long prompts;
+	long long gap_ms; /* since the previous request of its session; -1 when first or unknown */
 };
 
 /* Registers pb_roll on db; must come before any statement that writes events is prepared. */
@@ -87,13 +96,27 @@ void rollup_set_defer(struct rollup *r, long long ms);
 /* Forgets what was gathered: the transaction was rolled back. */
 void rollup_discard(struct rollup *r);
 
+/* What the stored rollup's counts depend on besides the events. */
+struct rollup_basis {
+	double near_limit_pct; /* requests at or above it are near the limit */
+	long long idle_gap_ms; /* longer gaps between requests are not active time */
+};
+
+/*
+ * The active time a request adds: the gap since the previous request of its
+ * session when that is short (the person was at it all along), else, as it
+ * opens a stretch of work, the time its answer took to come and be read.
+ */
+long long rollup_active_ms(const struct rollup_basis *b, long long gap_ms, long long latency_ms,
+                           long long output, long long reasoning);
+
 /*
  * Makes sure the stored rollup was built for the current time zone (TZ) and
- * near_limit_pct, building it anew from the events when not, and that it
+ * basis, building it anew from the events when not, and that it
  * holds every event (a writer may have stopped with changes kept). Starts
  * and commits its own transaction when there is work. Returns 0 or -1 with
  * err filled.
  */
-int rollup_ensure(struct rollup *r, double near_limit_pct, char *err, size_t errlen);
+int rollup_ensure(struct rollup *r, const struct rollup_basis *basis, char *err, size_t errlen);
 
 #endif

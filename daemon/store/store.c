@@ -24,7 +24,7 @@
 #include "uids.h"
 #include "../lib/util.h"
 
-#define EVENT_COLUMNS 23
+#define EVENT_COLUMNS 24
 /* WAL pages that call for a checkpoint on the checkpointer's thread, and
  * those that call for one on the writer's own when there is no such thread. */
 #define CHECKPOINT_PAGES        4000
@@ -39,7 +39,7 @@ static const char event_insert_head[] =
     "INSERT OR IGNORE INTO event (uid, ts, developer_id, tool_id, model_id, task_id, project_id, "
     "session_id, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, "
     "reasoning_tokens, latency_ms, outcome, lines_added, lines_removed, lines_suggested, "
-    "lines_accepted, cost_usd, plan_used_pct, source_id, source_offset) VALUES ";
+    "lines_accepted, cost_usd, plan_used_pct, source_id, source_offset, prompts) VALUES ";
 
 enum {
 	S_EDIT_INSERT,
@@ -57,6 +57,7 @@ enum {
 	S_SESSION_DECISION,
 	S_EVENT_KEEP_LARGER,
 	S_LIMIT,
+	S_PROMPT,
 	S_COUNT
 };
 
@@ -110,6 +111,7 @@ static const char *const stmt_sql[S_COUNT] = {
                             "input_tokens + cache_read_tokens + cache_write_tokens + output_tokens",
     [S_LIMIT] = "INSERT OR IGNORE INTO limit_hit (id, ts, developer_id, tool_id) "
                 "VALUES (?1, ?2, ?3, ?4)",
+    [S_PROMPT] = "INSERT OR IGNORE INTO prompt (key) VALUES (?1)",
 };
 
 /* Names already resolved to ids, by text: most events repeat a few names. */
@@ -123,6 +125,7 @@ struct name_slot {
 struct fold {
 	int64_t added, removed;
 	int has_edit;
+	int64_t prompts; /* the event's own, or what its prompt key counts */
 };
 
 struct store {
@@ -702,6 +705,8 @@ static int bind_event(struct store *st, sqlite3_stmt *s, int row, int64_t source
 	re->is_retry = 0;
 	re->has_cost = e->has_cost;
 	re->cost_usd = e->cost_usd;
+	re->prompts = f->prompts;
+	re->gap_ms = -1; /* the session's walk sets it */
 	sqlite3_bind_int64(s, p + 9, e->input_tokens);
 	sqlite3_bind_int64(s, p + 10, e->cache_read_tokens);
 	sqlite3_bind_int64(s, p + 11, e->cache_write_tokens);
@@ -729,6 +734,23 @@ static int bind_event(struct store *st, sqlite3_stmt *s, int row, int64_t source
 	else
 		sqlite3_bind_null(s, p + 22);
 	sqlite3_bind_int64(s, p + 23, e->offset);
+	sqlite3_bind_int64(s, p + 24, f->prompts);
+	return 0;
+}
+
+/* The prompts a new event counts: a keyed prompt only when its key is new. */
+static int count_prompts(struct store *st, const struct event *e, struct fold *f)
+{
+	sqlite3_stmt *s = st->stmt[S_PROMPT];
+
+	if (e->prompt_key == 0 || e->prompts == 0) {
+		f->prompts = e->prompts;
+		return 0;
+	}
+	sqlite3_bind_int64(s, 1, (int64_t)e->prompt_key);
+	if (sql_step_done(s) < 0)
+		return -1;
+	f->prompts = sqlite3_changes(st->db) > 0 ? 1 : 0;
 	return 0;
 }
 
@@ -851,6 +873,8 @@ static int add_events(struct store *st, int64_t source_id, const struct event *e
 				return -1;
 			continue;
 		}
+		if (count_prompts(st, &ev[i], &st->folds[i]) < 0)
+			return -1;
 		p.ev[p.n] = &ev[i];
 		p.fold[p.n++] = &st->folds[i];
 		added++;
@@ -982,9 +1006,10 @@ static int add_decline(struct store *st, const struct decision *d)
 	return sql_step_done(s);
 }
 
-int store_rollup_ensure(struct store *st, double near_limit_pct, char *err, size_t errlen)
+int store_rollup_ensure(struct store *st, const struct rollup_basis *basis, char *err,
+                        size_t errlen)
 {
-	return rollup_ensure(st->roll, near_limit_pct, err, errlen);
+	return rollup_ensure(st->roll, basis, err, errlen);
 }
 
 static int add_batch(struct store *st, int64_t source_id, const struct batch *b,

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "../ingest/event.h"
+#include "rollup.h"
 
 struct store;
 
@@ -79,8 +80,9 @@ const char *store_errmsg(struct store *st);
 int store_is_busy(struct store *st);
 /*
  * Makes sure the rollup that reports read was built for the current time
- * zone (TZ) and near-limit percent, rebuilding it when not. Returns 0 or -1.
+ * zone (TZ) and basis, rebuilding it when not. Returns 0 or -1.
  */
-int store_rollup_ensure(struct store *st, double near_limit_pct, char *err, size_t errlen);
+int store_rollup_ensure(struct store *st, const struct rollup_basis *basis, char *err,
+                        size_t errlen);
 
 #endif

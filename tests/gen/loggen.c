@@ -420,7 +420,14 @@ static int64_t claude_session(const struct opts *o, const char *dev, int64_t t, 
 		add_line(&s, c.buf);
 	}
 	t = claude_prompt(&c, &s, t);
-	for (int r = 0; r < n_requests; r++) {
+	/* One prompt fans out into 10-60 requests as the agent loops through tools;
+	 * the person reads the result and thinks a while before the next. */
+	for (int r = 0, next_prompt = (int)between(10, 60); r < n_requests; r++) {
+		if (r == next_prompt) {
+			t += between(20000, 600000);
+			t = claude_prompt(&c, &s, t);
+			next_prompt += (int)between(10, 60);
+		}
 		t = claude_request(&c, &s, t, &ctx_tokens);
 		if (chance(4)) {
 			char ts[64], u[40];
@@ -560,14 +567,19 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 	         "\"used_percent\":%.1f,\"window_minutes\":10080,\"resets_in_seconds\":400000}}}}",
 	         ts, used, used / 3);
 	add_line(&s, buf);
-	for (int r = 0; r < n_requests; r++) {
+	/* A turn of the person's fans out into 10-60 requests too. */
+	for (int r = 0, next_turn = 0; r < n_requests; r++) {
 		int64_t in = between(2000, 30000), cached = in * between(30, 95) / 100;
 		int64_t out = between(50, 3000), reason = out * between(0, 60) / 100;
 		int is_patch = chance(20), has_call = is_patch || chance(60);
 
-		if (r == 0 || chance(15)) {
-			if (r > 0 && chance(10))
-				model = codex_models[pick(4)];
+		if (r == next_turn) {
+			next_turn += (int)between(10, 60);
+			if (r > 0) {
+				t += between(20000, 600000);
+				if (chance(30))
+					model = codex_models[pick(4)];
+			}
 			iso(t, ts);
 			snprintf(
 			    buf, cap,
@@ -583,6 +595,12 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 			         "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{"
 			         "\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":"
 			         "\"input_text\",\"text\":\"%s\"}]}}",
+			         ts, body);
+			add_line(&s, buf);
+			/* The client shows the person's turn as an event too. */
+			snprintf(buf, cap,
+			         "{\"timestamp\":\"%s\",\"type\":\"event_msg\",\"payload\":{"
+			         "\"type\":\"user_message\",\"message\":\"%s\",\"images\":[]}}",
 			         ts, body);
 			add_line(&s, buf);
 		}

@@ -20,6 +20,7 @@
 #include "../../daemon/lib/buf.h"
 #include "../../daemon/config/config.h"
 #include "../../daemon/store/store.h"
+#include "../../reports/estimate.h"
 #include "../../reports/report.h"
 #include "../../reports/section.h"
 
@@ -133,6 +134,7 @@ int main(int argc, char **argv)
 	struct config cfg;
 	struct store *st;
 	struct rusage ru;
+	struct rollup_basis basis;
 	char err[512];
 
 	while ((o = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -152,10 +154,14 @@ int main(int argc, char **argv)
 		        "usage: reportbench --db PATH --config FILE [--events N] [--runs K]\n");
 		return 2;
 	}
-	if (config_load(&cfg, config, err, sizeof(err)) < 0 ||
-	    store_open(&st, db, err, sizeof(err)) < 0 ||
+	if (config_load(&cfg, config, err, sizeof(err)) < 0) {
+		fprintf(stderr, "reportbench: %s\n", err);
+		return 1;
+	}
+	estimate_rollup_basis(&cfg, &basis);
+	if (store_open(&st, db, err, sizeof(err)) < 0 ||
 	    report_register_functions(store_db(st), &cfg) < 0 ||
-	    store_rollup_ensure(st, cfg.advice.near_limit_percent, err, sizeof(err)) < 0) {
+	    store_rollup_ensure(st, &basis, err, sizeof(err)) < 0) {
 		fprintf(stderr, "reportbench: %s\n", err);
 		return 1;
 	}

@@ -27,7 +27,7 @@ mkdir -p "$TMP/logs/ana" "$TMP/logs/bruno"
 printf '{"timestamp":"2026-11-20T09:00:02Z","type":"event_msg","payload":{"type":"token_count","info":{"last_token_usage":{"input_tokens":5,"cached_input_tokens":0,"output_tokens":1,"reasoning_output_tokens":0}}}}\n' > "$TMP/logs/ana/r.jsonl"
 printf '{"timestamp":"2026-11-20T09:00:03Z","type":"event_msg","payload":{"type":"token_count","info":{"last_token_usage":{"input_tokens":7,"cached_input_tokens":0,"output_tokens":1,"reasoning_output_tokens":0}}}}\n' > "$TMP/logs/bruno/r.jsonl"
 expect_status "ingest configured sources" 0 "$PAYBACKD" -c "$TMP/ok.yaml" --db "$TMP/s.db" ingest
-"$PAYBACKD" -c "$TMP/ok.yaml" --db "$TMP/s.db" report --by developer --format csv | tr -d '\r' | cut -d, -f1,3 > "$TMP/got"
+"$PAYBACKD" -c "$TMP/ok.yaml" --db "$TMP/s.db" report --by developer --format csv | tr -d "\r" | cut -d, -f1,5 > "$TMP/got"
 printf 'developer,input_tokens\nana,5\nbruno,7\n' > "$TMP/want"
 diff "$TMP/want" "$TMP/got" || fail "developers from the path pattern"
 echo "ok: developers from the path pattern"

@@ -214,6 +214,9 @@ row = [x for x in r["rows"] if x["task"] == "" and x["model"] == "claude-sonnet-
 assert row["requests"] == 70, row
 assert abs(row["acceptance_rate"] - 2 / 3) < 1e-3, ("two accepted, one rejected", row)
 assert 1450 <= row["latency_p50_ms"] <= 1600, ("duration_ms is the latency", row)
+# The 50 native requests are a prompt each; of the exporter's, the three that
+# answer a user_prompt record; the bare api_request above, none.
+assert row["prompts"] == 53, ("user_prompt records", row)
 req = urllib.request.Request("http://127.0.0.1:%s/api/v1/report/developers?from=2026-11-20&to=2026-11-20" % sys.argv[1],
     headers={"Authorization": "Basic " + base64.b64encode(b"admin:admin-pass-1").decode()})
 devs = {d["developer"]: d for d in json.loads(urllib.request.urlopen(req).read())["developers"]}

@@ -8,7 +8,7 @@ expect_eq "events added" 12 "$(summary_field "$TMP/sum" "events added")"
 expect_eq "duplicates" 5 "$(summary_field "$TMP/sum" duplicates)"
 expect_eq "rejected" 9 "$(summary_field "$TMP/sum" rejected)"
 
-pb report --by tool,model --format csv | tr -d '\r' | cut -d, -f1-8 > "$TMP/got"
+pb report --by tool,model --format csv | tr -d '\r' | cut -d, -f1-3,6-10 > "$TMP/got"
 cat > "$TMP/want" <<'CSV'
 tool,model,requests,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,reasoning_tokens
 chatgpt,codex-5.3-spark,1,1200,300,0,450,0
@@ -25,16 +25,24 @@ CSV
 diff "$TMP/want" "$TMP/got" || fail "report by tool,model differs"
 echo "ok: totals by tool and model"
 
-pb report --by developer --format csv | tr -d '\r' | cut -d, -f1-7 > "$TMP/got"
+pb report --by developer --format csv | tr -d '\r' | cut -d, -f1,2,5-9 > "$TMP/got"
 printf 'developer,requests,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,reasoning_tokens\nana,9,2761,5110,420,802,100\nana@example.com,1,1200,300,0,450,0\nbruno@example.com,1,100,0,0,50,20\nchen,1,0,0,7,9,0\n' > "$TMP/want"
 diff "$TMP/want" "$TMP/got" || fail "report by developer differs"
 echo "ok: totals by developer"
 
+# Prompts: Claude's two typed prompts (not the meta line, the /model command, the
+# subagent's sidechain prompt or the resumed copy), Codex's two user_message turns
+# (not the fork's replay), and each native request without a prompt_id.
+pb report --by tool --format csv | tr -d '\r' | cut -d, -f1-3 > "$TMP/got"
+printf 'tool,requests,prompts\nchatgpt,1,1\nclaude-code,4,2\ncodex,5,2\nnative,2,2\n' > "$TMP/want"
+diff "$TMP/want" "$TMP/got" || fail "prompts by tool differ"
+echo "ok: prompts by tool"
+
 pb rejects > "$TMP/rej"
 expect_eq "rejects listed" 9 "$(wc -l < "$TMP/rej")"
-grep -q "s1.jsonl:11: truncated JSON (unterminated string) at column 76" "$TMP/rej" || fail "truncated line"
-grep -q "s1.jsonl:12: impossible timestamp: '2026-02-30T10:00:00.000Z'" "$TMP/rej" || fail "bad date"
-grep -q "sess-1.jsonl:11: token counts must be non-negative integers" "$TMP/rej" || fail "codex type"
+grep -q "s1.jsonl:14: truncated JSON (unterminated string) at column 76" "$TMP/rej" || fail "truncated line"
+grep -q "s1.jsonl:15: impossible timestamp: '2026-02-30T10:00:00.000Z'" "$TMP/rej" || fail "bad date"
+grep -q "sess-1.jsonl:13: token counts must be non-negative integers" "$TMP/rej" || fail "codex type"
 grep -q "requests.ndjson:4: missing required field 'model'" "$TMP/rej" || fail "native missing"
 grep -q "requests.ndjson:10: invalid UTF-8 at column 43" "$TMP/rej" || fail "utf8"
 grep -q "requests.ndjson:11: binary data (NUL byte) at column 1" "$TMP/rej" || fail "binary"

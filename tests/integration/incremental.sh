@@ -6,7 +6,7 @@ line() { # line N -> one native request with request_id rN and N output tokens
 	printf '{"ts":"2026-11-20T10:00:%02dZ","developer":"ana","model":"m","output_tokens":%d,"request_id":"r%d"}\n' "$1" "$1" "$1"
 }
 total() {
-	pb report --by developer --format csv | tr -d '\r' | sed -n 2p | cut -d, -f2,6
+	pb report --by developer --format csv | tr -d '\r' | sed -n 2p | cut -d, -f2,8
 }
 L="$TMP/logs"
 mkdir -p "$L"
@@ -74,7 +74,7 @@ printf '%s\n' '{"timestamp":"2026-11-20T09:00:03Z","type":"event_msg","payload":
 	'{"timestamp":"2026-11-20T09:00:04Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":250,"cached_input_tokens":100,"output_tokens":30,"reasoning_output_tokens":5}}}}' >> "$R"
 "$PAYBACKD" --db "$TMP/c.db" ingest --developer ana "$C" > /dev/null
 expect_eq "codex state across runs" "gpt-5-codex,2,150,100,30,5" \
-	"$("$PAYBACKD" --db "$TMP/c.db" report --by model --format csv | tr -d '\r' | sed -n 2p | cut -d, -f1,2,3,4,6,7)"
+	"$("$PAYBACKD" --db "$TMP/c.db" report --by model --format csv | tr -d '\r' | sed -n 2p | cut -d, -f1,2,5,6,8,9)"
 
 # Lines over 1 MiB and garbage are rejected; the good lines around them stay.
 B="$TMP/big"

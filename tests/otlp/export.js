@@ -32,6 +32,13 @@ async function main() {
     // The last request's session has no tool_decision record: only the metric decides it.
     const session = i === n - 1 ? 'otel-session-2' : 'otel-session-' + (i % 2);
     const when = new Date(base + i * 60000);
+    // The person's prompts: the first request of each of two sessions answers
+    // one, and a later one in session 0 a second there.
+    if (i === 0 || i === 1 || i === 10)
+      logger.emit({
+        body: 'claude_code.user_prompt', timestamp: new Date(when.getTime() - 1000),
+        attributes: { 'event.name': 'user_prompt', 'session.id': session,
+          'user.email': 'otel.dev@example.com', prompt_length: 42 } });
     logger.emit({
       body: 'claude_code.api_request', timestamp: when,
       attributes: {

@@ -7,12 +7,14 @@
 
 #include "../../daemon/config/config.h"
 #include "../../daemon/store/store.h"
+#include "../../reports/estimate.h"
 #include "../../reports/report.h"
 
 /* Loads config_text into cfg and opens an empty store in UTC with the report functions. */
 static inline struct store *open_report_store(struct config *cfg, const char *config_text)
 {
 	struct store *st;
+	struct rollup_basis basis;
 	char err[512];
 
 	setenv("TZ", "UTC", 1);
@@ -20,8 +22,8 @@ static inline struct store *open_report_store(struct config *cfg, const char *co
 	assert_int_equal(config_load_text(cfg, "t.yaml", config_text, err, sizeof(err)), 0);
 	assert_int_equal(store_open(&st, ":memory:", err, sizeof(err)), 0);
 	assert_int_equal(report_register_functions(store_db(st), cfg), 0);
-	assert_int_equal(store_rollup_ensure(st, cfg->advice.near_limit_percent, err, sizeof(err)),
-	                 0);
+	estimate_rollup_basis(cfg, &basis);
+	assert_int_equal(store_rollup_ensure(st, &basis, err, sizeof(err)), 0);
 	return st;
 }
 

@@ -264,6 +264,51 @@ static void test_claude_lines_without_usage_interest_are_skipped_quietly(void **
 	pf_free(&f);
 }
 
+#define USER(extra, content)                                                                       \
+	"{\"type\":\"user\",\"sessionId\":\"s1\"," extra "\"message\":{\"role\":\"user\","         \
+	"\"content\":" content "},\"timestamp\":\"2026-11-20T14:00:00Z\"}"
+#define SMALL_USAGE "{\"input_tokens\":1,\"output_tokens\":1}"
+
+static void test_claude_typed_prompts_are_counted_by_the_request_answering_them(void **state)
+{
+	struct parse_fixture f;
+	struct buf text = BUF_INIT;
+
+	(void)state;
+	pf_init(&f, &fmt_claude);
+	pf_line(&f, USER("", "\"fix the rounding bug\""));
+	/* The client's own lines: meta, commands, interruptions, a compaction summary. */
+	pf_line(&f, USER("\"isMeta\":true,", "\"Caveat: The messages below were generated\""));
+	pf_line(&f, USER("", "\"<command-name>/clear</command-name>\""));
+	pf_line(&f, USER("", "[{\"type\":\"text\",\"text\":\"[Request interrupted by user]\"}]"));
+	pf_line(&f, USER("\"isCompactSummary\":true,", "\"This session is being continued\""));
+	/* A subagent's prompt is its parent agent's, not the person's. */
+	pf_line(&f, USER("\"isSidechain\":true,", "\"Search the code\""));
+	pf_line(&f, ASSISTANT("msg_1", "req_1", SONNET, SMALL_USAGE, "", "2026-11-20T14:00:05Z"));
+	/* The agent's later requests, answering tool results, count no prompt. */
+	pf_line(&f, USER("\"toolUseResult\":{\"stdout\":\"ok\"},",
+	                 "[{\"tool_use_id\":\"t1\",\"type\":\"tool_result\",\"content\":\"ok\"}]"));
+	pf_line(&f, ASSISTANT("msg_2", "req_2", SONNET, SMALL_USAGE, "", "2026-11-20T14:00:09Z"));
+	/* A prompt with an image and text, answered after the batch ends. */
+	pf_line(&f, USER("", "[{\"type\":\"image\",\"source\":{}},{\"type\":\"text\","
+	                     "\"text\":\"why does this look wrong?\"}]"));
+	pf_flush(&f);
+	assert_int_equal(f.out.n_events, 2);
+	assert_int_equal(f.out.events[0].prompts, 1);
+	assert_int_equal(f.out.events[1].prompts, 0);
+	fmt_claude.save(f.state, &text);
+	assert_string_equal(text.data, "prompts 1\n");
+	memset(f.state, 0, fmt_claude.state_size);
+	fmt_claude.load(f.state, text.data);
+	pf_line(&f, ASSISTANT("msg_3", "req_3", SONNET, SMALL_USAGE, "", "2026-11-20T14:02:00Z"));
+	assert_int_equal(f.out.n_events, 3);
+	assert_int_equal(f.out.events[2].prompts, 1);
+	fmt_claude.save(f.state, &text);
+	assert_string_equal(text.data ? text.data : "", "");
+	buf_free(&text);
+	pf_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +323,7 @@ int main(void)
 	    cmocka_unit_test(test_claude_declined_edit_is_recorded_and_errors_are_not_declines),
 	    cmocka_unit_test(test_claude_malformed_lines_are_rejected_with_a_reason),
 	    cmocka_unit_test(test_claude_lines_without_usage_interest_are_skipped_quietly),
+	    cmocka_unit_test(test_claude_typed_prompts_are_counted_by_the_request_answering_them),
 	};
 
 	return cmocka_run_group_tests_name("claude", tests, NULL, NULL);

@@ -209,6 +209,38 @@ static void test_codex_state_survives_save_and_load(void **state)
 	pf_free(&f);
 }
 
+#define USER_MESSAGE(ts)                                                                           \
+	"{\"timestamp\":\"" ts "\",\"type\":\"event_msg\",\"payload\":{\"type\":\"user_message\"," \
+	"\"message\":\"add a test\",\"images\":[]}}"
+
+static void test_codex_user_turns_are_prompts_of_the_next_request(void **state)
+{
+	struct parse_fixture f;
+	struct buf text = BUF_INIT;
+
+	(void)state;
+	pf_init(&f, &fmt_codex);
+	pf_line(&f, META);
+	pf_line(&f, TURN("gpt-5-codex"));
+	pf_line(&f, USER_MESSAGE("2026-11-20T09:00:02Z"));
+	pf_line(&f, TC("2026-11-20T09:00:06Z",
+	               "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	pf_line(&f, TC("2026-11-20T09:00:09Z",
+	               "{\"total_token_usage\":" USAGE(1500, 600, 300, 50) "}"));
+	pf_line(&f, USER_MESSAGE("2026-11-20T09:05:00Z"));
+	fmt_codex.save(f.state, &text);
+	memset(f.state, 0, fmt_codex.state_size);
+	fmt_codex.load(f.state, text.data);
+	pf_line(&f, TC("2026-11-20T09:05:06Z",
+	               "{\"total_token_usage\":" USAGE(2500, 600, 400, 50) "}"));
+	assert_int_equal(f.out.n_events, 3);
+	assert_int_equal(f.out.events[0].prompts, 1);
+	assert_int_equal(f.out.events[1].prompts, 0);
+	assert_int_equal(f.out.events[2].prompts, 1);
+	buf_free(&text);
+	pf_free(&f);
+}
+
 #define WANTS(s) fmt_codex.wants(s, strlen(s))
 
 static void test_codex_only_lines_that_can_count_are_parsed(void **state)
@@ -267,6 +299,7 @@ int main(void)
 	    cmocka_unit_test(test_codex_rate_limit_percent_is_the_highest_window),
 	    cmocka_unit_test(test_codex_identity_is_stable_across_copies_and_forks),
 	    cmocka_unit_test(test_codex_state_survives_save_and_load),
+	    cmocka_unit_test(test_codex_user_turns_are_prompts_of_the_next_request),
 	    cmocka_unit_test(test_codex_only_lines_that_can_count_are_parsed),
 	    cmocka_unit_test(test_codex_malformed_lines_are_rejected_with_a_reason),
 	};

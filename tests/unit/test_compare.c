@@ -23,21 +23,22 @@ static const char config_text[] =
     "  - {match: m-a, input: 1, cache_read: 0, cache_write: 0, output: 0}\n"
     "  - {match: m-b, input: 2, cache_read: 0, cache_write: 0, output: 0}\n"
     "estimate:\n"
-    "  minutes_per_request: {unknown: 1, accepted: 2, rejected: 0, edited: 1}\n"
+    "  minutes_per_prompt: {unknown: 1, accepted: 2, rejected: 0, edited: 1}\n"
     "  minutes_per_line: 0\n"
     "  review_per_rejection: 0\n"
     "  waiting_share: 0\n";
 
 /*
  * m-a: 40 debug requests in one session, two minutes apart, each 1M input
- * tokens ($1); latencies 100, 200, ... 4000 ms; every 4th rejected, the rest
- * accepted. m-b: 30 debug requests with no outcome, no latency, no session,
- * 1M tokens at $2 each.
+ * tokens ($1) and its own prompt; latencies 100, 200, ... 4000 ms; every 4th
+ * rejected, the rest accepted. m-b: 30 debug prompts with no outcome, no
+ * latency, no session, two minutes apart, 1M tokens at $2 each. Both stay
+ * under their day's ceiling (about 78 and 58 active minutes x 1.2).
  *   m-a: minutes 30 x 2 = 60, $40: 1.5 a request, 1.5 a dollar; acceptance
  *        30/40; p50 = 20th value = 2000, p95 = 38th = 3800; retries: the
  *        requests after the 9 rejections that have a successor = 9.
  *   m-b: minutes 30 x 1 = 30, $60: 0.5 a dollar.
- * So for debug, m-a saves 3.0x more time per dollar, over 70 requests.
+ * So for debug, m-a saves 3.0x more time per dollar, over 70 prompts.
  */
 static void test_models_are_compared_and_recommended_per_task(void **state)
 {
@@ -64,19 +65,21 @@ static void test_models_are_compared_and_recommended_per_task(void **state)
 		e->input_tokens = 1000000;
 		e->latency_ms = i * 100;
 		e->outcome = i % 4 == 0 ? OUTCOME_REJECTED : OUTCOME_ACCEPTED;
+		e->prompts = 1;
 		e->plan_used_pct = -1;
 	}
 	for (int i = 1; i <= 30; i++) {
 		struct event *e = batch_add_event(&b);
 
 		e->id = 1000 + (uint64_t)i;
-		e->ts_ms = 1795000000000LL + i * 1000LL;
+		e->ts_ms = 1795000000000LL + i * 120000LL;
 		e->developer = "bob";
 		e->tool = "native";
 		e->model = "m-b";
 		e->task = "debug";
 		e->input_tokens = 1000000;
 		e->latency_ms = -1;
+		e->prompts = 1;
 		e->plan_used_pct = -1;
 	}
 	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
@@ -108,7 +111,7 @@ static void test_models_are_compared_and_recommended_per_task(void **state)
 	assert_string_equal(r.advice[1].best, "m-a");
 	assert_string_equal(r.advice[1].runner_up, "m-b");
 	CLOSE(r.advice[1].ratio, 3.0);
-	assert_int_equal(r.advice[1].requests, 70);
+	assert_int_equal(r.advice[1].prompts, 70);
 	compare_free(&r);
 	batch_free(&b);
 	store_close(st);

@@ -205,20 +205,20 @@ static void test_config_estimate_scenarios_and_task_factors(void **state)
 	struct config c;
 
 	(void)state;
-	assert_int_equal(
-	    load(&c, "estimate:\n  hourly_cost_usd: 120\n  currency: EUR\n"
-	             "  minutes_per_request:\n    accepted: {low: -1, likely: 2, high: 6}\n"
-	             "    rejected: -2\n"
-	             "  waiting_share: {low: 1, likely: 0.5, high: 0}\n"
-	             "  task_factor: {debug: 1.4, docs: 0.5}\n"),
-	    0);
+	assert_int_equal(load(&c,
+	                      "estimate:\n  hourly_cost_usd: 120\n  currency: EUR\n"
+	                      "  minutes_per_prompt:\n    accepted: {low: -1, likely: 2, high: 6}\n"
+	                      "    rejected: -2\n"
+	                      "  waiting_share: {low: 1, likely: 0.5, high: 0}\n"
+	                      "  task_factor: {debug: 1.4, docs: 0.5}\n"),
+	                 0);
 	assert_true(c.estimate.hourly_cost_usd == 120);
 	assert_string_equal(c.estimate.currency, "EUR");
-	assert_true(c.estimate.minutes_per_request[OUTCOME_ACCEPTED].low == -1);
-	assert_true(c.estimate.minutes_per_request[OUTCOME_ACCEPTED].high == 6);
-	assert_true(c.estimate.minutes_per_request[OUTCOME_REJECTED].likely == -2);
+	assert_true(c.estimate.minutes_per_prompt[OUTCOME_ACCEPTED].low == -1);
+	assert_true(c.estimate.minutes_per_prompt[OUTCOME_ACCEPTED].high == 6);
+	assert_true(c.estimate.minutes_per_prompt[OUTCOME_REJECTED].likely == -2);
 	/* Untouched outcomes keep their defaults. */
-	assert_true(c.estimate.minutes_per_request[OUTCOME_EDITED].likely == 1.5);
+	assert_true(c.estimate.minutes_per_prompt[OUTCOME_EDITED].likely == 2.0);
 	assert_int_equal(c.estimate.n_tasks, 2);
 	assert_string_equal(c.estimate.tasks[1].task, "docs");
 	assert_true(c.estimate.tasks[1].factor == 0.5);
@@ -239,8 +239,8 @@ static void test_config_estimate_scenarios_and_task_factors(void **state)
 	                            "not 'secret'"));
 	assert_non_null(strstr(err, "min_group must be a whole number of 1 or more, not '0.5'"));
 	config_free(&c);
-	assert_int_equal(load(&c, "estimate:\n  minutes_per_request: {acepted: 1}\n"), -1);
-	assert_non_null(strstr(err, "unknown key 'acepted' in minutes_per_request (did you mean "
+	assert_int_equal(load(&c, "estimate:\n  minutes_per_prompt: {acepted: 1}\n"), -1);
+	assert_non_null(strstr(err, "unknown key 'acepted' in minutes_per_prompt (did you mean "
 	                            "'accepted'?)"));
 	config_free(&c);
 }

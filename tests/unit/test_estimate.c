@@ -115,10 +115,10 @@ static struct estimate_model simple_model(void)
 
 	memset(&m, 0, sizeof(m));
 	m.hourly_cost_usd = 90;
-	m.minutes_per_request[OUTCOME_UNKNOWN] = (struct scenario){-0.5, 1, 2};
-	m.minutes_per_request[OUTCOME_ACCEPTED] = (struct scenario){1, 3, 5};
-	m.minutes_per_request[OUTCOME_REJECTED] = (struct scenario){-1, 0, 0};
-	m.minutes_per_request[OUTCOME_EDITED] = (struct scenario){0, 2, 4};
+	m.minutes_per_prompt[OUTCOME_UNKNOWN] = (struct scenario){-0.5, 1, 2};
+	m.minutes_per_prompt[OUTCOME_ACCEPTED] = (struct scenario){1, 3, 5};
+	m.minutes_per_prompt[OUTCOME_REJECTED] = (struct scenario){-1, 0, 0};
+	m.minutes_per_prompt[OUTCOME_EDITED] = (struct scenario){0, 2, 4};
 	m.minutes_per_line = (struct scenario){0, 0.1, 0.2};
 	m.review_per_rejection = (struct scenario){2, 1, 0.5};
 	m.waiting_share = (struct scenario){1, 0.5, 0};
@@ -129,8 +129,9 @@ static void test_minutes_saved_follow_the_documented_formula(void **state)
 {
 	struct estimate_model m = simple_model();
 	struct task_factor debug = {"debug", 1.5};
-	/* 10 unknown, 4 accepted, 2 rejected, 4 edited; 100 lines; 6 minutes waiting. */
-	struct time_usage u = {{10, 4, 2, 4}, 100, 360000};
+	/* 20 prompts; 4 accepted, 2 rejected and 4 edited requests decide 10 of them, so
+	 * 10 are unknown; 100 lines; 6 active minutes. */
+	struct time_usage u = {20, {10, 4, 2, 4}, 100, 360000};
 	struct scenario s;
 
 	(void)state;
@@ -141,13 +142,55 @@ static void test_minutes_saved_follow_the_documented_formula(void **state)
 	CLOSE(s.low, -13);
 	CLOSE(s.likely, 35);
 	CLOSE(s.high, 75);
-	/* A task factor multiplies the per-request part only: likely 1.5 x 30 + 10 - 2 - 3. */
+	/* A task factor multiplies the per-prompt part only: likely 1.5 x 30 + 10 - 2 - 3. */
 	m.tasks = &debug;
 	m.n_tasks = 1;
 	s = estimate_minutes_saved(&m, "debug", &u);
 	CLOSE(s.likely, 50);
 	s = estimate_minutes_saved(&m, "docs", &u);
 	CLOSE(s.likely, 35);
+}
+
+static void test_prompts_take_the_outcome_mix_of_decided_requests(void **state)
+{
+	struct estimate_model m = simple_model();
+	/* 5 prompts, 10 decisions (6 accepted, 2 rejected, 2 edited): the prompts are
+	 * 3 accepted, 1 rejected, 1 edited. likely: 3x3 + 1x0 + 1x2 - 2 rejections x1 = 9. */
+	struct time_usage u = {5, {100, 6, 2, 2}, 0, 0};
+	double by[OUTCOME_KINDS];
+
+	(void)state;
+	estimate_prompt_outcomes(&u, by);
+	CLOSE(by[OUTCOME_UNKNOWN], 0);
+	CLOSE(by[OUTCOME_ACCEPTED], 3);
+	CLOSE(by[OUTCOME_REJECTED], 1);
+	CLOSE(by[OUTCOME_EDITED], 1);
+	CLOSE(estimate_minutes_saved(&m, NULL, &u).likely, 9);
+	/* An agent twice as chatty (twice the undecided requests) saves the same. */
+	u.requests[OUTCOME_UNKNOWN] = 200;
+	CLOSE(estimate_minutes_saved(&m, NULL, &u).likely, 9);
+	/* No prompts, no per-prompt minutes: only the rejections' review is left. */
+	u.prompts = 0;
+	CLOSE(estimate_minutes_saved(&m, NULL, &u).likely, -2);
+}
+
+static void test_a_day_is_held_to_its_active_time_times_the_ceiling(void **state)
+{
+	struct estimate_model m = simple_model();
+	struct scenario rows[3] = {{-10, 60, 100}, {5, 30, 50}, {-5, 10, 50}};
+
+	(void)state;
+	m.active_ceiling = 1.2;
+	/* 50 active minutes allow 60: likely 100 and high 200 are scaled down to 60,
+	 * each row in proportion; low (-10) is left as it is. */
+	CLOSE(estimate_ceiling_minutes(&m, 50 * 60000), 60);
+	estimate_apply_ceiling(rows, 3, estimate_ceiling_minutes(&m, 50 * 60000));
+	CLOSE(rows[0].low, -10);
+	CLOSE(rows[0].likely, 36);
+	CLOSE(rows[1].likely, 18);
+	CLOSE(rows[2].likely, 6);
+	CLOSE(rows[0].high + rows[1].high + rows[2].high, 60);
+	CLOSE(rows[2].high, 15);
 }
 
 static void test_value_roi_net_and_break_even(void **state)
@@ -187,7 +230,10 @@ static void test_the_worked_example_of_docs_roi_md(void **state)
 	struct seat seat = {"chatgpt-pro", day(2026, 9, 21), INT64_MAX};
 	struct model_price spark = {"codex-5.3-spark*", 1.25, 0.125, 0, 10};
 	struct token_sums october = {2000000, 8000000, 0, 600000};
-	struct time_usage u = {{100, 250, 50, 0}, 1200, 400 * 60000};
+	/* 400 prompts over 9,000 requests: 300 accepted, 40 rejected, 20 edited. */
+	struct time_usage u = {400, {8640, 300, 40, 20}, 3000, 2400 * 60000LL};
+	/* The reference day of a daily user. */
+	struct time_usage day_use = {24, {500, 16, 2, 2}, 240, 120 * 60000LL};
 	struct config cfg;
 	struct scenario minutes;
 	struct roi r;
@@ -197,18 +243,30 @@ static void test_the_worked_example_of_docs_roi_md(void **state)
 	assert_int_equal(config_load(&cfg, NULL, err, sizeof(err)), 0);
 	CLOSE(estimate_seat_cost(&pro, &seat, day(2026, 9, 1), day(2026, 10, 31)), 200.0 / 3 + 200);
 	CLOSE(estimate_api_cost(&spark, &october), 9.5);
+
+	/* Calibration: likely 54 minutes a day, 4.5 hours a week of five days; low
+	 * -21.6 (18 % of the active time lost); high 145, held to 120 x 1.2 = 144. */
+	minutes = estimate_minutes_saved(&cfg.estimate, NULL, &day_use);
+	CLOSE(minutes.likely, 54);
+	CLOSE(minutes.likely * 5 / 60, 4.5);
+	CLOSE(minutes.low, -21.6);
+	CLOSE(minutes.high, 145);
+	estimate_apply_ceiling(&minutes, 1, estimate_ceiling_minutes(&cfg.estimate, 120 * 60000LL));
+	CLOSE(minutes.high, 144);
+
 	minutes = estimate_minutes_saved(&cfg.estimate, NULL, &u);
-	CLOSE(minutes.low, -525);
-	CLOSE(minutes.likely, 620);
-	CLOSE(minutes.high, 1560);
+	CLOSE(minutes.low, -460);
+	CLOSE(minutes.likely, 830);
+	CLOSE(minutes.high, 2310);
 	estimate_roi(&cfg.estimate, minutes, 200, 31, &r);
-	CLOSE(r.value_usd.likely, 620.0 / 60 * 95);
-	CLOSE(r.net_usd.likely, 620.0 / 60 * 95 - 200);
-	CLOSE(r.value_usd.low, -831.25);
-	CLOSE(r.value_usd.high, 2470);
-	CLOSE(r.roi.likely, (620.0 / 60 * 95 - 200) / 200);
-	CLOSE(r.roi.low, (-831.25 - 200) / 200);
-	CLOSE(r.roi.high, (2470.0 - 200) / 200);
+	CLOSE(r.value_usd.likely, 830.0 / 60 * 95);
+	CLOSE(r.net_usd.likely, 830.0 / 60 * 95 - 200);
+	CLOSE(r.value_usd.low, -460.0 / 60 * 95);
+	CLOSE(r.value_usd.high, 3657.5);
+	CLOSE(r.roi.likely, (830.0 / 60 * 95 - 200) / 200);
+	assert_int_equal((int)lround(100 * r.roi.likely), 557);
+	assert_int_equal((int)lround(100 * r.roi.low), -464);
+	assert_int_equal((int)lround(100 * r.roi.high), 1729);
 	CLOSE(r.break_even_hours_month, 200.0 / 31 * 30.436875 / 95);
 	config_free(&cfg);
 }
@@ -223,6 +281,8 @@ int main(void)
 	    cmocka_unit_test(test_allocation_follows_the_weights_and_sums_to_the_cost),
 	    cmocka_unit_test(test_usage_is_covered_only_by_a_held_seat_whose_plan_covers_the_model),
 	    cmocka_unit_test(test_minutes_saved_follow_the_documented_formula),
+	    cmocka_unit_test(test_prompts_take_the_outcome_mix_of_decided_requests),
+	    cmocka_unit_test(test_a_day_is_held_to_its_active_time_times_the_ceiling),
 	    cmocka_unit_test(test_value_roi_net_and_break_even),
 	    cmocka_unit_test(test_the_worked_example_of_docs_roi_md),
 	};

@@ -139,9 +139,39 @@ static void test_native_infinite_or_negative_numbers_are_rejected(void **state)
 	pf_free(&f);
 }
 
+static void test_native_prompt_id_keys_one_prompt_per_developer(void **state)
+{
+	struct parse_fixture f;
+
+	(void)state;
+	pf_init(&f, &fmt_native);
+	pf_line(&f, "{\"ts\":\"2026-11-20T14:00:00Z\",\"developer\":\"ana\",\"model\":\"m\","
+	            "\"prompt_id\":\"p1\",\"request_id\":\"r1\"}");
+	pf_line(&f, "{\"ts\":\"2026-11-20T14:00:05Z\",\"developer\":\"ana\",\"model\":\"m\","
+	            "\"prompt_id\":\"p1\",\"request_id\":\"r2\"}");
+	pf_line(&f, "{\"ts\":\"2026-11-20T14:00:05Z\",\"developer\":\"bob\",\"model\":\"m\","
+	            "\"prompt_id\":\"p1\",\"request_id\":\"r3\"}");
+	pf_line(&f, "{\"ts\":\"2026-11-20T14:00:09Z\",\"developer\":\"ana\",\"model\":\"m\","
+	            "\"request_id\":\"r4\"}");
+	pf_line(&f, "{\"ts\":\"2026-11-20T14:00:09Z\",\"developer\":\"ana\",\"model\":\"m\","
+	            "\"prompt_id\":7}");
+	assert_int_equal(f.out.n_events, 4);
+	/* r1 and r2 share ana's p1; bob's p1 is another prompt; r4 is its own. */
+	assert_true(f.out.events[0].prompt_key != 0);
+	assert_true(f.out.events[0].prompt_key == f.out.events[1].prompt_key);
+	assert_true(f.out.events[2].prompt_key != f.out.events[0].prompt_key);
+	assert_int_equal(f.out.events[3].prompt_key, 0);
+	for (size_t i = 0; i < 4; i++)
+		assert_int_equal(f.out.events[i].prompts, 1);
+	assert_int_equal(f.out.n_rejects, 1);
+	assert_string_equal(f.out.rejects[0].reason, "field 'prompt_id' must be a string");
+	pf_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_native_prompt_id_keys_one_prompt_per_developer),
 	    cmocka_unit_test(test_native_line_keeps_every_documented_field),
 	    cmocka_unit_test(test_native_request_id_makes_resends_one_event_and_offsets_are_kept),
 	    cmocka_unit_test(test_native_missing_or_wrong_typed_fields_are_rejected_with_a_reason),

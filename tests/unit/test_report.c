@@ -180,9 +180,9 @@ static void test_renderers_agree_and_escape_names_from_logs(void **state)
 	r.total_api_usd = 1234.5;
 	render_csv_usage(&r, &out);
 	assert_string_equal(
-	    out.data, "developer,requests,input_tokens,cache_read_tokens,"
+	    out.data, "developer,requests,prompts,active_minutes,input_tokens,cache_read_tokens,"
 	              "cache_write_tokens,output_tokens,reasoning_tokens,api_equivalent_usd\r\n"
-	              "\"'=HYPERLINK(\"\"http://x\"\",\"\"a,b\"\")\",1234567,0,0,0,0,0,"
+	              "\"'=HYPERLINK(\"\"http://x\"\",\"\"a,b\"\")\",1234567,0,0,0,0,0,0,0,"
 	              "1234.5000\r\n");
 	buf_reset(&out);
 	render_json_usage(&r, &out);

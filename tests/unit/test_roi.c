@@ -32,7 +32,7 @@ static const char config_text[] =
     "  - {match: \"m-b*\", input: 2, cache_read: 0, cache_write: 0, output: 0}\n"
     "estimate:\n"
     "  hourly_cost_usd: 60\n"
-    "  minutes_per_request: {unknown: 1, accepted: 2, rejected: 0, edited: 1}\n"
+    "  minutes_per_prompt: {unknown: 1, accepted: 2, rejected: 0, edited: 1}\n"
     "  minutes_per_line: 0\n"
     "  review_per_rejection: 0\n"
     "  waiting_share: 0\n";
@@ -51,7 +51,9 @@ static void put(struct batch *b, uint64_t id, const char *ts, const char *dev, c
 	e->input_tokens = in;
 	e->output_tokens = out;
 	e->outcome = o;
-	e->latency_ms = -1;
+	e->prompts = 1;
+	/* Ten minutes to answer: each request's day has room under its ceiling. */
+	e->latency_ms = 600000;
 	e->plan_used_pct = -1;
 }
 

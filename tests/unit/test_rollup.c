@@ -16,6 +16,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+/* A rollup basis with the default idle gap. */
+#define BASIS(pct) (&(struct rollup_basis){(pct), ROLLUP_DEFAULT_IDLE_GAP_MS})
+
 #include "report_helper.h"
 
 #include "../../daemon/store/lathist.h"
@@ -84,12 +87,14 @@ static int64_t grain_differences(struct store *st, enum rollup_grain g)
 	         "sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens), "
 	         "count(latency_ms), coalesce(sum(latency_ms), 0), sum(lines_added), "
 	         "sum(lines_removed), sum(lines_suggested), sum(lines_accepted), "
-	         "sum(coalesce(plan_used_pct, 0) >= 80), sum(is_retry) FROM event "
+	         "sum(coalesce(plan_used_pct, 0) >= 80), sum(is_retry), sum(prompts), "
+	         "sum(pb_active(gap_ms, latency_ms, output_tokens, reasoning_tokens)) FROM event "
 	         "GROUP BY 1, 2, 3, 4, 5), "
 	         "roll AS (SELECT day, developer_id, model_id, task_id, tool_id, requests, "
 	         "accepted, rejected, edited, input_tokens, cache_read_tokens, cache_write_tokens, "
 	         "output_tokens, reasoning_tokens, latency_n, latency_ms, lines_added, "
-	         "lines_removed, lines_suggested, lines_accepted, near_limit, retries FROM %s) "
+	         "lines_removed, lines_suggested, lines_accepted, near_limit, retries, prompts, "
+	         "active_ms FROM %s) "
 	         "SELECT (SELECT count(*) FROM (SELECT * FROM raw EXCEPT SELECT * FROM roll)) + "
 	         "(SELECT count(*) FROM (SELECT * FROM roll EXCEPT SELECT * FROM raw))",
 	         unit_sql[g], rollup_table(g));
@@ -228,15 +233,15 @@ static void test_rollup_equals_the_events_through_every_change(void **state)
 	/* Another time zone moves events across midnight: the rollup is built anew. */
 	setenv("TZ", "America/St_Johns", 1);
 	tzset();
-	assert_int_equal(store_rollup_ensure(st, 80, err, sizeof(err)), 0);
+	assert_int_equal(store_rollup_ensure(st, BASIS(80), err, sizeof(err)), 0);
 	assert_int_equal(rollup_differences(st), 0);
 	assert_int_equal(query_int(st, "SELECT value LIKE 'tz=America/St_Johns;%' FROM meta "
 	                               "WHERE key = 'rollup_basis'"),
 	                 1);
 	/* And so does another near-limit percent. */
-	assert_int_equal(store_rollup_ensure(st, 99, err, sizeof(err)), 0);
+	assert_int_equal(store_rollup_ensure(st, BASIS(99), err, sizeof(err)), 0);
 	assert_int_equal(query_int(st, "SELECT sum(near_limit) FROM rollup"), 0);
-	assert_int_equal(store_rollup_ensure(st, 80, err, sizeof(err)), 0);
+	assert_int_equal(store_rollup_ensure(st, BASIS(80), err, sizeof(err)), 0);
 	assert_int_equal(query_int(st, "SELECT sum(near_limit) FROM rollup"), 42);
 	batch_free(&b);
 	store_close(st);
@@ -291,6 +296,77 @@ static void test_retries_follow_the_session_order_whatever_the_arrival(void **st
 }
 
 /*
+ * Session s: requests at 0, 60, 120 and 3,000 s, the one at 60 s arriving
+ * last, in another batch, and the one at 3,000 s after a gap longer than
+ * the idle gap. Active time: 60 + 60 for the stretch, and each stretch's
+ * first request adds its answer's latency and reading (10 output tokens,
+ * 1 of reasoning: 9 x 189 ms). Requests without a session are walked per
+ * developer. A longer idle gap, a new basis, joins the stretches.
+ */
+static void test_active_time_follows_the_session_order_whatever_the_arrival(void **state)
+{
+	struct config cfg;
+	struct store *st = open_report_store(&cfg, config_text);
+	struct store_counts c = {0, 0, 0};
+	struct batch b;
+	char err[256];
+	const int64_t lead = 9 * ROLLUP_READ_MS_PER_TOKEN;
+	const uint64_t ids[] = {4, 1, 3}; /* 3,000 s, 0 s, 120 s */
+	const int64_t at[] = {3000, 0, 120};
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	for (int i = 0; i < 3; i++) {
+		struct event *e = add(&b, ids[i], T0 + at[i], "s");
+
+		e->developer = "ana";
+		e->output_tokens = 10;
+		e->latency_ms = -1;
+	}
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	/* 0 and 120 s: one stretch of 120 s so far. */
+	assert_int_equal(query_int(st, "SELECT sum(active_ms) FROM rollup"), 120000 + 2 * lead);
+	batch_reset(&b);
+	add(&b, 2, T0 + 60, "s")->developer = "ana";
+	b.events[0].output_tokens = 10;
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(query_int(st, "SELECT gap_ms FROM event WHERE uid = 2"), 60000);
+	assert_int_equal(query_int(st, "SELECT gap_ms FROM event WHERE uid = 3"), 60000);
+	assert_int_equal(query_int(st, "SELECT gap_ms FROM event WHERE uid = 4"), 2880000);
+	assert_int_equal(query_int(st, "SELECT gap_ms IS NULL FROM event WHERE uid = 1"), 1);
+	assert_int_equal(query_int(st, "SELECT sum(active_ms) FROM rollup"), 120000 + 2 * lead);
+	assert_int_equal(rollup_differences(st), 0);
+
+	/* Without a session: ana's two requests 30 s apart are one stretch. */
+	batch_reset(&b);
+	for (uint64_t id = 10; id <= 11; id++) {
+		struct event *e = add(&b, id, T0 + 5000 + (int64_t)(id - 10) * 30, NULL);
+
+		e->developer = "ana";
+		e->output_tokens = 1;
+		e->reasoning_tokens = 1;
+		e->latency_ms = 2000;
+	}
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(query_int(st, "SELECT gap_ms FROM event WHERE uid = 11"), 30000);
+	assert_int_equal(query_int(st, "SELECT sum(active_ms) FROM rollup"),
+	                 120000 + 2 * lead + 2000 + 30000);
+	assert_int_equal(rollup_differences(st), 0);
+
+	/* An idle gap of an hour joins 120 s and 3,000 s: the rollup is built anew. */
+	assert_int_equal(
+	    store_rollup_ensure(st, &(struct rollup_basis){80, 3600000}, err, sizeof(err)), 0);
+	assert_int_equal(query_int(st, "SELECT sum(active_ms) FROM rollup"),
+	                 3000000 + lead + 2000 + 30000);
+	assert_int_equal(query_int(st, "SELECT value LIKE '%;idle_gap_ms=3600000' FROM meta "
+	                               "WHERE key = 'rollup_basis'"),
+	                 1);
+	batch_free(&b);
+	store_close(st);
+	config_free(&cfg);
+}
+
+/*
  * Events every 7 hours from 2026-09-26 to 2026-12-05 cross week and month
  * ends, in a zone half an hour off the hour; then a rebuild in another zone
  * moves them across midnights. Every grain stays the sum of its events,
@@ -310,7 +386,7 @@ static void test_week_and_month_rows_follow_the_events_across_their_ends(void **
 	st = open_report_store(&cfg, config_text);
 	setenv("TZ", "Asia/Kolkata", 1);
 	tzset();
-	assert_int_equal(store_rollup_ensure(st, 80, err, sizeof(err)), 0);
+	assert_int_equal(store_rollup_ensure(st, BASIS(80), err, sizeof(err)), 0);
 	memset(&b, 0, sizeof(b));
 	for (uint64_t i = 1; i <= 240; i++)
 		add(&b, i, start + (int64_t)i * 7 * 3600, i % 3 ? "s1" : "s2");
@@ -326,7 +402,7 @@ static void test_week_and_month_rows_follow_the_events_across_their_ends(void **
 	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
 	setenv("TZ", "America/St_Johns", 1);
 	tzset();
-	assert_int_equal(store_rollup_ensure(st, 80, err, sizeof(err)), 0);
+	assert_int_equal(store_rollup_ensure(st, BASIS(80), err, sizeof(err)), 0);
 	assert_int_equal(query_int(st, "SELECT sum(requests) FROM rollup_month"), (int64_t)n);
 	assert_int_equal(query_int(st, "SELECT sum(requests) FROM rollup_week"), (int64_t)n);
 	assert_int_equal(query_int(st, "SELECT sum(requests) FROM rollup"), (int64_t)n);
@@ -346,8 +422,8 @@ static struct store *open_file_store(const struct config *cfg, const char *path)
 
 	assert_int_equal(store_open(&st, path, err, sizeof(err)), 0);
 	assert_int_equal(report_register_functions(store_db(st), cfg), 0);
-	assert_int_equal(store_rollup_ensure(st, cfg->advice.near_limit_percent, err, sizeof(err)),
-	                 0);
+	assert_int_equal(
+	    store_rollup_ensure(st, BASIS(cfg->advice.near_limit_percent), err, sizeof(err)), 0);
 	return st;
 }
 
@@ -461,6 +537,7 @@ int main(void)
 	    cmocka_unit_test(test_lathist_percentiles_are_within_2_5_percent),
 	    cmocka_unit_test(test_rollup_equals_the_events_through_every_change),
 	    cmocka_unit_test(test_retries_follow_the_session_order_whatever_the_arrival),
+	    cmocka_unit_test(test_active_time_follows_the_session_order_whatever_the_arrival),
 	    cmocka_unit_test(test_week_and_month_rows_follow_the_events_across_their_ends),
 	    cmocka_unit_test(test_a_deferred_rollup_survives_a_crash_other_writers_and_a_rollback),
 	};
