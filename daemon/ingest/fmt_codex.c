@@ -14,10 +14,17 @@
  * An event_msg of payload type user_message is a turn the person started:
  * the next request counts it as a prompt.
  *
+ * A fork or subagent (session_meta with forked_from_id or parent_thread_id)
+ * first replays its parent's history, token_count events included: those
+ * are the parent's requests, counted from the parent's own file, and are
+ * skipped here whatever order the files are read in. They are told from the
+ * fork's own by time: stamped at or before its creation, or in the burst of
+ * writing that follows it (CODEX_REPLAY_WINDOW_MS).
+ *
  * OpenAI counts cached tokens inside input_tokens and reasoning inside
  * output_tokens; both are converted here to the canonical fields. There is no
  * request id: the identity is the timestamp, model and counts of the event,
- * which stay the same when a file is copied, rewritten or replayed by a fork.
+ * which stay the same when a file is copied (archived_sessions/) or rewritten.
  */
 #include "parser.h"
 
@@ -43,7 +50,19 @@ struct codex_state {
 	int64_t patch_added, patch_removed;
 	/* The person's messages since the last request: the next one answers them. */
 	int64_t pending_prompts;
+	/* A fork or subagent: when it was made, and whether its copy of the
+	 * parent's history (the replay) may still be going on, until when. */
+	int64_t fork_ms, replay_last_ms;
+	int is_replaying;
 };
+
+/*
+ * A fork writes its parent's history first, stamped with the fork's creation
+ * time (written in a burst just after it) or with the parent's own times
+ * (before it); its own first request needs a model's answer after it.
+ */
+#define CODEX_REPLAY_WINDOW_MS 5000
+#define CODEX_REPLAY_BURST_MS  250
 
 static const char *const usage_keys[U_COUNT] = {
     "input_tokens",
@@ -146,9 +165,24 @@ static double max_used_percent(struct jv limits)
 	return best;
 }
 
-enum { P_TYPE, P_INFO, P_RATE_LIMITS, P_ID, P_CWD, P_MODEL, P_COUNT };
-static const char *const payload_keys[P_COUNT] = {"type", "info", "rate_limits",
-                                                  "id",   "cwd",  "model"};
+enum { P_TYPE, P_INFO, P_RATE_LIMITS, P_ID, P_CWD, P_MODEL, P_FORKED_FROM, P_TIMESTAMP, P_COUNT };
+static const char *const payload_keys[P_COUNT] = {"type", "info",  "rate_limits",    "id",
+                                                  "cwd",  "model", "forked_from_id", "timestamp"};
+
+/* Whether a request at ts_ms is the replay of a fork's parent history. */
+static int is_replay(struct codex_state *st, int64_t ts_ms)
+{
+	if (!st->is_replaying)
+		return 0;
+	if (ts_ms <= st->fork_ms + CODEX_REPLAY_WINDOW_MS ||
+	    ts_ms <= st->replay_last_ms + CODEX_REPLAY_BURST_MS) {
+		if (ts_ms > st->replay_last_ms)
+			st->replay_last_ms = ts_ms;
+		return 1;
+	}
+	st->is_replaying = 0; /* the fork's own turns: nothing after is a replay */
+	return 0;
+}
 
 static void read_token_count(struct parse_ctx *ctx, const char *ts, const struct jv *payload)
 {
@@ -208,6 +242,14 @@ static void read_token_count(struct parse_ctx *ctx, const char *ts, const struct
 	}
 
 	model = jv_str(info[2], ctx->scratch);
+	if (model && st->is_replaying && st->model[0] == '\0')
+		state_copy(st->model, sizeof(st->model), model); /* a fork without turn_context */
+	if (is_replay(st, ts_ms)) {
+		/* The parent's request, counted from the parent's file: what led to it too. */
+		st->patch_added = st->patch_removed = 0;
+		st->pending_prompts = 0;
+		return;
+	}
 	if (model == NULL)
 		model = st->model[0] ? st->model : "gpt-5"; /* sessions before turn_context */
 	e = batch_add_event(ctx->out);
@@ -285,6 +327,37 @@ static int codex_wants(const char *line, size_t len)
 	       HAS(line, len, "user_message");
 }
 
+/*
+ * The file's first session_meta names its session; a fork's (forked_from_id,
+ * or a subagent's parent_thread_id) starts the replay of its parent's
+ * history. A later session_meta with another id is the parent's, embedded
+ * in the fork: not this session.
+ */
+static void read_session_meta(struct parse_ctx *ctx, const char *line, size_t len,
+                              const char *line_ts, const struct jv *payload)
+{
+	struct codex_state *st = ctx->state;
+	const char *id = jv_str(payload[P_ID], ctx->scratch), *cwd, *ts, *why, *slash;
+	const char *parent = jv_str(payload[P_FORKED_FROM], ctx->scratch);
+	int64_t ms;
+
+	if (st->session[0] && id && strcmp(id, st->session) != 0)
+		return;
+	state_copy(st->session, sizeof(st->session), id);
+	if ((cwd = jv_str(payload[P_CWD], ctx->scratch)) != NULL) {
+		slash = strrchr(cwd, '/');
+		state_copy(st->project, sizeof(st->project), slash && slash[1] ? slash + 1 : cwd);
+	}
+	if ((parent == NULL || parent[0] == '\0') && !HAS(line, len, "\"parent_thread_id\""))
+		return;
+	ts = jv_str(payload[P_TIMESTAMP], ctx->scratch);
+	if ((ts && parse_iso8601(ts, &ms, &why) == 0) ||
+	    (line_ts && parse_iso8601(line_ts, &ms, &why) == 0)) {
+		st->fork_ms = st->replay_last_ms = ms;
+		st->is_replaying = 1;
+	}
+}
+
 static void codex_line(struct parse_ctx *ctx, const char *line, size_t len)
 {
 	static const char *const root_keys[] = {"type", "payload", "timestamp"};
@@ -302,14 +375,7 @@ static void codex_line(struct parse_ctx *ctx, const char *line, size_t len)
 	}
 	jv_fields(f[1], payload_keys, P_COUNT, payload);
 	if (strcmp(type, "session_meta") == 0) {
-		const char *cwd = jv_str(payload[P_CWD], ctx->scratch), *slash;
-
-		state_copy(st->session, sizeof(st->session), jv_str(payload[P_ID], ctx->scratch));
-		if (cwd) {
-			slash = strrchr(cwd, '/');
-			state_copy(st->project, sizeof(st->project),
-			           slash && slash[1] ? slash + 1 : cwd);
-		}
+		read_session_meta(ctx, line, len, jv_str(f[2], ctx->scratch), payload);
 	} else if (strcmp(type, "turn_context") == 0) {
 		const char *model = jv_str(payload[P_MODEL], ctx->scratch);
 		const char *cwd = jv_str(payload[P_CWD], ctx->scratch);
@@ -347,6 +413,9 @@ static void codex_save(const void *state, struct buf *out)
 	buf_printf(out, "patch %" PRId64 " %" PRId64 "\n", st->patch_added, st->patch_removed);
 	if (st->pending_prompts > 0)
 		buf_printf(out, "prompts %" PRId64 "\n", st->pending_prompts);
+	if (st->fork_ms)
+		buf_printf(out, "fork %" PRId64 " %" PRId64 " %d\n", st->fork_ms,
+		           st->replay_last_ms, st->is_replaying);
 }
 
 static void load_str(char *dst, size_t n, const char *v, size_t len)
@@ -396,7 +465,15 @@ static void codex_load(void *state, const char *text)
 				st->has_total = read_numbers(v, st->total, U_COUNT) == 0;
 			else if (strncmp(p, "prompts ", 8) == 0)
 				read_numbers(v, &st->pending_prompts, 1);
-			else if (strncmp(p, "patch ", 6) == 0) {
+			else if (strncmp(p, "fork ", 5) == 0) {
+				int64_t fork[3];
+
+				if (read_numbers(v, fork, 3) == 0) {
+					st->fork_ms = fork[0];
+					st->replay_last_ms = fork[1];
+					st->is_replaying = fork[2] != 0;
+				}
+			} else if (strncmp(p, "patch ", 6) == 0) {
 				int64_t patch[2];
 
 				if (read_numbers(v, patch, 2) == 0) {

@@ -123,14 +123,14 @@ static const char *const stmt_sql[S_COUNT] = {
     GRAIN_SQL(ROLLUP_MONTH, "rollup_month", "rollup_month_latency"),
     [S_SESSION] = "SELECT e.id, e.ts, e.outcome, t.text, e.is_retry, e.gap_ms FROM event e "
                   "JOIN name t ON t.id = e.tool_id WHERE e.session_id = ?1 AND e.ts >= ?2 "
-                  "ORDER BY e.ts, e.id",
+                  "ORDER BY e.ts, e.uid",
     [S_SESSION_BEFORE] = "SELECT ts, outcome FROM event WHERE session_id = ?1 AND ts < ?2 "
-                         "ORDER BY ts DESC, id DESC LIMIT 1",
+                         "ORDER BY ts DESC, uid DESC LIMIT 1",
     /* A developer's requests without a session, walked for their gaps alone. */
     [S_ALONE] = "SELECT id, ts, NULL, NULL, is_retry, gap_ms FROM event WHERE developer_id = ?1 "
-                "AND session_id IS NULL AND ts >= ?2 ORDER BY ts, id",
+                "AND session_id IS NULL AND ts >= ?2 ORDER BY ts, uid",
     [S_ALONE_BEFORE] = "SELECT ts, NULL FROM event WHERE developer_id = ?1 AND session_id IS NULL "
-                       "AND ts < ?2 ORDER BY ts DESC, id DESC LIMIT 1",
+                       "AND ts < ?2 ORDER BY ts DESC, uid DESC LIMIT 1",
     /* OR IGNORE, as store.c updates events: no statement journal. */
     [S_SET_WALK] = "UPDATE OR IGNORE event SET is_retry = ?2, gap_ms = ?3 WHERE id = ?1",
     [S_GET_META] = "SELECT value FROM meta WHERE key = ?1",

@@ -56,6 +56,7 @@ enum {
 	S_SESSION_LINES,
 	S_SESSION_DECISION,
 	S_EVENT_KEEP_LARGER,
+	S_EVENT_SESSION,
 	S_LIMIT,
 	S_PROMPT,
 	S_COUNT
@@ -109,6 +110,13 @@ static const char *const stmt_sql[S_COUNT] = {
                             "cache_write_tokens = ?4, output_tokens = ?5, reasoning_tokens = ?6 "
                             "WHERE id = ?1 AND ?2 + ?3 + ?4 + ?5 > "
                             "input_tokens + cache_read_tokens + cache_write_tokens + output_tokens",
+    /* Copies of a request may name different sessions (Claude Code copies a
+     * session's lines into the one that resumes it): the row keeps the
+     * smallest name, so that which file is read first changes nothing. */
+    [S_EVENT_SESSION] = "UPDATE OR IGNORE event SET session_id = ?2 WHERE id = ?1 AND "
+                        "session_id IS NOT NULL AND session_id <> ?2 AND "
+                        "(SELECT text FROM name WHERE id = session_id) > "
+                        "(SELECT text FROM name WHERE id = ?2)",
     [S_LIMIT] = "INSERT OR IGNORE INTO limit_hit (id, ts, developer_id, tool_id) "
                 "VALUES (?1, ?2, ?3, ?4)",
     [S_PROMPT] = "INSERT OR IGNORE INTO prompt (key) VALUES (?1)",
@@ -777,10 +785,25 @@ static int apply_edit_lines(struct store *st, int64_t row, int64_t added, int64_
 	return sql_step_done(s);
 }
 
-/* A copy of a stored request: the larger copy's tokens, the copy's new edits. */
+/* A copy of a stored request names a session: the row keeps the smallest name. */
+static int keep_least_session(struct store *st, int64_t row, const struct event *e)
+{
+	sqlite3_stmt *s = st->stmt[S_EVENT_SESSION];
+	long long session;
+
+	if (e->session == NULL)
+		return 0;
+	sqlite3_bind_int64(s, 1, row);
+	if (bind_name(st, s, 2, e->session, &session) < 0)
+		return -1;
+	return sql_step_done(s);
+}
+
+/* A copy of a stored request: the larger copy's tokens, the least session, the copy's new
+ * edits. */
 static int add_to_stored(struct store *st, int64_t row, const struct event *e, const struct fold *f)
 {
-	if (keep_larger(st, row, e) < 0)
+	if (keep_larger(st, row, e) < 0 || keep_least_session(st, row, e) < 0)
 		return -1;
 	return f->has_edit ? apply_edit_lines(st, row, f->added, f->removed) : 0;
 }

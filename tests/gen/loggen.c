@@ -529,6 +529,7 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 	char sid[40], ts[64], dir[4096], name[160], cwd[256], body[2048], *buf;
 	const char *model = codex_models[pick(4)], *project = projects[pick(6)];
 	int64_t total[4] = {0, 0, 0, 0}, day = t / 86400000;
+	int is_fork;
 	double used = (double)between(5, 60);
 	int y, m, d;
 	size_t cap = 64 * 1024;
@@ -545,20 +546,52 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 		if (*p == ':')
 			*p = '-';
 
-	snprintf(buf, cap,
-	         "{\"timestamp\":\"%s\",\"type\":\"session_meta\",\"payload\":{\"id\":\"%s\","
-	         "\"timestamp\":\"%s\",\"cwd\":\"%s\",\"originator\":\"codex_cli_rs\","
-	         "\"cli_version\":\"0.63.0\",\"instructions\":null,\"source\":\"cli\","
-	         "\"model_provider\":\"openai\"}}",
-	         ts, sid, ts, cwd);
-	add_line(&s, buf);
-	/* A fork replays its parent's history, timestamps and counts included. */
-	if (prev && prev->n > 6 && chance(8)) {
-		for (size_t i = 0; i < prev->n; i++)
-			if (!strstr(prev->lines[i].text, "\"session_meta\""))
-				add_line(&s, prev->lines[i].text);
-		sscanf(prev_path, "%" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNd64, &total[0],
-		       &total[1], &total[2], &total[3]);
+	/*
+	 * A fork (Codex Desktop, forked_from_id) or a subagent (parent_thread_id)
+	 * starts with its parent's session_meta and replays the parent's whole
+	 * history, counts included: a fork's stamped in a burst at its creation,
+	 * a subagent's at the parent's own times. Only what follows is its own.
+	 */
+	is_fork = prev && prev->n > 6 && chance(8);
+	if (is_fork) {
+		char parent[64] = "";
+		int is_desktop = chance(50);
+
+		sscanf(prev_path, "%" SCNd64 " %" SCNd64 " %" SCNd64 " %" SCNd64 " %63s", &total[0],
+		       &total[1], &total[2], &total[3], parent);
+		snprintf(buf, cap,
+		         "{\"timestamp\":\"%s\",\"type\":\"session_meta\",\"payload\":{\"id\":"
+		         "\"%s\",\"timestamp\":\"%s\",\"cwd\":\"%s\",\"originator\":\"%s\","
+		         "\"cli_version\":\"0.70.0\",%s\"%s\"%s,\"model_provider\":\"openai\"}}",
+		         ts, sid, ts, cwd, is_desktop ? "codex_desktop" : "codex_cli_rs",
+		         is_desktop
+		             ? "\"forked_from_id\":"
+		             : "\"source\":{\"subagent\":{\"thread_spawn\":{\"parent_thread_id\":",
+		         parent, is_desktop ? "" : ",\"depth\":1}}}");
+		add_line(&s, buf);
+		for (size_t i = 0; i < prev->n; i++) {
+			char *copy = strdup(prev->lines[i].text);
+			char *at = strstr(copy, "\"timestamp\":\"");
+
+			if (is_desktop && at && strlen(at) > 12 + 24) {
+				char stamp[64];
+
+				iso(t + 1 + (int64_t)i / 8, stamp);
+				memcpy(at + 13, stamp, 24);
+			}
+			add_line(&s, copy);
+			free(copy);
+		}
+		t += between(3000, 20000); /* its own first turn */
+		iso(t, ts);
+	} else {
+		snprintf(buf, cap,
+		         "{\"timestamp\":\"%s\",\"type\":\"session_meta\",\"payload\":{\"id\":"
+		         "\"%s\",\"timestamp\":\"%s\",\"cwd\":\"%s\",\"originator\":"
+		         "\"codex_cli_rs\",\"cli_version\":\"0.63.0\",\"instructions\":null,"
+		         "\"source\":\"cli\",\"model_provider\":\"openai\"}}",
+		         ts, sid, ts, cwd);
+		add_line(&s, buf);
 	}
 	snprintf(buf, cap,
 	         "{\"timestamp\":\"%s\",\"type\":\"event_msg\",\"payload\":{\"type\":"
@@ -688,8 +721,8 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 	write_session(dir, name, &s);
 	free_session(prev);
 	*prev = s;
-	snprintf(prev_path, 256, "%" PRId64 " %" PRId64 " %" PRId64 " %" PRId64, total[0], total[1],
-	         total[2], total[3]);
+	snprintf(prev_path, 256, "%" PRId64 " %" PRId64 " %" PRId64 " %" PRId64 " %s", total[0],
+	         total[1], total[2], total[3], sid);
 	free(buf);
 	return t;
 }

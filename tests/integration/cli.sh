@@ -38,9 +38,9 @@ pb report --by developer,week --format json | python3 -c '
 import json, sys
 r = json.load(sys.stdin)
 assert r["by"] == ["developer", "week"], r["by"]
-assert all(set(["developer", "week", "requests", "input_tokens", "cache_read_tokens",
+assert all(set(["developer", "week", "requests", "prompts", "active_minutes", "input_tokens", "cache_read_tokens",
                 "cache_write_tokens", "output_tokens", "reasoning_tokens"]) <= set(row) for row in r["rows"])
-assert r["totals"]["requests"] == 12, r["totals"]
+assert r["totals"]["requests"] == 14 and r["totals"]["prompts"] == 9, r["totals"]
 ' || fail "JSON report"
 echo "ok: JSON report"
 pb report --by month | grep -q "^TOTAL" || fail "text report has a total line"
@@ -50,7 +50,7 @@ echo "ok: text report"
 printf 'people:\n  - {id: ana@example.com, team: payments, aliases: [ana]}\n' > "$TMP/people.yaml"
 "$PAYBACKD" --db "$TMP/ppl.db" ingest --developer ana "$FIXTURES" > /dev/null
 "$PAYBACKD" -c "$TMP/people.yaml" --db "$TMP/ppl.db" report --by developer,team --format csv | tr -d '\r' | cut -d, -f1,2,3 > "$TMP/got"
-printf 'developer,team,requests\nana@example.com,payments,10\nbruno@example.com,(no team),1\nchen,(no team),1\n' > "$TMP/want"
+printf 'developer,team,requests\nana@example.com,payments,12\nbruno@example.com,(no team),1\nchen,(no team),1\n' > "$TMP/want"
 diff "$TMP/want" "$TMP/got" || fail "people and teams"
 echo "ok: aliases and teams"
 

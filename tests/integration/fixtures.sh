@@ -4,7 +4,7 @@
 
 pb ingest --developer ana "$FIXTURES" > "$TMP/sum" || fail "ingest failed"
 cat "$TMP/sum"
-expect_eq "events added" 12 "$(summary_field "$TMP/sum" "events added")"
+expect_eq "events added" 14 "$(summary_field "$TMP/sum" "events added")"
 expect_eq "duplicates" 5 "$(summary_field "$TMP/sum" duplicates)"
 expect_eq "rejected" 9 "$(summary_field "$TMP/sum" rejected)"
 
@@ -18,7 +18,7 @@ claude-code,claude-sonnet-4-5-20250929,2,30,3000,120,150,0
 codex,gpt-5,1,700,0,0,70,0
 codex,gpt-5-codex,2,1000,1500,0,300,80
 codex,gpt-5-mini,1,0,100,0,10,0
-codex,gpt-5.1-codex,1,1000,500,0,200,20
+codex,gpt-5.1-codex,3,1200,700,0,260,40
 native,chatgpt-5.5,1,100,0,0,50,20
 native,codex-5.3-spark,1,0,0,7,9,0
 CSV
@@ -26,15 +26,16 @@ diff "$TMP/want" "$TMP/got" || fail "report by tool,model differs"
 echo "ok: totals by tool and model"
 
 pb report --by developer --format csv | tr -d '\r' | cut -d, -f1,2,5-9 > "$TMP/got"
-printf 'developer,requests,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,reasoning_tokens\nana,9,2761,5110,420,802,100\nana@example.com,1,1200,300,0,450,0\nbruno@example.com,1,100,0,0,50,20\nchen,1,0,0,7,9,0\n' > "$TMP/want"
+printf 'developer,requests,input_tokens,cache_read_tokens,cache_write_tokens,output_tokens,reasoning_tokens\nana,11,2961,5310,420,862,120\nana@example.com,1,1200,300,0,450,0\nbruno@example.com,1,100,0,0,50,20\nchen,1,0,0,7,9,0\n' > "$TMP/want"
 diff "$TMP/want" "$TMP/got" || fail "report by developer differs"
 echo "ok: totals by developer"
 
 # Prompts: Claude's two typed prompts (not the meta line, the /model command, the
 # subagent's sidechain prompt or the resumed copy), Codex's two user_message turns
-# (not the fork's replay), and each native request without a prompt_id.
+# and one of each fork's own (not the replays), and each native request without a
+# prompt_id.
 pb report --by tool --format csv | tr -d '\r' | cut -d, -f1-3 > "$TMP/got"
-printf 'tool,requests,prompts\nchatgpt,1,1\nclaude-code,4,2\ncodex,5,2\nnative,2,2\n' > "$TMP/want"
+printf 'tool,requests,prompts\nchatgpt,1,1\nclaude-code,4,2\ncodex,7,4\nnative,2,2\n' > "$TMP/want"
 diff "$TMP/want" "$TMP/got" || fail "prompts by tool differ"
 echo "ok: prompts by tool"
 

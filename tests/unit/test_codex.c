@@ -241,6 +241,86 @@ static void test_codex_user_turns_are_prompts_of_the_next_request(void **state)
 	pf_free(&f);
 }
 
+#define FORK_META(id, ts, parent_field)                                                            \
+	"{\"timestamp\":\"" ts "\",\"type\":\"session_meta\",\"payload\":{\"id\":\"" id "\","      \
+	"\"timestamp\":\"" ts "\",\"cwd\":\"/home/ana/src/infra\"," parent_field "}}"
+
+/* The parent's history: two requests, as a fork copies it (timestamps given). */
+static void replay_history(struct parse_fixture *f, const char *ts1, const char *ts2)
+{
+	char line[512];
+
+	pf_line(f, META); /* the parent's session_meta, embedded: not this session */
+	pf_line(f, TURN("gpt-5.1-codex"));
+	pf_line(f, USER_MESSAGE("2026-11-20T09:00:02Z"));
+	snprintf(line, sizeof(line),
+	         "{\"timestamp\":\"%s\",\"type\":\"event_msg\",\"payload\":{\"type\":"
+	         "\"token_count\",\"info\":{\"total_token_usage\":" USAGE(1000, 600, 200, 50) "}}}",
+	         ts1);
+	pf_line(f, line);
+	snprintf(
+	    line, sizeof(line),
+	    "{\"timestamp\":\"%s\",\"type\":\"event_msg\",\"payload\":{\"type\":"
+	    "\"token_count\",\"info\":{\"total_token_usage\":" USAGE(2500, 1500, 300, 80) "}}}",
+	    ts2);
+	pf_line(f, line);
+}
+
+static void test_codex_fork_replays_are_skipped_and_their_own_turns_counted(void **state)
+{
+	struct parse_fixture fork, sub, fresh;
+	struct buf text = BUF_INIT;
+
+	(void)state;
+	/* A Desktop fork: the history stamped in a burst just after its creation. */
+	pf_init(&fork, &fmt_codex);
+	pf_line(&fork,
+	        FORK_META("sess-3", "2026-11-20T13:00:00.000Z", "\"forked_from_id\":\"sess-1\""));
+	replay_history(&fork, "2026-11-20T13:00:00.004Z", "2026-11-20T13:00:00.009Z");
+	fmt_codex.save(fork.state, &text);
+	memset(fork.state, 0, fmt_codex.state_size);
+	fmt_codex.load(fork.state, text.data);
+	pf_line(&fork, USER_MESSAGE("2026-11-20T13:00:10Z"));
+	pf_line(&fork, TC("2026-11-20T13:00:20Z",
+	                  "{\"total_token_usage\":" USAGE(2700, 1600, 330, 90) "}"));
+	assert_int_equal(fork.out.n_events, 1);
+	assert_string_equal(fork.out.events[0].session, "sess-3");
+	assert_string_equal(fork.out.events[0].model, "gpt-5.1-codex");
+	assert_int_equal(fork.out.events[0].input_tokens, 100);
+	assert_int_equal(fork.out.events[0].cache_read_tokens, 100);
+	assert_int_equal(fork.out.events[0].output_tokens, 30);
+	assert_int_equal(fork.out.events[0].prompts, 1);
+
+	/* A subagent: the history at the parent's own times, then a turn of the same size. */
+	pf_init(&sub, &fmt_codex);
+	pf_line(&sub, FORK_META("sess-4", "2026-11-20T14:00:00.000Z",
+	                        "\"source\":{\"subagent\":{\"thread_spawn\":{\"parent_thread_id\":"
+	                        "\"sess-1\"}}}"));
+	replay_history(&sub, "2026-11-20T09:00:06Z", "2026-11-20T09:01:00Z");
+	pf_line(&sub, TC("2026-11-20T14:00:20Z",
+	                 "{\"total_token_usage\":" USAGE(2700, 1600, 330, 90) "}"));
+	assert_int_equal(sub.out.n_events, 1);
+	assert_string_equal(sub.out.events[0].session, "sess-4");
+	assert_int_equal(sub.out.events[0].prompts, 0);
+	/* Two siblings' turns of equal size are two requests. */
+	assert_true(sub.out.events[0].id != fork.out.events[0].id);
+
+	/* A fresh subagent naming its parent but replaying nothing: all its own. */
+	pf_init(&fresh, &fmt_codex);
+	pf_line(&fresh,
+	        FORK_META("sess-5", "2026-11-20T15:00:00.000Z", "\"forked_from_id\":\"sess-1\""));
+	pf_line(&fresh, TURN("gpt-5-codex"));
+	pf_line(&fresh,
+	        TC("2026-11-20T15:00:09Z", "{\"total_token_usage\":" USAGE(900, 0, 90, 0) "}"));
+	pf_line(&fresh, TC("2026-11-20T15:00:09.100Z",
+	                   "{\"total_token_usage\":" USAGE(1900, 0, 190, 0) "}"));
+	assert_int_equal(fresh.out.n_events, 2);
+	buf_free(&text);
+	pf_free(&fork);
+	pf_free(&sub);
+	pf_free(&fresh);
+}
+
 #define WANTS(s) fmt_codex.wants(s, strlen(s))
 
 static void test_codex_only_lines_that_can_count_are_parsed(void **state)
@@ -300,6 +380,7 @@ int main(void)
 	    cmocka_unit_test(test_codex_identity_is_stable_across_copies_and_forks),
 	    cmocka_unit_test(test_codex_state_survives_save_and_load),
 	    cmocka_unit_test(test_codex_user_turns_are_prompts_of_the_next_request),
+	    cmocka_unit_test(test_codex_fork_replays_are_skipped_and_their_own_turns_counted),
 	    cmocka_unit_test(test_codex_only_lines_that_can_count_are_parsed),
 	    cmocka_unit_test(test_codex_malformed_lines_are_rejected_with_a_reason),
 	};

@@ -367,6 +367,51 @@ static void test_active_time_follows_the_session_order_whatever_the_arrival(void
 }
 
 /*
+ * A resumed Claude Code session copies the earlier one's lines under its own
+ * name: whichever file is read first, each request keeps one session (the
+ * least name), and active time and retries come out the same.
+ */
+static void test_copies_under_another_session_give_the_same_totals_in_any_order(void **state)
+{
+	int64_t active[2], retries[2];
+
+	(void)state;
+	for (int order = 0; order < 2; order++) {
+		struct config cfg;
+		struct store *st = open_report_store(&cfg, config_text);
+		struct store_counts c = {0, 0, 0};
+		struct batch first, second, *original, *resumed;
+
+		memset(&first, 0, sizeof(first));
+		memset(&second, 0, sizeof(second));
+		original = order ? &second : &first;
+		resumed = order ? &first : &second;
+		for (uint64_t i = 1; i <= 6; i++)
+			add(original, i, T0 + (int64_t)i * 60, "zz-original")->developer = "ana";
+		/* The copy of the first four, then two requests of its own an hour on. */
+		for (uint64_t i = 1; i <= 4; i++)
+			add(resumed, i, T0 + (int64_t)i * 60, "aa-resumed")->developer = "ana";
+		for (uint64_t i = 7; i <= 8; i++)
+			add(resumed, i, T0 + 3600 + (int64_t)i * 60, "aa-resumed")->developer =
+			    "ana";
+		assert_int_equal(store_add_batch(st, 0, &first, &c), 0);
+		assert_int_equal(store_add_batch(st, 0, &second, &c), 0);
+		assert_int_equal(query_int(st, "SELECT count(*) FROM event_named "
+		                               "WHERE session = 'aa-resumed'"),
+		                 6);
+		assert_int_equal(rollup_differences(st), 0);
+		active[order] = query_int(st, "SELECT sum(active_ms) FROM rollup");
+		retries[order] = query_int(st, "SELECT sum(retries) FROM rollup");
+		batch_free(&first);
+		batch_free(&second);
+		store_close(st);
+		config_free(&cfg);
+	}
+	assert_int_equal(active[0], active[1]);
+	assert_int_equal(retries[0], retries[1]);
+}
+
+/*
  * Events every 7 hours from 2026-09-26 to 2026-12-05 cross week and month
  * ends, in a zone half an hour off the hour; then a rebuild in another zone
  * moves them across midnights. Every grain stays the sum of its events,
@@ -538,6 +583,7 @@ int main(void)
 	    cmocka_unit_test(test_rollup_equals_the_events_through_every_change),
 	    cmocka_unit_test(test_retries_follow_the_session_order_whatever_the_arrival),
 	    cmocka_unit_test(test_active_time_follows_the_session_order_whatever_the_arrival),
+	    cmocka_unit_test(test_copies_under_another_session_give_the_same_totals_in_any_order),
 	    cmocka_unit_test(test_week_and_month_rows_follow_the_events_across_their_ends),
 	    cmocka_unit_test(test_a_deferred_rollup_survives_a_crash_other_writers_and_a_rollback),
 	};
