@@ -37,17 +37,31 @@ struct event {
 	int64_t offset;       /* byte offset of the line in its source */
 };
 
-/* An agent edit (Claude Edit/MultiEdit/Write, Codex apply_patch). */
+/*
+ * An agent edit (Claude Edit/MultiEdit/Write, Codex apply_patch). A proposed
+ * one waits for the answer to its call (a decision) to count; its lines are
+ * then those the answer gives, else these.
+ */
 struct edit {
 	uint64_t id; /* tool call identity */
 	uint64_t event_id;
 	int64_t lines_added, lines_removed;
+	int is_proposed;
 };
 
-/* The user's answer to an edit, found in a later line. */
+enum decision_kind {
+	DECISION_DECLINED = 1, /* the person refused the edit */
+	DECISION_APPLIED,      /* it was written */
+	DECISION_FAILED,       /* the tool could not write it */
+};
+
+/* The answer to an edit, found in a later line. */
 struct decision {
 	uint64_t edit_id;
-	int is_declined;
+	enum decision_kind kind;
+	int has_lines;   /* applied: the answer's own count of lines */
+	int is_modified; /* applied after the person changed it */
+	int64_t lines_added, lines_removed;
 };
 
 /* The tool told its user they hit their plan's usage limit. */

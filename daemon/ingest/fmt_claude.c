@@ -25,6 +25,7 @@
 
 #include "../lib/util.h"
 #include "jv.h"
+#include "linediff.h"
 
 struct claude_state {
 	/* The last event of this batch, to merge the blocks of one response. */
@@ -115,7 +116,28 @@ static int64_t member_lines(struct parse_ctx *ctx, struct jv obj, const char *ke
 	return count_lines(jv_str(v, ctx->scratch));
 }
 
-/* Records Edit, MultiEdit and Write calls of one content array. */
+/* The line diff of an edit's old_string and new_string (or oldString, newString). */
+static void diff_members(struct parse_ctx *ctx, struct jv obj, const char *old_key,
+                         const char *new_key, int64_t *added, int64_t *removed)
+{
+	const char *keys[2] = {old_key, new_key};
+	struct jv v[2];
+	const char *old_text, *new_text;
+	int64_t a = 0, r = 0;
+
+	jv_fields(obj, keys, 2, v);
+	old_text = jv_str(v[0], ctx->scratch);
+	new_text = jv_str(v[1], ctx->scratch);
+	line_diff(old_text, new_text, &a, &r);
+	*added += a;
+	*removed += r;
+}
+
+/*
+ * Records Edit, MultiEdit and Write calls of one content array. Each waits
+ * for its answer (read_user): the lines it proposes here, a line diff of
+ * the strings it replaces, count only if the answer gives none.
+ */
 static void read_edits(struct parse_ctx *ctx, struct jv content, uint64_t event_id)
 {
 	static const char *const keys[] = {"type", "name", "id", "input"};
@@ -133,18 +155,16 @@ static void read_edits(struct parse_ctx *ctx, struct jv content, uint64_t event_
 		    jv_type(f[2]) != JV_STRING || jv_type(f[3]) != JV_OBJECT)
 			continue;
 		if (jv_is(f[1], "Edit")) {
-			added = member_lines(ctx, f[3], "new_string");
-			removed = member_lines(ctx, f[3], "old_string");
+			diff_members(ctx, f[3], "old_string", "new_string", &added, &removed);
 		} else if (jv_is(f[1], "MultiEdit")) {
 			static const char *const edits_key = "edits";
 			struct jv edits;
 
 			jv_fields(f[3], &edits_key, 1, &edits);
 			jv_iter(edits, &edits_it);
-			while (jv_next(&edits_it, &one)) {
-				added += member_lines(ctx, one, "new_string");
-				removed += member_lines(ctx, one, "old_string");
-			}
+			while (jv_next(&edits_it, &one))
+				diff_members(ctx, one, "old_string", "new_string", &added,
+				             &removed);
 		} else if (jv_is(f[1], "Write")) {
 			added = member_lines(ctx, f[3], "content");
 		} else {
@@ -158,6 +178,7 @@ static void read_edits(struct parse_ctx *ctx, struct jv content, uint64_t event_
 		ed->event_id = event_id;
 		ed->lines_added = added;
 		ed->lines_removed = removed;
+		ed->is_proposed = 1;
 	}
 }
 
@@ -356,37 +377,111 @@ static int is_prompt(struct parse_ctx *ctx, const struct jv *line, struct jv con
 	return has_text;
 }
 
+/* Counts the '+' and '-' lines of a structuredPatch's hunks; -1 if it is no list of hunks. */
+static int patch_lines(struct parse_ctx *ctx, struct jv patch, int64_t *added, int64_t *removed)
+{
+	static const char *const lines_key = "lines";
+	struct jv_iter hunks, lines;
+	struct jv hunk, hunk_lines, line;
+	int n_hunks = 0;
+
+	if (jv_type(patch) != JV_ARRAY)
+		return -1;
+	jv_iter(patch, &hunks);
+	while (jv_next(&hunks, &hunk)) {
+		jv_fields(hunk, &lines_key, 1, &hunk_lines);
+		jv_iter(hunk_lines, &lines);
+		while (jv_next(&lines, &line)) {
+			const char *text = jv_str(line, ctx->scratch);
+
+			*added += text && text[0] == '+';
+			*removed += text && text[0] == '-';
+		}
+		n_hunks++;
+	}
+	return n_hunks;
+}
+
+/*
+ * What a successful edit wrote, from the toolUseResult of its answer: the
+ * + and - lines of its structuredPatch; for a Write that created a file (an
+ * empty patch), every line of its content; else a line diff of oldString and
+ * newString. 0 when the result tells nothing (the call's own lines count).
+ */
+static int written_lines(struct parse_ctx *ctx, struct jv result, struct decision *d)
+{
+	static const char *const keys[] = {"structuredPatch", "type", "content", "oldString",
+	                                   "userModified"};
+	struct jv f[5];
+
+	jv_fields(result, keys, 5, f);
+	d->is_modified = jv_type(f[4]) == JV_TRUE;
+	if (patch_lines(ctx, f[0], &d->lines_added, &d->lines_removed) > 0)
+		return 1;
+	if (jv_is(f[1], "create")) {
+		d->lines_added = count_lines(jv_str(f[2], ctx->scratch));
+		return 1;
+	}
+	if (jv_type(f[3]) == JV_STRING) {
+		diff_members(ctx, result, "oldString", "newString", &d->lines_added,
+		             &d->lines_removed);
+		return 1;
+	}
+	return jv_type(f[0]) == JV_ARRAY; /* an empty patch: nothing changed */
+}
+
 /*
  * A user line is a prompt, which the next request answers, or answers tool
- * calls: a failed edit the user declined is recorded.
+ * calls: an edit was written (its toolUseResult holds the patch), failed
+ * (is_error: the file was not read, the string was not found) or was
+ * declined by the person.
  */
 static void read_user(struct parse_ctx *ctx, const struct jv *line)
 {
 	static const char *const content_key = "content";
 	static const char *const keys[] = {"type", "tool_use_id", "is_error", "content"};
 	struct claude_state *st = ctx->state;
-	struct jv content, block, f[4];
+	static const char *const patch_key = "structuredPatch";
+	struct jv content, block, f[4], patch;
 	struct jv_iter it;
+	int n_results = 0, has_patch;
 
 	jv_fields(line[L_MESSAGE], &content_key, 1, &content);
+	jv_fields(line[L_TOOL_RESULT], &patch_key, 1, &patch);
+	has_patch = jv_type(patch) != JV_NONE;
 	if (is_prompt(ctx, line, content)) {
 		st->pending_prompts++;
 		return;
 	}
 	jv_iter(content, &it);
 	while (jv_next(&it, &block)) {
+		jv_fields(block, keys, 1, f);
+		n_results += jv_is(f[0], "tool_result");
+	}
+	jv_iter(content, &it);
+	while (jv_next(&it, &block)) {
 		const char *id;
 		struct decision *d;
+		int is_error;
 
 		jv_fields(block, keys, 4, f);
-		if (!jv_is(f[0], "tool_result") || jv_type(f[2]) != JV_TRUE ||
-		    (id = jv_str(f[1], ctx->scratch)) == NULL || !is_declined(ctx, f[3]))
+		if (!jv_is(f[0], "tool_result") || (id = jv_str(f[1], ctx->scratch)) == NULL)
+			continue;
+		is_error = jv_type(f[2]) == JV_TRUE;
+		/* Results of other tools carry no patch: no edit waits for them. */
+		if (!is_error && !has_patch)
 			continue;
 		d = batch_add_decision(ctx->out);
 		if (d == NULL)
 			return;
 		d->edit_id = hash64_str(id, 0x7e);
-		d->is_declined = 1;
+		if (is_error) {
+			d->kind = is_declined(ctx, f[3]) ? DECISION_DECLINED : DECISION_FAILED;
+			continue;
+		}
+		d->kind = DECISION_APPLIED;
+		/* One result a line, as the client writes them: the line's toolUseResult is its. */
+		d->has_lines = n_results == 1 && written_lines(ctx, line[L_TOOL_RESULT], d);
 	}
 }
 
@@ -408,13 +503,15 @@ static int has_error_result(const char *line, size_t len)
 	return 0;
 }
 
-/* Each test scans a whole line that fails it: three, as most lines are not
+/* Each test scans a whole line that fails it: four, as most lines are not
  * wanted ones. A progress line's agent_progress holds an assistant message,
- * so "assistant" finds it too. A prompt is a user line with no tool result. */
+ * so "assistant" finds it too. A prompt is a user line with no tool result;
+ * an edit's answer, a user line with a structuredPatch. */
 static int claude_wants(const char *line, size_t len)
 {
 	return HAS(line, len, "\"assistant\"") || has_error_result(line, len) ||
-	       (HAS(line, len, "\"user\"") && !HAS(line, len, "\"tool_use_id\""));
+	       (HAS(line, len, "\"user\"") &&
+	        (!HAS(line, len, "\"tool_use_id\"") || HAS(line, len, "\"structuredPatch\"")));
 }
 
 static void claude_line(struct parse_ctx *ctx, const char *line, size_t len)

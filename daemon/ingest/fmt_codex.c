@@ -14,6 +14,11 @@
  * An event_msg of payload type user_message is a turn the person started:
  * the next request counts it as a prompt.
  *
+ * Lines of code: the + and - lines of an apply_patch call's hunks, an edit of
+ * the request that made the call (the next token_count), counted once the
+ * call's output says the patch applied. A call without a call_id, which no
+ * output can answer, adds its lines to that request at once.
+ *
  * A fork or subagent (session_meta with forked_from_id or parent_thread_id)
  * first replays its parent's history, token_count events included: those
  * are the parent's requests, counted from the parent's own file, and are
@@ -40,6 +45,14 @@
 
 enum { U_INPUT, U_CACHED, U_OUTPUT, U_REASONING, U_COUNT };
 
+/* An apply_patch call made since the last request: the next one made it. */
+struct codex_patch {
+	uint64_t call;
+	int64_t added, removed;
+};
+
+#define CODEX_PATCHES_WAITING 8
+
 struct codex_state {
 	char session[128];
 	char project[256];
@@ -48,6 +61,9 @@ struct codex_state {
 	int64_t total[U_COUNT];
 	/* Lines patched since the last request: they belong to the next one. */
 	int64_t patch_added, patch_removed;
+	/* Patch calls since the last request, oldest first. */
+	struct codex_patch waiting[CODEX_PATCHES_WAITING];
+	int n_waiting;
 	/* The person's messages since the last request: the next one answers them. */
 	int64_t pending_prompts;
 	/* A fork or subagent: when it was made, and whether its copy of the
@@ -119,6 +135,27 @@ static const char *find_patch(const cJSON *v)
 	return NULL;
 }
 
+/*
+ * The output of a patch call that applied ("Success. Updated the following
+ * files:", written by apply_patch itself) applies the edit its request
+ * proposed. A patch that failed verification or was declined has another
+ * output, is not read, and adds nothing.
+ */
+static void read_tool_output(struct parse_ctx *ctx, struct jv payload)
+{
+	static const char *const call_key = "call_id";
+	struct jv call_v;
+	struct decision *d;
+	const char *call;
+
+	jv_fields(payload, &call_key, 1, &call_v);
+	if ((call = jv_str(call_v, ctx->scratch)) == NULL ||
+	    (d = batch_add_decision(ctx->out)) == NULL)
+		return;
+	d->edit_id = hash64_str(call, 0xca11);
+	d->kind = DECISION_APPLIED;
+}
+
 /* Tool calls are rare and their patch may sit anywhere: the payload becomes a tree. */
 static void read_tool_call(struct parse_ctx *ctx, struct jv payload_v)
 {
@@ -142,8 +179,24 @@ static void read_tool_call(struct parse_ctx *ctx, struct jv payload_v)
 			    args ? args : cJSON_GetObjectItemCaseSensitive(payload, "action"));
 		}
 	}
-	if (patch)
-		count_patch(patch, &st->patch_added, &st->patch_removed);
+	if (patch) {
+		const char *call = json_str(payload, "call_id");
+		struct codex_patch p = {0, 0, 0};
+
+		count_patch(patch, &p.added, &p.removed);
+		if (call == NULL) { /* no output can answer it: counted as called */
+			st->patch_added += p.added;
+			st->patch_removed += p.removed;
+			goto done;
+		}
+		p.call = hash64_str(call, 0xca11);
+		if (st->n_waiting == CODEX_PATCHES_WAITING) { /* more than a request makes */
+			st->n_waiting--;
+			memmove(st->waiting, st->waiting + 1,
+			        sizeof(st->waiting[0]) * st->n_waiting);
+		}
+		st->waiting[st->n_waiting++] = p;
+	}
 done:
 	cJSON_Delete(parsed);
 	cJSON_Delete(payload);
@@ -248,6 +301,7 @@ static void read_token_count(struct parse_ctx *ctx, const char *ts, const struct
 		/* The parent's request, counted from the parent's file: what led to it too. */
 		st->patch_added = st->patch_removed = 0;
 		st->pending_prompts = 0;
+		st->n_waiting = 0;
 		return;
 	}
 	if (model == NULL)
@@ -282,7 +336,23 @@ static void read_token_count(struct parse_ctx *ctx, const char *ts, const struct
 	         ",%" PRId64 ",%" PRId64,
 	         ts, model, total[0], total[1], total[2], total[3], use[0], use[1], use[2], use[3]);
 	e->id = hash64_str(key, 0xc0de);
+	/* This request made the patch calls since the last: each counts once its output says so. */
+	for (int i = 0; i < st->n_waiting; i++) {
+		struct edit *ed = batch_add_edit(ctx->out);
+
+		if (ed == NULL)
+			break;
+		ed->id = st->waiting[i].call;
+		ed->event_id = e->id;
+		ed->lines_added = st->waiting[i].added;
+		ed->lines_removed = st->waiting[i].removed;
+		ed->is_proposed = 1;
+	}
+	st->n_waiting = 0;
 }
+
+/* What apply_patch prints when it applied a patch. */
+#define PATCH_APPLIED "Success. Updated the following files"
 
 /* The value of the first "type" key within [p, p+n), or NULL. */
 static const char *type_value(const char *p, size_t n)
@@ -315,16 +385,19 @@ static int codex_wants(const char *line, size_t len)
 	if (t && pt && starts(t, end, "event_msg"))
 		return starts(pt, end, "token_count") || starts(pt, end, "user_message");
 	if (t && pt && starts(t, end, "response_item"))
-		return (starts(pt, end, "custom_tool_call") || starts(pt, end, "function_call") ||
-		        starts(pt, end, "local_shell_call")) &&
-		       HAS(line, len, "*** Begin Patch");
+		return ((starts(pt, end, "custom_tool_call") || starts(pt, end, "function_call") ||
+		         starts(pt, end, "local_shell_call")) &&
+		        HAS(line, len, "*** Begin Patch")) ||
+		       ((starts(pt, end, "custom_tool_call_output") ||
+		         starts(pt, end, "function_call_output")) &&
+		        HAS(line, len, PATCH_APPLIED));
 	if (t && (starts(t, end, "event_msg") || starts(t, end, "response_item") ||
 	          starts(t, end, "compacted")))
 		return 0;
 	/* Keys in another order: search the whole line. */
 	return HAS(line, len, "token_count") || HAS(line, len, "turn_context") ||
 	       HAS(line, len, "session_meta") || HAS(line, len, "*** Begin Patch") ||
-	       HAS(line, len, "user_message");
+	       HAS(line, len, "user_message") || HAS(line, len, PATCH_APPLIED);
 }
 
 /*
@@ -390,6 +463,10 @@ static void codex_line(struct parse_ctx *ctx, const char *line, size_t len)
 		read_token_count(ctx, jv_str(f[2], ctx->scratch), payload);
 	} else if (strcmp(type, "event_msg") == 0 && jv_is(payload[P_TYPE], "user_message")) {
 		st->pending_prompts++; /* the person's own turn, as the client shows it */
+	} else if (strcmp(type, "response_item") == 0 &&
+	           (jv_is(payload[P_TYPE], "custom_tool_call_output") ||
+	            jv_is(payload[P_TYPE], "function_call_output"))) {
+		read_tool_output(ctx, f[1]);
 	} else if (strcmp(type, "response_item") == 0) {
 		read_tool_call(ctx, f[1]);
 	}
@@ -465,7 +542,20 @@ static void codex_load(void *state, const char *text)
 				st->has_total = read_numbers(v, st->total, U_COUNT) == 0;
 			else if (strncmp(p, "prompts ", 8) == 0)
 				read_numbers(v, &st->pending_prompts, 1);
-			else if (strncmp(p, "fork ", 5) == 0) {
+			else if (strncmp(p, "waiting ", 8) == 0 &&
+			         st->n_waiting < CODEX_PATCHES_WAITING) {
+				struct codex_patch *w = &st->waiting[st->n_waiting];
+				int64_t lines[2];
+				char *end;
+
+				errno = 0;
+				w->call = strtoull(v, &end, 10);
+				if (errno == 0 && end != v && read_numbers(end, lines, 2) == 0) {
+					w->added = lines[0];
+					w->removed = lines[1];
+					st->n_waiting++;
+				}
+			} else if (strncmp(p, "fork ", 5) == 0) {
 				int64_t fork[3];
 
 				if (read_numbers(v, fork, 3) == 0) {

@@ -44,8 +44,9 @@ static const char event_insert_head[] =
 enum {
 	S_EDIT_INSERT,
 	S_EDIT_APPLY,
-	S_DECLINE,
-	S_DECLINE_APPLY,
+	S_EDIT_ANSWER,
+	S_EDIT_DECLINED,
+	S_EDIT_DECLINE,
 	S_REJECT,
 	S_FILE_INSERT,
 	S_FILE_UPDATE,
@@ -65,16 +66,26 @@ enum {
 /* Updates of events are OR IGNORE for the reason inserts are: no statement
  * journal. None of them can fail a constraint. */
 static const char *const stmt_sql[S_COUNT] = {
-    [S_EDIT_INSERT] = "INSERT OR IGNORE INTO edit (id, event_uid, lines_added, lines_removed) "
-                      "VALUES (?1, ?2, ?3, ?4)",
-    [S_EDIT_APPLY] = "UPDATE OR IGNORE event SET lines_added = lines_added + ?2, "
-                     "lines_removed = lines_removed + ?3, "
-                     "outcome = coalesce(outcome, 'accepted') WHERE id = ?1",
-    [S_DECLINE] = "UPDATE edit SET is_declined = 1 WHERE id = ?1 AND is_declined = 0 "
-                  "RETURNING event_uid, lines_added, lines_removed",
-    [S_DECLINE_APPLY] = "UPDATE OR IGNORE event SET lines_added = max(0, lines_added - ?2), "
-                        "lines_removed = max(0, lines_removed - ?3), outcome = 'rejected' "
-                        "WHERE id = ?1",
+    [S_EDIT_INSERT] = "INSERT OR IGNORE INTO edit (id, event_uid, lines_added, lines_removed, "
+                      "state, proposed_added, proposed_removed) "
+                      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    /* What edits and their answers do to a request: lines added or taken
+     * back, and the outcome they make (0: as it was, or accepted with has_edit). */
+    [S_EDIT_APPLY] = "UPDATE OR IGNORE event SET lines_added = max(0, lines_added + ?2), "
+                     "lines_removed = max(0, lines_removed + ?3), outcome = CASE ?4 "
+                     "WHEN 2 THEN 'rejected' WHEN 3 THEN 'edited' ELSE (CASE WHEN ?5 THEN "
+                     "coalesce(outcome, 'accepted') ELSE outcome END) END WHERE id = ?1",
+    /* A proposed edit applied (its answer's lines, else those proposed) or failed. */
+    [S_EDIT_ANSWER] = "UPDATE edit SET state = ?2, lines_added = CASE WHEN ?2 <> 1 THEN 0 "
+                      "WHEN ?3 THEN ?4 ELSE proposed_added END, lines_removed = CASE "
+                      "WHEN ?2 <> 1 THEN 0 WHEN ?3 THEN ?5 ELSE proposed_removed END "
+                      "WHERE id = ?1 AND state = 0 RETURNING event_uid, lines_added, "
+                      "lines_removed",
+    /* A declined edit takes back what it added, if anything. */
+    [S_EDIT_DECLINED] = "SELECT event_uid, lines_added, lines_removed FROM edit "
+                        "WHERE id = ?1 AND state IN (0, 1)",
+    [S_EDIT_DECLINE] = "UPDATE edit SET state = 2, is_declined = 1, lines_added = 0, "
+                       "lines_removed = 0 WHERE id = ?1",
     [S_REJECT] = "INSERT OR IGNORE INTO reject (source_id, line_no, offset, reason, excerpt, "
                  "at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [S_FILE_INSERT] = "INSERT INTO source_file (path, first_read) VALUES (?1, ?2) "
@@ -132,8 +143,9 @@ struct name_slot {
 /* Lines of new edits held for an event of the batch, written with its row. */
 struct fold {
 	int64_t added, removed;
-	int has_edit;
-	int64_t prompts; /* the event's own, or what its prompt key counts */
+	int has_edit;         /* an edit was written: accepted, unless decided */
+	enum outcome decided; /* rejected or edited by an answer; 0: not decided */
+	int64_t prompts;      /* the event's own, or what its prompt key counts */
 };
 
 struct store {
@@ -684,8 +696,10 @@ static int bind_event(struct store *st, sqlite3_stmt *s, int row, int64_t source
 	enum outcome outcome = e->outcome;
 	int64_t added = e->lines_added + f->added, removed = e->lines_removed + f->removed;
 
-	/* As S_EDIT_APPLY does to a stored row: an agent edit makes it accepted. */
-	if (f->has_edit && outcome == OUTCOME_UNKNOWN)
+	/* As S_EDIT_APPLY does to a stored row. */
+	if (f->decided != OUTCOME_UNKNOWN)
+		outcome = f->decided;
+	else if (f->has_edit && outcome == OUTCOME_UNKNOWN)
 		outcome = OUTCOME_ACCEPTED;
 
 	sqlite3_bind_int64(s, p + 1, (int64_t)e->id);
@@ -775,13 +789,16 @@ static int keep_larger(struct store *st, int64_t row, const struct event *e)
 	return sql_step_done(s);
 }
 
-static int apply_edit_lines(struct store *st, int64_t row, int64_t added, int64_t removed)
+/* What a fold holds, applied to a stored request's row. */
+static int apply_fold(struct store *st, int64_t row, const struct fold *f)
 {
 	sqlite3_stmt *s = st->stmt[S_EDIT_APPLY];
 
 	sqlite3_bind_int64(s, 1, row);
-	sqlite3_bind_int64(s, 2, added);
-	sqlite3_bind_int64(s, 3, removed);
+	sqlite3_bind_int64(s, 2, f->added);
+	sqlite3_bind_int64(s, 3, f->removed);
+	sqlite3_bind_int(s, 4, (int)f->decided);
+	sqlite3_bind_int(s, 5, f->has_edit);
 	return sql_step_done(s);
 }
 
@@ -805,7 +822,7 @@ static int add_to_stored(struct store *st, int64_t row, const struct event *e, c
 {
 	if (keep_larger(st, row, e) < 0 || keep_least_session(st, row, e) < 0)
 		return -1;
-	return f->has_edit ? apply_edit_lines(st, row, f->added, f->removed) : 0;
+	return f->has_edit || f->decided ? apply_fold(st, row, f) : 0;
 }
 
 /* Events waiting to be inserted together, and the rowid the first will get. */
@@ -931,7 +948,7 @@ static int folds_prepare(struct store *st, const struct batch *b)
 	}
 	if (b->n_events)
 		memset(st->folds, 0, b->n_events * sizeof(*st->folds));
-	if (b->n_edits == 0)
+	if (b->n_edits == 0 && b->n_decisions == 0)
 		return 0;
 	while (cap < 2 * b->n_events)
 		cap *= 2;
@@ -969,64 +986,105 @@ static struct fold *fold_of(struct store *st, const struct batch *b, uint64_t ui
 }
 
 /*
- * A new edit's lines go into its event's row when the event is in the same
- * batch, still to be written: one update per edit, each through the rollup
- * trigger, cost more than the edit's own insert.
+ * Adds to what a request's edits did: into its fold when the request is in
+ * the batch, still to be written (one update per edit, each through the
+ * rollup trigger, costs more than the edit's own insert), else to its row.
  */
-static int add_edit(struct store *st, const struct batch *b, const struct edit *ed)
+static int add_to_request(struct store *st, const struct batch *b, uint64_t event_uid,
+                          const struct fold *change)
 {
-	sqlite3_stmt *s = st->stmt[S_EDIT_INSERT];
-	struct fold *f;
+	struct fold *f = fold_of(st, b, event_uid);
+	int64_t row;
+	int rc;
 
-	sqlite3_bind_int64(s, 1, (int64_t)ed->id);
-	sqlite3_bind_int64(s, 2, (int64_t)ed->event_id);
-	sqlite3_bind_int64(s, 3, ed->lines_added);
-	sqlite3_bind_int64(s, 4, ed->lines_removed);
-	if (sql_step_done(s) < 0)
-		return -1;
-	if (sqlite3_changes(st->db) == 0)
-		return 0; /* a copy of an edit already counted */
-	f = fold_of(st, b, ed->event_id);
 	if (f == NULL) {
-		int64_t row;
-		int rc = uids_find(st->ids, ed->event_id, &row);
-
-		if (rc <= 0)
+		if ((rc = uids_find(st->ids, event_uid, &row)) <= 0)
 			return rc;
-		return apply_edit_lines(st, row, ed->lines_added, ed->lines_removed);
+		return apply_fold(st, row, change);
 	}
-	f->added += ed->lines_added;
-	f->removed += ed->lines_removed;
-	f->has_edit = 1;
+	f->added += change->added;
+	f->removed += change->removed;
+	f->has_edit |= change->has_edit;
+	if (change->decided)
+		f->decided = change->decided;
 	return 0;
 }
 
-static int add_decline(struct store *st, const struct decision *d)
+/* A new edit: its lines count at once, or, proposed, once its answer says it was written. */
+static int add_edit(struct store *st, const struct batch *b, const struct edit *ed)
 {
-	sqlite3_stmt *s = st->stmt[S_DECLINE];
-	int64_t row, added, removed;
+	sqlite3_stmt *s = st->stmt[S_EDIT_INSERT];
+	struct fold change = {ed->lines_added, ed->lines_removed, 1, OUTCOME_UNKNOWN, 0};
+
+	sqlite3_bind_int64(s, 1, (int64_t)ed->id);
+	sqlite3_bind_int64(s, 2, (int64_t)ed->event_id);
+	sqlite3_bind_int64(s, 3, ed->is_proposed ? 0 : ed->lines_added);
+	sqlite3_bind_int64(s, 4, ed->is_proposed ? 0 : ed->lines_removed);
+	sqlite3_bind_int(s, 5, ed->is_proposed ? 0 : 1);
+	sqlite3_bind_int64(s, 6, ed->lines_added);
+	sqlite3_bind_int64(s, 7, ed->lines_removed);
+	if (sql_step_done(s) < 0)
+		return -1;
+	if (sqlite3_changes(st->db) == 0 || ed->is_proposed)
+		return 0; /* a copy of an edit already counted, or one waiting for its answer */
+	return add_to_request(st, b, ed->event_id, &change);
+}
+
+/* Steps a statement that returns at most one (event_uid, added, removed) row: 1 if it did. */
+static int step_edit_row(sqlite3_stmt *s, uint64_t *event_uid, int64_t *added, int64_t *removed)
+{
+	int rc = sqlite3_step(s);
+
+	if (rc == SQLITE_ROW) {
+		*event_uid = (uint64_t)sqlite3_column_int64(s, 0);
+		*added = sqlite3_column_int64(s, 1);
+		*removed = sqlite3_column_int64(s, 2);
+		while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+			;
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE ? 1 : -1;
+	}
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/*
+ * An answer to an edit, once: applied (its lines count, the request is
+ * accepted, or edited when the person changed it), failed (nothing counts)
+ * or declined (what it added is taken back, the request is rejected).
+ */
+static int add_decision(struct store *st, const struct batch *b, const struct decision *d)
+{
+	struct fold change = {0, 0, 0, OUTCOME_UNKNOWN, 0};
 	uint64_t event_uid;
+	int64_t added, removed;
+	sqlite3_stmt *s;
 	int rc;
 
-	sqlite3_bind_int64(s, 1, (int64_t)d->edit_id);
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(s);
-		return rc == SQLITE_DONE ? 0 : -1;
+	if (d->kind == DECISION_DECLINED) {
+		s = st->stmt[S_EDIT_DECLINED];
+		sqlite3_bind_int64(s, 1, (int64_t)d->edit_id);
+		if ((rc = step_edit_row(s, &event_uid, &added, &removed)) <= 0)
+			return rc;
+		s = st->stmt[S_EDIT_DECLINE];
+		sqlite3_bind_int64(s, 1, (int64_t)d->edit_id);
+		if (sql_step_done(s) < 0)
+			return -1;
+		change = (struct fold){-added, -removed, 0, OUTCOME_REJECTED, 0};
+		return add_to_request(st, b, event_uid, &change);
 	}
-	event_uid = (uint64_t)sqlite3_column_int64(s, 0);
-	added = sqlite3_column_int64(s, 1);
-	removed = sqlite3_column_int64(s, 2);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		;
-	sqlite3_reset(s);
-	if ((rc = uids_find(st->ids, event_uid, &row)) <= 0)
-		return rc;
-	s = st->stmt[S_DECLINE_APPLY];
-	sqlite3_bind_int64(s, 1, row);
-	sqlite3_bind_int64(s, 2, added);
-	sqlite3_bind_int64(s, 3, removed);
-	return sql_step_done(s);
+	s = st->stmt[S_EDIT_ANSWER];
+	sqlite3_bind_int64(s, 1, (int64_t)d->edit_id);
+	sqlite3_bind_int(s, 2, d->kind == DECISION_APPLIED ? 1 : 3);
+	sqlite3_bind_int(s, 3, d->has_lines);
+	sqlite3_bind_int64(s, 4, d->lines_added);
+	sqlite3_bind_int64(s, 5, d->lines_removed);
+	if ((rc = step_edit_row(s, &event_uid, &added, &removed)) <= 0 ||
+	    d->kind != DECISION_APPLIED)
+		return rc < 0 ? -1 : 0;
+	change =
+	    (struct fold){added, removed, 1, d->is_modified ? OUTCOME_EDITED : OUTCOME_UNKNOWN, 0};
+	return add_to_request(st, b, event_uid, &change);
 }
 
 int store_rollup_ensure(struct store *st, const struct rollup_basis *basis, char *err,
@@ -1045,11 +1103,12 @@ static int add_batch(struct store *st, int64_t source_id, const struct batch *b,
 	for (size_t i = 0; i < b->n_edits; i++)
 		if (add_edit(st, b, &b->edits[i]) < 0)
 			return -1;
+	/* Answers before requests: those of requests in the batch go into their rows. */
+	for (size_t i = 0; i < b->n_decisions; i++)
+		if (add_decision(st, b, &b->decisions[i]) < 0)
+			return -1;
 	if (add_events(st, source_id, b->events, b->n_events, c) < 0)
 		return -1;
-	for (size_t i = 0; i < b->n_decisions; i++)
-		if (b->decisions[i].is_declined && add_decline(st, &b->decisions[i]) < 0)
-			return -1;
 	for (size_t i = 0; i < b->n_limits; i++) {
 		const struct limit_hit *h = &b->limits[i];
 		sqlite3_stmt *s = st->stmt[S_LIMIT];

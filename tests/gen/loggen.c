@@ -207,33 +207,68 @@ struct cctx {
 	size_t cap;
 };
 
-static const char *edit_input(char *out, size_t cap, const char *name, const char *cwd)
+/*
+ * An Edit, MultiEdit or Write call's input, and in result the toolUseResult
+ * of its answer when it is written: the structuredPatch of what changed,
+ * context lines included (a Write that creates a file has an empty one).
+ */
+static const char *edit_input(char *out, size_t cap, char *result, size_t result_cap,
+                              const char *name, const char *cwd)
 {
-	char a[512] = "", b[1024] = "";
+	char a[512] = "", b[1024] = "", hunk[2048] = "\" def f():\"";
 	int n_old = (int)between(1, 4), n_new = (int)between(1, 6);
+	unsigned file = pick(1000);
 
 	for (int i = 0; i < n_old; i++) {
+		size_t at = strlen(a);
+
 		strcat(a, i ? "\\n    " : "    ");
 		text(a, sizeof(a) - 64, 4);
+		snprintf(hunk + strlen(hunk), sizeof(hunk) - strlen(hunk), ",\"-%s\"",
+		         a + at + (i ? 2 : 0));
 	}
 	for (int i = 0; i < n_new; i++) {
+		size_t at = strlen(b);
+
 		strcat(b, i ? "\\n    " : "    ");
 		text(b, sizeof(b) - 64, 5);
+		snprintf(hunk + strlen(hunk), sizeof(hunk) - strlen(hunk), ",\"+%s\"",
+		         b + at + (i ? 2 : 0));
 	}
-	if (strcmp(name, "Write") == 0)
+	if (strcmp(name, "Write") == 0) {
 		snprintf(out, cap, "{\"file_path\":\"%s/src/new_%u.py\",\"content\":\"%s\\n\"}",
-		         cwd, pick(1000), b);
-	else if (strcmp(name, "MultiEdit") == 0)
+		         cwd, file, b);
+		snprintf(
+		    result, result_cap,
+		    "{\"type\":\"create\",\"filePath\":\"%s/src/new_%u.py\",\"content\":\"%s\\n\","
+		    "\"structuredPatch\":[],\"originalFile\":null}",
+		    cwd, file, b);
+	} else if (strcmp(name, "MultiEdit") == 0) {
 		snprintf(out, cap,
 		         "{\"file_path\":\"%s/src/mod_%u.py\",\"edits\":[{\"old_string\":\"%s\","
 		         "\"new_string\":\"%s\"},{\"old_string\":\"x = 1\",\"new_string\":\"x = "
 		         "2\\ny = 3\"}]}",
-		         cwd, pick(1000), a, b);
-	else
+		         cwd, file, a, b);
+		snprintf(
+		    result, result_cap,
+		    "{\"filePath\":\"%s/src/mod_%u.py\",\"structuredPatch\":[{\"oldStart\":10,"
+		    "\"oldLines\":%d,\"newStart\":10,\"newLines\":%d,\"lines\":[%s,\" \"]},"
+		    "{\"oldStart\":40,\"oldLines\":2,\"newStart\":41,\"newLines\":3,\"lines\":["
+		    "\" z = 0\",\"-x = 1\",\"+x = 2\",\"+y = 3\"]}],\"userModified\":false}",
+		    cwd, file, n_old + 2, n_new + 2, hunk);
+	} else {
 		snprintf(out, cap,
 		         "{\"file_path\":\"%s/src/mod_%u.py\",\"old_string\":\"%s\",\"new_string\":"
 		         "\"%s\"}",
-		         cwd, pick(1000), a, b);
+		         cwd, file, a, b);
+		snprintf(
+		    result, result_cap,
+		    "{\"filePath\":\"%s/src/mod_%u.py\",\"oldString\":\"%s\",\"newString\":\"%s\","
+		    "\"structuredPatch\":[{\"oldStart\":10,\"oldLines\":%d,\"newStart\":10,"
+		    "\"newLines\":%d,\"lines\":[%s,\" \"]}],\"userModified\":%s,"
+		    "\"replaceAll\":false}",
+		    cwd, file, a, b, n_old + 2, n_new + 2, hunk, chance(5) ? "true" : "false");
+	}
 	return out;
 }
 
@@ -244,13 +279,13 @@ static const char *edit_input(char *out, size_t cap, const char *name, const cha
 static int64_t claude_request(struct cctx *c, struct csession *s, int64_t t, int64_t *ctx_tokens)
 {
 	char msg_id[40] = "msg_01", req_id[40] = "req_011C", tool_id[40] = "toolu_01";
-	char ts[64], u[40], block[4096], usage[512], body[2048] = "";
+	char ts[64], u[40], block[4096], usage[512], body[2048] = "", result[4096] = "";
 	int64_t out_final = between(40, 1600), in = between(3, 40);
 	int64_t cw = chance(30) ? between(500, 9000) : 0;
 	int64_t cr = *ctx_tokens;
 	int n_blocks = 1 + (chance(35) ? 1 : 0) + (chance(15) ? 1 : 0);
 	const char *tool = "Bash";
-	int is_edit = chance(18), is_declined = 0;
+	int is_edit = chance(18), is_declined = 0, is_failed = 0;
 
 	base62(msg_id + 6, 22);
 	base62(req_id + 8, 18);
@@ -265,6 +300,8 @@ static int64_t claude_request(struct cctx *c, struct csession *s, int64_t t, int
 
 		tool = edit_tools[pick(5)];
 		is_declined = chance(12);
+		/* The file was not read first, or the string to replace is not in it. */
+		is_failed = !is_declined && chance(6);
 	} else {
 		static const char *const other[] = {"Bash", "Read", "Grep", "Glob", "TodoWrite"};
 
@@ -283,7 +320,8 @@ static int64_t claude_request(struct cctx *c, struct csession *s, int64_t t, int
 			char input[3072];
 
 			if (is_edit)
-				edit_input(input, sizeof(input), tool, c->cwd);
+				edit_input(input, sizeof(input), result, sizeof(result), tool,
+				           c->cwd);
 			else
 				snprintf(input, sizeof(input), "{\"command\":\"rg -n %s %s\"}",
 				         words[pick(20)], c->cwd);
@@ -331,17 +369,26 @@ static int64_t claude_request(struct cctx *c, struct csession *s, int64_t t, int
 		    "rejected (eg. if it was a file edit, the new_string was NOT written to the "
 		    "file). STOP what you are doing and wait for the user to tell you how to "
 		    "proceed.");
+	else if (is_failed)
+		snprintf(body, sizeof(body),
+		         "<tool_use_error>String to replace not found in file.</tool_use_error>");
 	else
 		text(body, 2000, (int)between(2, 12));
+	if (is_declined)
+		snprintf(result, sizeof(result), "\"User rejected tool use\"");
+	else if (is_failed)
+		snprintf(result, sizeof(result), "\"Error: String to replace not found in file.\"");
+	else if (!is_edit)
+		snprintf(result, sizeof(result),
+		         "{\"stdout\":\"%.40s\",\"stderr\":\"\",\"interrupted\":false}", body);
 	snprintf(c->buf, c->cap,
 	         "{\"parentUuid\":\"%s\",\"isSidechain\":%s,\"userType\":\"external\",\"cwd\":"
 	         "\"%s\",\"sessionId\":\"%s\",\"version\":\"2.0.55\",\"gitBranch\":\"main\","
 	         "\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"tool_use_id\":"
 	         "\"%s\",\"type\":\"tool_result\",\"content\":\"%s\",\"is_error\":%s}]},\"uuid\":"
-	         "\"%s\",\"timestamp\":\"%s\",\"toolUseResult\":{\"stdout\":\"%.40s\","
-	         "\"stderr\":\"\",\"interrupted\":false}}",
+	         "\"%s\",\"timestamp\":\"%s\",\"toolUseResult\":%s}",
 	         u, c->is_sidechain ? "true" : "false", c->cwd, c->sid, tool_id, body,
-	         is_declined ? "true" : "false", u, ts, body);
+	         is_declined || is_failed ? "true" : "false", u, ts, result);
 	add_line(s, c->buf);
 	return t;
 }
@@ -605,7 +652,9 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 		int64_t in = between(2000, 30000), cached = in * between(30, 95) / 100;
 		int64_t out = between(50, 3000), reason = out * between(0, 60) / 100;
 		int is_patch = chance(20), has_call = is_patch || chance(60);
+		char call[32];
 
+		snprintf(call, sizeof(call), "%.12s%05d", sid + 24, r);
 		if (r == next_turn) {
 			next_turn += (int)between(10, 60);
 			if (r > 0) {
@@ -670,14 +719,14 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 			    "\"call_%s\",\"name\":\"apply_patch\",\"input\":\"*** Begin "
 			    "Patch\\n*** Update File: src/mod.py\\n@@ def f():\\n context%s\\n*** "
 			    "End Patch\\n\"}}",
-			    ts, sid + 24, patch);
+			    ts, call, patch);
 		} else if (has_call) {
 			snprintf(buf, cap,
 			         "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{"
 			         "\"type\":\"function_call\",\"name\":\"shell\",\"arguments\":"
 			         "\"{\\\"command\\\":[\\\"bash\\\",\\\"-lc\\\",\\\"rg -n %s\\\"],"
 			         "\\\"workdir\\\":\\\"%s\\\"}\",\"call_id\":\"call_%s\"}}",
-			         ts, words[pick(20)], cwd, sid + 24);
+			         ts, words[pick(20)], cwd, call);
 		}
 		if (is_patch || has_call)
 			add_line(&s, buf);
@@ -707,14 +756,28 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 			    cached, out, reason, in + out, used, used / 3);
 			add_line(&s, buf);
 		}
-		if (is_patch || has_call) {
+		if (is_patch) {
+			/* apply_patch says whether it applied; one patch in ten fails to. */
+			snprintf(buf, cap,
+			         "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{"
+			         "\"type\":\"custom_tool_call_output\",\"call_id\":\"call_%s\","
+			         "\"output\":\"{\\\"output\\\":\\\"%s\\\",\\\"metadata\\\":{"
+			         "\\\"exit_code\\\":%d,\\\"duration_seconds\\\":0.0}}\"}}",
+			         ts, call,
+			         chance(90)
+			             ? "Success. Updated the following files:\\\\nM src/mod.py\\\\n"
+			             : "apply_patch verification failed: Failed to find expected "
+			               "lines in src/mod.py",
+			         0);
+			add_line(&s, buf);
+		} else if (has_call) {
 			body[0] = '\0';
 			text(body, sizeof(body), (int)between(2, 12));
 			snprintf(buf, cap,
 			         "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{"
 			         "\"type\":\"function_call_output\",\"call_id\":\"call_%s\","
 			         "\"output\":\"%s\"}}",
-			         ts, sid + 24, body);
+			         ts, call, body);
 			add_line(&s, buf);
 		}
 	}

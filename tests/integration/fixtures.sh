@@ -41,16 +41,18 @@ echo "ok: prompts by tool"
 
 pb rejects > "$TMP/rej"
 expect_eq "rejects listed" 9 "$(wc -l < "$TMP/rej")"
-grep -q "s1.jsonl:14: truncated JSON (unterminated string) at column 76" "$TMP/rej" || fail "truncated line"
-grep -q "s1.jsonl:15: impossible timestamp: '2026-02-30T10:00:00.000Z'" "$TMP/rej" || fail "bad date"
+grep -q "s1.jsonl:15: truncated JSON (unterminated string) at column 76" "$TMP/rej" || fail "truncated line"
+grep -q "s1.jsonl:16: impossible timestamp: '2026-02-30T10:00:00.000Z'" "$TMP/rej" || fail "bad date"
 grep -q "sess-1.jsonl:13: token counts must be non-negative integers" "$TMP/rej" || fail "codex type"
 grep -q "requests.ndjson:4: missing required field 'model'" "$TMP/rej" || fail "native missing"
 grep -q "requests.ndjson:10: invalid UTF-8 at column 43" "$TMP/rej" || fail "utf8"
 grep -q "requests.ndjson:11: binary data (NUL byte) at column 1" "$TMP/rej" || fail "binary"
 echo "ok: reject reasons and line numbers"
 
-# Agent edits: msg_A wrote 3 lines and removed 2, accepted; msg_B's Write was
-# declined; the Codex patch added 2 and removed 1.
+# Agent edits: msg_A's Edit of a 2-line block added 1 line (its structuredPatch,
+# not the 3 + 2 lines of its strings), accepted; msg_B's Write was declined;
+# msg_C's Edit failed (string not found): no lines, no outcome; the Codex patch
+# added 2 and removed 1.
 pb report --by tool --format json > "$TMP/json"
 sqlite_check() {
 	python3 - "$TMP/p.db" "$1" <<'PY'
@@ -58,8 +60,9 @@ import sqlite3, sys
 print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])
 PY
 }
-expect_eq "accepted edit lines" "3 2 accepted" "$(sqlite_check "SELECT lines_added || ' ' || lines_removed || ' ' || outcome FROM event_named WHERE model LIKE 'claude-sonnet%' AND ts = (SELECT min(ts) FROM event_named WHERE model LIKE 'claude-sonnet%')")"
+expect_eq "accepted edit lines" "1 0 accepted" "$(sqlite_check "SELECT lines_added || ' ' || lines_removed || ' ' || outcome FROM event_named WHERE model LIKE 'claude-sonnet%' AND ts = (SELECT min(ts) FROM event_named WHERE model LIKE 'claude-sonnet%')")"
 expect_eq "declined write" "0 rejected" "$(sqlite_check "SELECT lines_added || ' ' || outcome FROM event_named WHERE model LIKE 'claude-sonnet%' AND ts = (SELECT max(ts) FROM event_named WHERE model LIKE 'claude-sonnet%')")"
+expect_eq "failed edit" "0 none" "$(sqlite_check "SELECT lines_added || ' ' || coalesce(outcome, 'none') FROM event_named WHERE model LIKE 'claude-opus%'")"
 expect_eq "codex patch lines" "2 1" "$(sqlite_check "SELECT sum(lines_added) || ' ' || sum(lines_removed) FROM event_named WHERE tool = 'codex'")"
 
 # A second run over the same tree reads nothing.

@@ -174,45 +174,74 @@ static void test_claude_edit_multiedit_and_write_lines_are_counted(void **state)
 	                  "\"content\":\"1\\n2\\n3\\n4\"}},"
 	                  "{\"type\":\"tool_use\",\"id\":\"t4\",\"name\":\"Bash\",\"input\":{}}",
 	                  "2026-11-20T10:00:05Z"));
+	/* Proposed, waiting for their answers: a line diff of the strings each replaces
+	 * (a two-line block that gains a line: +1), a Write's every line. */
 	assert_int_equal(f.out.n_edits, 3);
-	assert_int_equal(f.out.edits[0].lines_added, 3);
-	assert_int_equal(f.out.edits[0].lines_removed, 2);
+	assert_int_equal(f.out.edits[0].lines_added, 1);
+	assert_int_equal(f.out.edits[0].lines_removed, 0);
 	assert_int_equal(f.out.edits[1].lines_added, 3);
 	assert_int_equal(f.out.edits[1].lines_removed, 2);
 	assert_int_equal(f.out.edits[2].lines_added, 4);
 	assert_int_equal(f.out.edits[2].lines_removed, 0);
+	assert_true(f.out.edits[0].is_proposed && f.out.edits[2].is_proposed);
 	assert_int_equal(f.out.edits[0].event_id, hash64_str("m1", 0xc1));
 	assert_int_equal(f.out.edits[0].id, hash64_str("t1", 0x7e));
 	pf_free(&f);
 }
 
-static void test_claude_declined_edit_is_recorded_and_errors_are_not_declines(void **state)
+#define RESULT(id, is_error, content, result)                                                      \
+	"{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":"                \
+	"\"tool_result\",\"tool_use_id\":\"" id "\",\"is_error\":" is_error                        \
+	",\"content\":" content "}]},\"toolUseResult\":" result "}"
+
+static void test_claude_edit_answers_say_what_was_written(void **state)
 {
 	struct parse_fixture f;
+	const struct decision *d;
 
 	(void)state;
 	pf_init(&f, &fmt_claude);
 	pf_line(&f,
-	        "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":"
-	        "\"tool_result\",\"tool_use_id\":\"t1\",\"is_error\":true,\"content\":\"The user "
-	        "doesn't want to proceed with this tool use. The tool use was rejected.\"}]}}");
-	pf_line(&f, "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":"
-	            "\"tool_result\",\"tool_use_id\":\"t2\",\"is_error\":true,\"content\":"
-	            "\"File has not been read yet.\"}]}}");
+	        RESULT("t1", "true",
+	               "\"The user doesn't want to proceed with this tool use. The tool use was "
+	               "rejected.\"",
+	               "\"User rejected tool use\""));
+	pf_line(&f, RESULT("t2", "true", "\"<tool_use_error>File has not been read yet.\"",
+	                   "\"Error: File has not been read yet. Read it first.\""));
+	pf_line(&f, RESULT("t3", "true",
+	                   "[{\"type\":\"text\",\"text\":\"The user doesn't want to proceed.\"}]",
+	                   "\"User rejected tool use\""));
+	/* Two lines changed in a 40-line block: the patch's + and - lines, not its context. */
+	pf_line(&f, RESULT("t4", "false", "\"ok\"",
+	                   "{\"filePath\":\"a.py\",\"structuredPatch\":[{\"oldStart\":1,"
+	                   "\"oldLines\":4,\"newStart\":1,\"newLines\":4,\"lines\":[\" a\",\"-b\","
+	                   "\"+B\",\" c\",\"-d\",\"+D\"]}],\"userModified\":true}"));
+	/* A Write that created a file: an empty patch, every line of its content. */
 	pf_line(&f,
-	        "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":"
-	        "\"tool_result\",\"tool_use_id\":\"t3\",\"is_error\":true,\"content\":[{\"type\":"
-	        "\"text\",\"text\":\"The user doesn't want to proceed with this tool use.\"}]}]}}");
-	/* The flag on a later result of the line, written with a space. */
-	pf_line(&f, "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":"
-	            "\"tool_result\",\"tool_use_id\":\"t4\",\"is_error\":false,\"content\":\"ok\"},"
-	            "{\"type\":\"tool_result\",\"tool_use_id\":\"t5\",\"is_error\": true,"
-	            "\"content\":\"The user doesn't want to proceed with this tool use.\"}]}}");
-	assert_int_equal(f.out.n_decisions, 3);
-	assert_int_equal(f.out.decisions[0].edit_id, hash64_str("t1", 0x7e));
-	assert_int_equal(f.out.decisions[1].edit_id, hash64_str("t3", 0x7e));
-	assert_int_equal(f.out.decisions[2].edit_id, hash64_str("t5", 0x7e));
-	assert_true(f.out.decisions[0].is_declined);
+	        RESULT("t5", "false", "\"ok\"",
+	               "{\"type\":\"create\",\"filePath\":\"n.py\",\"content\":\"1\\n2\\n3\\n\","
+	               "\"structuredPatch\":[]}"));
+	/* No patch, old and new strings: their line diff. */
+	pf_line(&f, RESULT("t6", "false", "\"ok\"",
+	                   "{\"filePath\":\"a.py\",\"oldString\":\"a\\nb\",\"newString\":"
+	                   "\"a\\nc\\nd\",\"structuredPatch\":null}"));
+	/* Another tool's result: no edit waits for it. */
+	pf_line(&f, RESULT("t7", "false", "\"ok\"", "{\"stdout\":\"structuredPatch\"}"));
+	assert_int_equal(f.out.n_decisions, 6);
+	d = f.out.decisions;
+	assert_int_equal(d[0].edit_id, hash64_str("t1", 0x7e));
+	assert_int_equal(d[0].kind, DECISION_DECLINED);
+	assert_int_equal(d[1].kind, DECISION_FAILED);
+	assert_int_equal(d[2].kind, DECISION_DECLINED);
+	assert_int_equal(d[3].kind, DECISION_APPLIED);
+	assert_true(d[3].has_lines && d[3].is_modified);
+	assert_int_equal(d[3].lines_added, 2);
+	assert_int_equal(d[3].lines_removed, 2);
+	assert_true(d[4].has_lines && !d[4].is_modified);
+	assert_int_equal(d[4].lines_added, 3);
+	assert_int_equal(d[4].lines_removed, 0);
+	assert_int_equal(d[5].lines_added, 2);
+	assert_int_equal(d[5].lines_removed, 1);
 	assert_false(fmt_claude.wants("{\"is_error\":false}", 18));
 	pf_free(&f);
 }
@@ -320,7 +349,7 @@ int main(void)
 	    cmocka_unit_test(test_claude_usage_limit_messages_are_recorded_not_counted),
 	    cmocka_unit_test(test_claude_progress_line_carries_a_subagent_response),
 	    cmocka_unit_test(test_claude_edit_multiedit_and_write_lines_are_counted),
-	    cmocka_unit_test(test_claude_declined_edit_is_recorded_and_errors_are_not_declines),
+	    cmocka_unit_test(test_claude_edit_answers_say_what_was_written),
 	    cmocka_unit_test(test_claude_malformed_lines_are_rejected_with_a_reason),
 	    cmocka_unit_test(test_claude_lines_without_usage_interest_are_skipped_quietly),
 	    cmocka_unit_test(test_claude_typed_prompts_are_counted_by_the_request_answering_them),

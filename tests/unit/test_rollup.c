@@ -215,7 +215,7 @@ static void test_rollup_equals_the_events_through_every_change(void **state)
 	batch_reset(&b);
 	d = batch_add_decision(&b);
 	d->edit_id = 77;
-	d->is_declined = 1;
+	d->kind = DECISION_DECLINED;
 	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
 	assert_int_equal(query_int(st, "SELECT sum(rejected) FROM rollup"), 1);
 	assert_int_equal(query_int(st, "SELECT sum(lines_added) FROM rollup"), 0);
@@ -278,7 +278,7 @@ static void test_retries_follow_the_session_order_whatever_the_arrival(void **st
 	batch_reset(&b);
 	d = batch_add_decision(&b);
 	d->edit_id = 50;
-	d->is_declined = 1;
+	d->kind = DECISION_DECLINED;
 	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
 	assert_int_equal(query_int(st, "SELECT is_retry FROM event WHERE uid = 2"), 1);
 	assert_int_equal(query_int(st, "SELECT sum(retries) FROM rollup"), 1);

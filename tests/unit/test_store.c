@@ -119,12 +119,96 @@ static void test_store_edits_count_once_and_a_decline_takes_them_back(void **sta
 	for (int i = 0; i < 2; i++) {
 		d = batch_add_decision(&b);
 		d->edit_id = 101;
-		d->is_declined = 1;
+		d->kind = DECISION_DECLINED;
 	}
 	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
 	store_commit(st);
 	assert_int_equal(query_int(st, "SELECT lines_added FROM event WHERE uid = 1"), 3);
 	assert_int_equal(query_int(st, "SELECT outcome = 'rejected' FROM event WHERE uid = 1"), 1);
+	batch_free(&b);
+	store_close(st);
+}
+
+static struct decision *answer(struct batch *b, uint64_t edit_id, enum decision_kind kind)
+{
+	struct decision *d = batch_add_decision(b);
+
+	d->edit_id = edit_id;
+	d->kind = kind;
+	return d;
+}
+
+#define EVENT_SQL(col) "SELECT " col " FROM event WHERE uid = 1"
+
+/*
+ * Proposed edits count only once answered: written (the answer's lines, or
+ * those proposed), failed (nothing), declined (rejected); in the batch of
+ * their request or a later one; a copied answer changes nothing.
+ */
+static void test_store_proposed_edits_count_once_their_answer_says_so(void **state)
+{
+	struct store *st = open_mem();
+	struct batch b;
+	struct store_counts c = {0, 0, 0};
+	struct decision *d;
+
+	(void)state;
+	memset(&b, 0, sizeof(b));
+	add(&b, 1, 1, 1);
+	add_edit(&b, 200, 1, 9, 9);
+	b.edits[0].is_proposed = 1;
+	add_edit(&b, 201, 1, 4, 1);
+	b.edits[1].is_proposed = 1;
+	add_edit(&b, 202, 1, 5, 5);
+	b.edits[2].is_proposed = 1;
+	/* 200 written: its answer's patch says +2 -1. */
+	d = answer(&b, 200, DECISION_APPLIED);
+	d->has_lines = 1;
+	d->lines_added = 2;
+	d->lines_removed = 1;
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(query_int(st, EVENT_SQL("lines_added")), 2);
+	assert_int_equal(query_int(st, EVENT_SQL("lines_removed")), 1);
+	assert_int_equal(query_int(st, EVENT_SQL("outcome = 'accepted'")), 1);
+	/* Later: 201 written with no patch (its proposed lines), 202 failed, and
+	 * a copy of 200's answer. */
+	batch_reset(&b);
+	answer(&b, 201, DECISION_APPLIED);
+	answer(&b, 202, DECISION_FAILED);
+	d = answer(&b, 200, DECISION_APPLIED);
+	d->has_lines = 1;
+	d->lines_added = 2;
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(query_int(st, EVENT_SQL("lines_added")), 6);
+	assert_int_equal(query_int(st, EVENT_SQL("lines_removed")), 2);
+	assert_int_equal(query_int(st, "SELECT group_concat(state, '') FROM "
+	                               "(SELECT state FROM edit ORDER BY id)"),
+	                 113);
+	/* 202 failed for good: a later answer changes nothing. */
+	batch_reset(&b);
+	answer(&b, 202, DECISION_APPLIED);
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(query_int(st, EVENT_SQL("lines_added")), 6);
+	/* An edited answer of a new request's edit, in its batch: edited. */
+	batch_reset(&b);
+	add(&b, 2, 1, 1);
+	add_edit(&b, 203, 2, 1, 0);
+	b.edits[0].is_proposed = 1;
+	answer(&b, 203, DECISION_APPLIED)->is_modified = 1;
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(query_int(st, "SELECT outcome = 'edited' FROM event WHERE uid = 2"), 1);
+	assert_int_equal(query_int(st, "SELECT lines_added FROM event WHERE uid = 2"), 1);
+	/* A proposed edit declined: nothing to take back, the request rejected. */
+	batch_reset(&b);
+	add(&b, 3, 1, 1);
+	add_edit(&b, 204, 3, 7, 0);
+	b.edits[0].is_proposed = 1;
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	batch_reset(&b);
+	answer(&b, 204, DECISION_DECLINED);
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(query_int(st, "SELECT outcome = 'rejected' FROM event WHERE uid = 3"), 1);
+	assert_int_equal(query_int(st, "SELECT lines_added FROM event WHERE uid = 3"), 0);
 	batch_free(&b);
 	store_close(st);
 }
@@ -456,6 +540,7 @@ int main(void)
 	    cmocka_unit_test(test_store_migrations_set_the_schema_version),
 	    cmocka_unit_test(test_store_counts_an_event_once_and_keeps_the_largest_copy),
 	    cmocka_unit_test(test_store_edits_count_once_and_a_decline_takes_them_back),
+	    cmocka_unit_test(test_store_proposed_edits_count_once_their_answer_says_so),
 	    cmocka_unit_test(test_store_new_edits_reach_stored_requests_and_their_rollup),
 	    cmocka_unit_test(test_store_file_state_round_trips_and_rejects_are_kept_once),
 	    cmocka_unit_test(test_store_rolled_back_batch_leaves_nothing),
