@@ -144,34 +144,56 @@ static int read_use(sqlite3 *db, const struct config *cfg, int64_t first, int64_
 	return 0;
 }
 
+/* The vendor whose plans a tool's usage limits are those of. */
+static const char *tool_vendor(const char *tool)
+{
+	return strcmp(tool, "claude-code") == 0 ? "anthropic"
+	       : strcmp(tool, "codex") == 0     ? "openai"
+	                                        : tool;
+}
+
 /*
- * Usage-limit messages (Claude Code's) count against the holder's seats whose
- * plan covers Claude models.
+ * A usage-limit message counts against the holder's seats held on its day
+ * whose plan covers the model it stopped; one that names no model (stored
+ * before models were kept), against those of its tool's vendor.
  */
 static int read_limit_hits(sqlite3 *db, const struct config *cfg, int64_t lo, int64_t hi,
                            struct seat_use *uses, size_t n_uses)
 {
-	static const char sql[] = "SELECT d.text, count(*) FROM limit_hit l JOIN name d ON "
-	                          "d.id = l.developer_id WHERE l.ts >= ?1 AND l.ts < ?2 GROUP BY 1";
+	static const char sql[] = "SELECT d.text, m.text, t.text, l.ts FROM limit_hit l "
+	                          "JOIN name d ON d.id = l.developer_id "
+	                          "JOIN name t ON t.id = l.tool_id "
+	                          "LEFT JOIN name m ON m.id = l.model_id "
+	                          "WHERE l.ts >= ?1 AND l.ts < ?2";
 	sqlite3_stmt *s;
+	int rc;
 
 	if (sqlite3_prepare_v2(db, sql, -1, &s, NULL) != SQLITE_OK)
 		return -1;
 	sqlite3_bind_int64(s, 1, lo);
 	sqlite3_bind_int64(s, 2, hi);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *dev = (const char *)sqlite3_column_text(s, 0);
+		const char *model = (const char *)sqlite3_column_text(s, 1);
+		const char *tool = (const char *)sqlite3_column_text(s, 2);
 		const struct person *who = dev ? config_person(cfg, dev) : NULL;
+		int64_t day = cal_local_day(sqlite3_column_int64(s, 3));
 
 		for (size_t i = 0; who && i < n_uses; i++) {
-			const struct plan *plan = config_plan(cfg, uses[i].seat->plan);
+			const struct seat *seat = uses[i].seat;
+			const struct plan *plan = config_plan(cfg, seat->plan);
 
-			if (uses[i].who == who && plan && estimate_plan_covers(plan, "claude-"))
-				uses[i].limit_hits += sqlite3_column_int64(s, 1);
+			if (uses[i].who != who || plan == NULL || day < seat->since ||
+			    day > seat->until)
+				continue;
+			if (model ? estimate_plan_covers(plan, model)
+			          : plan->vendor && tool &&
+			                strcmp(plan->vendor, tool_vendor(tool)) == 0)
+				uses[i].limit_hits++;
 		}
 	}
 	sqlite3_finalize(s);
-	return 0;
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 static void judge(const struct config *cfg, const struct seat_use *u, const struct plan *plan,

@@ -297,21 +297,22 @@ static int add_saved_row(const struct saved_row *row, void *arg)
 {
 	struct usage_reader *u = arg;
 	struct roi_report *r = u->w->r;
-	const struct model_slot *model;
-	const struct dev_slot *dev = dev_slot(u, row->developer_id);
 	const char *name;
 	struct roi_model *m;
 	struct roi_person *p;
 
-	if (dev == NULL)
+	/* Rows come by day and developer, then model: most repeat the last ones. */
+	if ((u->dev == NULL || u->dev->id != row->developer_id) &&
+	    (u->dev = dev_slot(u, row->developer_id)) == NULL)
 		return -1;
-	if (!dev->is_in_scope)
+	if (!u->dev->is_in_scope)
 		return 0;
-	if ((name = names_text(u->names, row->model_id)) == NULL ||
-	    (model = model_slot(u, row->model_id, name)) == NULL)
+	if ((u->model == NULL || u->model->id != row->model_id) &&
+	    ((name = names_text(u->names, row->model_id)) == NULL ||
+	     (u->model = model_slot(u, row->model_id, name)) == NULL))
 		return -1;
-	m = &r->models[model->index];
-	p = &r->people[dev->index];
+	m = &r->models[u->model->index];
+	p = &r->people[u->dev->index];
 	m->prompts += row->u.prompts;
 	m->active_ms += row->u.active_ms;
 	add_scenario(&m->minutes, row->minutes);
@@ -379,6 +380,8 @@ static int read_usage(sqlite3 *db, const struct config *cfg, int64_t first, int6
 		sqlite3_finalize(s);
 	}
 	/* Time saved is held to each developer-day's ceiling: read by day. */
+	u.dev = NULL;
+	u.model = NULL;
 	if (rc == 0)
 		rc = saved_each(db, &cfg->estimate, u.names, first, last, add_saved_row, &u, err,
 		                errlen) == 0

@@ -23,8 +23,11 @@ CREATE TABLE prompt (
 	key INTEGER PRIMARY KEY
 );
 
--- Walks the requests of a developer that have no session, in time order.
-CREATE INDEX event_unsessioned ON event (developer_id, ts) WHERE session_id IS NULL;
+-- The walks of a session's requests, and of a developer's without one, go in
+-- (ts, uid) order, which does not depend on the order requests were read.
+DROP INDEX event_session;
+CREATE INDEX event_session ON event (session_id, ts, uid) WHERE session_id IS NOT NULL;
+CREATE INDEX event_unsessioned ON event (developer_id, ts, uid) WHERE session_id IS NULL;
 
 ALTER TABLE rollup ADD COLUMN prompts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE rollup ADD COLUMN active_ms INTEGER NOT NULL DEFAULT 0;

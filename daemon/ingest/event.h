@@ -69,6 +69,7 @@ struct limit_hit {
 	uint64_t id;
 	int64_t ts_ms;
 	const char *developer, *tool;
+	const char *model; /* the model in use when it came, NULL when unknown */
 };
 
 struct reject {

@@ -34,7 +34,15 @@ struct claude_state {
 	int has_last;
 	/* The person's prompts not yet answered: the next request counts them. */
 	int64_t pending_prompts;
+	/* The model of the file's latest request, which a usage-limit message stopped. */
+	char model[128];
+	/* When the latest user line (a prompt, a tool's result) was written: the
+	 * next request was sent then. 0 when unknown. */
+	int64_t trigger_ms;
 };
+
+/* A response that took longer than this was not timed by its lines: latency unknown. */
+#define CLAUDE_LATENCY_MAX_MS (30 * 60000LL)
 
 /* The members of a line (or of the assistant line inside a progress line) read here. */
 enum {
@@ -201,6 +209,7 @@ static void read_limit_message(struct parse_ctx *ctx, const struct jv *line, con
 {
 	static const char *const text_key = "text";
 	const char *ts = str_or(ctx, line, outer, L_TIMESTAMP), *id, *why;
+	struct claude_state *st = ctx->state;
 	struct limit_hit *hit;
 	struct jv_iter it;
 	struct jv block, text_v;
@@ -226,6 +235,21 @@ static void read_limit_message(struct parse_ctx *ctx, const struct jv *line, con
 	hit->ts_ms = ts_ms;
 	hit->developer = ctx->developer;
 	hit->tool = ctx->tool ? ctx->tool : "claude-code";
+	hit->model = st->model[0] ? parse_strdup(ctx, st->model) : NULL;
+}
+
+/*
+ * The time from the line that triggered a request (the prompt or the tool
+ * result before it) to a line of its response; -1 when unknown. A subagent's
+ * response copied into its parent's progress lines was triggered in its own
+ * file.
+ */
+static int64_t latency_of(const struct claude_state *st, const struct jv *outer, int64_t ts_ms)
+{
+	int64_t ms = ts_ms - st->trigger_ms;
+
+	return outer == NULL && st->trigger_ms > 0 && ms >= 0 && ms <= CLAUDE_LATENCY_MAX_MS ? ms
+	                                                                                     : -1;
 }
 
 /* line holds an assistant line's members; outer, for a nested copy, the progress line's. */
@@ -282,6 +306,7 @@ static void read_assistant(struct parse_ctx *ctx, const struct jv *line, const s
 
 	if (st->has_last && st->last_id == ev.id && st->last_index < ctx->out->n_events) {
 		e = &ctx->out->events[st->last_index];
+		e->latency_ms = latency_of(st, outer, ev.ts_ms); /* to the response's last line */
 		if (total_tokens(&ev) > total_tokens(e)) {
 			e->input_tokens = ev.input_tokens;
 			e->cache_read_tokens = ev.cache_read_tokens;
@@ -299,7 +324,7 @@ static void read_assistant(struct parse_ctx *ctx, const struct jv *line, const s
 		e->model = parse_strdup(ctx, model);
 		e->session = parse_strdup(ctx, str_or(ctx, line, outer, L_SESSION_ID));
 		e->project = parse_basename(ctx, str_or(ctx, line, outer, L_CWD));
-		e->latency_ms = -1;
+		e->latency_ms = latency_of(st, outer, ev.ts_ms);
 		e->plan_used_pct = -1;
 		e->prompts = st->pending_prompts;
 		st->pending_prompts = 0;
@@ -310,6 +335,8 @@ static void read_assistant(struct parse_ctx *ctx, const struct jv *line, const s
 		st->has_last = 1;
 		st->last_id = ev.id;
 		st->last_index = ctx->out->n_events - 1;
+		if (outer == NULL) /* a subagent's model is not the session's */
+			state_copy(st->model, sizeof(st->model), model);
 	}
 	read_edits(ctx, msg[3], ev.id);
 }
@@ -446,6 +473,11 @@ static void read_user(struct parse_ctx *ctx, const struct jv *line)
 	struct jv_iter it;
 	int n_results = 0, has_patch;
 
+	const char *ts = jv_str(line[L_TIMESTAMP], ctx->scratch), *why;
+	int64_t ts_ms;
+
+	if (ts && parse_iso8601(ts, &ts_ms, &why) == 0)
+		st->trigger_ms = ts_ms;
 	jv_fields(line[L_MESSAGE], &content_key, 1, &content);
 	jv_fields(line[L_TOOL_RESULT], &patch_key, 1, &patch);
 	has_patch = jv_type(patch) != JV_NONE;
@@ -487,31 +519,13 @@ static void read_user(struct parse_ctx *ctx, const struct jv *line)
 
 /* Most bytes of a session log are prompts, tool output and file snapshots
  * that hold no usage: only lines that can matter are parsed into a tree. */
-/* Some "is_error" key is true (JSON spaces allowed): a tool result that may be a decline. */
-static int has_error_result(const char *line, size_t len)
-{
-	static const char key[] = "\"is_error\":";
-	const char *p = line, *end = line + len;
-
-	while ((p = memmem(p, (size_t)(end - p), key, sizeof(key) - 1)) != NULL) {
-		p += sizeof(key) - 1;
-		while (p < end && (*p == ' ' || *p == '\t'))
-			p++;
-		if (end - p >= 4 && memcmp(p, "true", 4) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* Each test scans a whole line that fails it: four, as most lines are not
- * wanted ones. A progress line's agent_progress holds an assistant message,
- * so "assistant" finds it too. A prompt is a user line with no tool result;
- * an edit's answer, a user line with a structuredPatch. */
+/* Each test scans a whole line that fails it: two. A progress line's
+ * agent_progress holds an assistant message, so "assistant" finds it too.
+ * Every user line matters: a prompt, an edit's answer, or the moment the
+ * next request was sent. */
 static int claude_wants(const char *line, size_t len)
 {
-	return HAS(line, len, "\"assistant\"") || has_error_result(line, len) ||
-	       (HAS(line, len, "\"user\"") &&
-	        (!HAS(line, len, "\"tool_use_id\"") || HAS(line, len, "\"structuredPatch\"")));
+	return HAS(line, len, "\"assistant\"") || HAS(line, len, "\"user\"");
 }
 
 static void claude_line(struct parse_ctx *ctx, const char *line, size_t len)
@@ -545,7 +559,7 @@ static void claude_flush(struct parse_ctx *ctx)
 	st->has_last = 0;
 }
 
-/* State text: "prompts N" when prompts wait for their answer, else empty. */
+/* State text: "prompts N" when prompts wait for their answer, "model M" for the latest. */
 static void claude_save(const void *state, struct buf *out)
 {
 	const struct claude_state *st = state;
@@ -553,6 +567,10 @@ static void claude_save(const void *state, struct buf *out)
 	buf_reset(out);
 	if (st->pending_prompts > 0)
 		buf_printf(out, "prompts %lld\n", (long long)st->pending_prompts);
+	if (st->model[0])
+		buf_printf(out, "model %s\n", st->model);
+	if (st->trigger_ms > 0)
+		buf_printf(out, "trigger %lld\n", (long long)st->trigger_ms);
 }
 
 static void claude_load(void *state, const char *text)
@@ -562,11 +580,22 @@ static void claude_load(void *state, const char *text)
 	long long n;
 
 	memset(st, 0, sizeof(*st));
-	if (text == NULL || strncmp(text, "prompts ", 8) != 0)
-		return;
-	n = strtoll(text + 8, &end, 10);
-	if (end != text + 8 && n > 0)
-		st->pending_prompts = n;
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		size_t len = strchr(p, '\n') ? (size_t)(strchr(p, '\n') - p) : strlen(p);
+
+		if (strncmp(p, "prompts ", 8) == 0) {
+			n = strtoll(p + 8, &end, 10);
+			if (end != p + 8 && n > 0)
+				st->pending_prompts = n;
+		} else if (strncmp(p, "trigger ", 8) == 0) {
+			n = strtoll(p + 8, &end, 10);
+			if (end != p + 8 && n > 0)
+				st->trigger_ms = n;
+		} else if (strncmp(p, "model ", 6) == 0 && len > 6 && len - 6 < sizeof(st->model)) {
+			memcpy(st->model, p + 6, len - 6);
+			st->model[len - 6] = '\0';
+		}
+	}
 }
 
 const struct format fmt_claude = {

@@ -66,6 +66,9 @@ struct codex_state {
 	int n_waiting;
 	/* The person's messages since the last request: the next one answers them. */
 	int64_t pending_prompts;
+	/* When the latest person's message or tool output was written: the next
+	 * request was sent then. 0 when unknown. */
+	int64_t trigger_ms;
 	/* A fork or subagent: when it was made, and whether its copy of the
 	 * parent's history (the replay) may still be going on, until when. */
 	int64_t fork_ms, replay_last_ms;
@@ -78,7 +81,9 @@ struct codex_state {
  * (before it); its own first request needs a model's answer after it.
  */
 #define CODEX_REPLAY_WINDOW_MS 5000
-#define CODEX_REPLAY_BURST_MS  250
+/* A request that took longer than this was not timed by its lines: latency unknown. */
+#define CODEX_LATENCY_MAX_MS  (30 * 60000LL)
+#define CODEX_REPLAY_BURST_MS 250
 
 static const char *const usage_keys[U_COUNT] = {
     "input_tokens",
@@ -324,7 +329,11 @@ static void read_token_count(struct parse_ctx *ctx, const char *ts, const struct
 	e->cache_read_tokens = use[U_CACHED];
 	e->output_tokens = use[U_OUTPUT];
 	e->reasoning_tokens = use[U_REASONING];
-	e->latency_ms = -1;
+	/* From what triggered the request to its token count, written once it completed. */
+	e->latency_ms = st->trigger_ms > 0 && ts_ms >= st->trigger_ms &&
+	                        ts_ms - st->trigger_ms <= CODEX_LATENCY_MAX_MS
+	                    ? ts_ms - st->trigger_ms
+	                    : -1;
 	e->plan_used_pct = max_used_percent(payload[P_RATE_LIMITS]);
 	e->lines_added = st->patch_added;
 	e->lines_removed = st->patch_removed;
@@ -349,6 +358,7 @@ static void read_token_count(struct parse_ctx *ctx, const char *ts, const struct
 		ed->is_proposed = 1;
 	}
 	st->n_waiting = 0;
+	st->trigger_ms = ts_ms; /* a request with no tool call in between follows this one */
 }
 
 /* What apply_patch prints when it applied a patch. */
@@ -388,16 +398,15 @@ static int codex_wants(const char *line, size_t len)
 		return ((starts(pt, end, "custom_tool_call") || starts(pt, end, "function_call") ||
 		         starts(pt, end, "local_shell_call")) &&
 		        HAS(line, len, "*** Begin Patch")) ||
-		       ((starts(pt, end, "custom_tool_call_output") ||
-		         starts(pt, end, "function_call_output")) &&
-		        HAS(line, len, PATCH_APPLIED));
+		       starts(pt, end, "custom_tool_call_output") ||
+		       starts(pt, end, "function_call_output");
 	if (t && (starts(t, end, "event_msg") || starts(t, end, "response_item") ||
 	          starts(t, end, "compacted")))
 		return 0;
 	/* Keys in another order: search the whole line. */
 	return HAS(line, len, "token_count") || HAS(line, len, "turn_context") ||
 	       HAS(line, len, "session_meta") || HAS(line, len, "*** Begin Patch") ||
-	       HAS(line, len, "user_message") || HAS(line, len, PATCH_APPLIED);
+	       HAS(line, len, "user_message") || HAS(line, len, "call_output");
 }
 
 /*
@@ -429,6 +438,17 @@ static void read_session_meta(struct parse_ctx *ctx, const char *line, size_t le
 		st->fork_ms = st->replay_last_ms = ms;
 		st->is_replaying = 1;
 	}
+}
+
+/* A line after which the client sends a request: the person's message, a tool's output. */
+static void set_trigger(struct parse_ctx *ctx, const char *ts)
+{
+	struct codex_state *st = ctx->state;
+	const char *why;
+	int64_t ms;
+
+	if (ts && parse_iso8601(ts, &ms, &why) == 0)
+		st->trigger_ms = ms;
 }
 
 static void codex_line(struct parse_ctx *ctx, const char *line, size_t len)
@@ -463,10 +483,13 @@ static void codex_line(struct parse_ctx *ctx, const char *line, size_t len)
 		read_token_count(ctx, jv_str(f[2], ctx->scratch), payload);
 	} else if (strcmp(type, "event_msg") == 0 && jv_is(payload[P_TYPE], "user_message")) {
 		st->pending_prompts++; /* the person's own turn, as the client shows it */
+		set_trigger(ctx, jv_str(f[2], ctx->scratch));
 	} else if (strcmp(type, "response_item") == 0 &&
 	           (jv_is(payload[P_TYPE], "custom_tool_call_output") ||
 	            jv_is(payload[P_TYPE], "function_call_output"))) {
-		read_tool_output(ctx, f[1]);
+		set_trigger(ctx, jv_str(f[2], ctx->scratch));
+		if (memmem(line, len, PATCH_APPLIED, sizeof(PATCH_APPLIED) - 1))
+			read_tool_output(ctx, f[1]);
 	} else if (strcmp(type, "response_item") == 0) {
 		read_tool_call(ctx, f[1]);
 	}
@@ -542,6 +565,8 @@ static void codex_load(void *state, const char *text)
 				st->has_total = read_numbers(v, st->total, U_COUNT) == 0;
 			else if (strncmp(p, "prompts ", 8) == 0)
 				read_numbers(v, &st->pending_prompts, 1);
+			else if (strncmp(p, "trigger ", 8) == 0)
+				read_numbers(v, &st->trigger_ms, 1);
 			else if (strncmp(p, "waiting ", 8) == 0 &&
 			         st->n_waiting < CODEX_PATCHES_WAITING) {
 				struct codex_patch *w = &st->waiting[st->n_waiting];

@@ -150,7 +150,7 @@ static const char *const stmt_sql[S_COUNT] = {
 
 /* A session with changed requests: retries are decided again from its earliest change. */
 struct touched {
-	int64_t session, from_ts;
+	int64_t session, from_ts, to_ts;
 };
 
 /* Differences by key, in open addressing. */
@@ -258,6 +258,8 @@ static void touch_session(struct rollup *r, int64_t session, int64_t ts)
 	if (last && last->session == session) {
 		if (ts < last->from_ts)
 			last->from_ts = ts;
+		if (ts > last->to_ts)
+			last->to_ts = ts;
 		return;
 	}
 	if (r->sessions == NULL || r->n_sessions == r->cap_sessions) {
@@ -270,6 +272,7 @@ static void touch_session(struct rollup *r, int64_t session, int64_t ts)
 		r->cap_sessions = cap;
 	}
 	r->sessions[r->n_sessions].session = session;
+	r->sessions[r->n_sessions].to_ts = ts;
 	r->sessions[r->n_sessions++].from_ts = ts;
 }
 
@@ -782,9 +785,11 @@ static int set_walked(struct rollup *r, const struct walk_change *c, size_t n)
  * step), within a minute of the previous one. Agents (Claude Code, Codex)
  * send requests seconds apart as they work, which is no sign of a retry.
  * A negative key is a developer's requests without a session: their gaps
- * only, as nothing ties them to one piece of work.
+ * only, as nothing ties them to one piece of work. What the walk decides of
+ * a request depends on the one before only: it ends at the first request
+ * after the last one changed.
  */
-static int decide_session(struct rollup *r, int64_t key, int64_t from_ts)
+static int decide_session(struct rollup *r, int64_t key, int64_t from_ts, int64_t to_ts)
 {
 	int is_alone = key < 0;
 	sqlite3_stmt *s = stmt(r, is_alone ? S_ALONE : S_SESSION);
@@ -837,6 +842,10 @@ static int decide_session(struct rollup *r, int64_t key, int64_t from_ts)
 		is_first = 0;
 		prev_ts = ts;
 		was_rejected = outcome && strcmp(outcome, "rejected") == 0;
+		if (ts > to_ts) {
+			rc = SQLITE_DONE;
+			break;
+		}
 	}
 	sqlite3_reset(s);
 	if (rc != SQLITE_DONE) {
@@ -866,9 +875,17 @@ int rollup_flush(struct rollup *r, int may_defer)
 	if (r->n_sessions > 1)
 		qsort(r->sessions, r->n_sessions, sizeof(*r->sessions), by_session);
 	r->is_deciding_retries = 1;
-	for (size_t i = 0; i < r->n_sessions && rc == 0; i++)
-		if (i == 0 || r->sessions[i].session != r->sessions[i - 1].session)
-			rc = decide_session(r, r->sessions[i].session, r->sessions[i].from_ts);
+	for (size_t i = 0; i < r->n_sessions && rc == 0; i++) {
+		int64_t to_ts = r->sessions[i].to_ts;
+		size_t k = i;
+
+		if (i > 0 && r->sessions[i].session == r->sessions[i - 1].session)
+			continue;
+		for (; k < r->n_sessions && r->sessions[k].session == r->sessions[i].session; k++)
+			if (r->sessions[k].to_ts > to_ts)
+				to_ts = r->sessions[k].to_ts;
+		rc = decide_session(r, r->sessions[i].session, r->sessions[i].from_ts, to_ts);
+	}
 	r->is_deciding_retries = 0;
 	r->n_sessions = 0;
 	if (rc < 0)

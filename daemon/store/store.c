@@ -17,6 +17,7 @@
 
 #include "../lib/buf.h"
 #include "checkpoint.h"
+#include "latest.h"
 #include "../lib/log.h"
 #include "schema_sql.h"
 #include "rollup.h"
@@ -24,7 +25,7 @@
 #include "uids.h"
 #include "../lib/util.h"
 
-#define EVENT_COLUMNS 24
+#define EVENT_COLUMNS 25
 /* WAL pages that call for a checkpoint on the checkpointer's thread, and
  * those that call for one on the writer's own when there is no such thread. */
 #define CHECKPOINT_PAGES        4000
@@ -39,7 +40,7 @@ static const char event_insert_head[] =
     "INSERT OR IGNORE INTO event (uid, ts, developer_id, tool_id, model_id, task_id, project_id, "
     "session_id, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, "
     "reasoning_tokens, latency_ms, outcome, lines_added, lines_removed, lines_suggested, "
-    "lines_accepted, cost_usd, plan_used_pct, source_id, source_offset, prompts) VALUES ";
+    "lines_accepted, cost_usd, plan_used_pct, source_id, source_offset, prompts, gap_ms) VALUES ";
 
 enum {
 	S_EDIT_INSERT,
@@ -60,6 +61,8 @@ enum {
 	S_EVENT_SESSION,
 	S_LIMIT,
 	S_PROMPT,
+	S_SESSION_LATEST,
+	S_ALONE_LATEST,
 	S_COUNT
 };
 
@@ -128,9 +131,13 @@ static const char *const stmt_sql[S_COUNT] = {
                         "session_id IS NOT NULL AND session_id <> ?2 AND "
                         "(SELECT text FROM name WHERE id = session_id) > "
                         "(SELECT text FROM name WHERE id = ?2)",
-    [S_LIMIT] = "INSERT OR IGNORE INTO limit_hit (id, ts, developer_id, tool_id) "
-                "VALUES (?1, ?2, ?3, ?4)",
+    [S_LIMIT] = "INSERT OR IGNORE INTO limit_hit (id, ts, developer_id, tool_id, model_id) "
+                "VALUES (?1, ?2, ?3, ?4, ?5)",
     [S_PROMPT] = "INSERT OR IGNORE INTO prompt (key) VALUES (?1)",
+    [S_SESSION_LATEST] = "SELECT ts, uid FROM event WHERE session_id = ?1 "
+                         "ORDER BY ts DESC, uid DESC LIMIT 1",
+    [S_ALONE_LATEST] = "SELECT ts, uid FROM event WHERE developer_id = ?1 AND session_id IS NULL "
+                       "ORDER BY ts DESC, uid DESC LIMIT 1",
 };
 
 /* Names already resolved to ids, by text: most events repeat a few names. */
@@ -165,6 +172,7 @@ struct store {
 	uint32_t *uid_slots;            /* index + 1, 0 for empty */
 	size_t cap_uid_slots, uid_mask; /* the batch's map uses uid_mask + 1 slots */
 	struct uids *ids;
+	struct latest *latest; /* each session's latest request, for gaps at insert */
 };
 
 static void names_clear(struct store *st)
@@ -353,7 +361,7 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 		if (sql_prepare_rows(st->db, event_insert_head, EVENT_COLUMNS, sql_row_counts[k],
 		                     &st->event_rows[k]) < 0)
 			goto prepare_failed;
-	if ((st->ids = uids_new(st->db)) == NULL)
+	if ((st->ids = uids_new(st->db)) == NULL || (st->latest = latest_new()) == NULL)
 		goto prepare_failed;
 	*out = st;
 	return 0;
@@ -372,6 +380,7 @@ void store_close(struct store *st)
 	checkpointer_stop(st->ckpt);
 	names_clear(st);
 	uids_free(st->ids);
+	latest_free(st->latest);
 	free(st->folds);
 	free(st->uid_slots);
 	for (int i = 0; i < S_COUNT; i++)
@@ -466,6 +475,7 @@ void store_rollback(struct store *st)
 	rollup_discard(st->roll);
 	st->in_tx = 0;
 	uids_forget(st->ids);
+	latest_clear(st->latest);
 	/* Names added in the rolled back transaction are gone again. */
 	names_clear(st);
 }
@@ -687,6 +697,31 @@ static int bind_name(struct store *st, sqlite3_stmt *s, int i, const char *text,
 	return 0;
 }
 
+/*
+ * The gap of a new request since the latest of its session (key: the
+ * session's name id, or minus the developer's for none), when it comes after
+ * it; -1 otherwise, which the rollup's walk of the session puts right.
+ */
+static int64_t gap_at_insert(struct store *st, int64_t key, int64_t ts_ms, int64_t uid)
+{
+	int64_t last_ts, last_uid;
+
+	if (!latest_get(st->latest, key, &last_ts, &last_uid)) {
+		sqlite3_stmt *s = st->stmt[key > 0 ? S_SESSION_LATEST : S_ALONE_LATEST];
+		int rc;
+
+		sqlite3_bind_int64(s, 1, key > 0 ? key : -key);
+		rc = sqlite3_step(s);
+		last_ts = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : INT64_MIN;
+		last_uid = rc == SQLITE_ROW ? sqlite3_column_int64(s, 1) : INT64_MIN;
+		sqlite3_reset(s);
+	}
+	if (ts_ms < last_ts || (ts_ms == last_ts && uid <= last_uid))
+		return -1; /* arrived late */
+	latest_put(st->latest, key, ts_ms, uid);
+	return last_ts == INT64_MIN ? -1 : ts_ms - last_ts;
+}
+
 /* Binds event e as the row-th row of a multi-row insert; fills *re for the rollup. */
 static int bind_event(struct store *st, sqlite3_stmt *s, int row, int64_t source_id,
                       const struct event *e, const struct fold *f, struct rollup_event *re)
@@ -728,7 +763,8 @@ static int bind_event(struct store *st, sqlite3_stmt *s, int row, int64_t source
 	re->has_cost = e->has_cost;
 	re->cost_usd = e->cost_usd;
 	re->prompts = f->prompts;
-	re->gap_ms = -1; /* the session's walk sets it */
+	re->gap_ms =
+	    gap_at_insert(st, re->session ? re->session : -re->developer, e->ts_ms, (int64_t)e->id);
 	sqlite3_bind_int64(s, p + 9, e->input_tokens);
 	sqlite3_bind_int64(s, p + 10, e->cache_read_tokens);
 	sqlite3_bind_int64(s, p + 11, e->cache_write_tokens);
@@ -757,6 +793,10 @@ static int bind_event(struct store *st, sqlite3_stmt *s, int row, int64_t source
 		sqlite3_bind_null(s, p + 22);
 	sqlite3_bind_int64(s, p + 23, e->offset);
 	sqlite3_bind_int64(s, p + 24, f->prompts);
+	if (re->gap_ms >= 0)
+		sqlite3_bind_int64(s, p + 25, re->gap_ms);
+	else
+		sqlite3_bind_null(s, p + 25);
 	return 0;
 }
 
@@ -1113,12 +1153,13 @@ static int add_batch(struct store *st, int64_t source_id, const struct batch *b,
 		const struct limit_hit *h = &b->limits[i];
 		sqlite3_stmt *s = st->stmt[S_LIMIT];
 
+		long long developer, tool, model;
+
 		sqlite3_bind_int64(s, 1, (int64_t)h->id);
 		sqlite3_bind_int64(s, 2, h->ts_ms);
-		long long developer, tool;
-
 		if (bind_name(st, s, 3, h->developer ? h->developer : "unknown", &developer) < 0 ||
-		    bind_name(st, s, 4, h->tool, &tool) < 0 || sql_step_done(s) < 0)
+		    bind_name(st, s, 4, h->tool, &tool) < 0 ||
+		    bind_name(st, s, 5, h->model, &model) < 0 || sql_step_done(s) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < b->n_rejects; i++) {

@@ -30,7 +30,7 @@ static const char config_text[] =
     "plans:\n"
     "  - {id: plus, monthly_usd: 20, covers: [\"m*\"]}\n"
     "  - {id: pro, monthly_usd: 200, covers: [\"m*\"]}\n"
-    "  - {id: claude, monthly_usd: 100, covers: [\"claude-*\"]}\n"
+    "  - {id: claude, vendor: anthropic, monthly_usd: 100, covers: [\"claude-*\"]}\n"
     "  - {id: claude-max, monthly_usd: 200, covers: [\"claude-*\"]}\n"
     "models:\n"
     "  - {match: \"m*\", input: 1, cache_read: 0, cache_write: 0, output: 0}\n";
@@ -76,14 +76,17 @@ static void test_each_rule_and_its_money(void **state)
 	put(&b, 1, 28, "light", 1000000, -1);
 	put(&b, 2, 28, "light", 1000000, -1);
 	put(&b, 3, 29, "good", 30000000, -1);
-	/* limited: plenty of use, and Claude Code told them twice they hit the limit. */
-	for (int i = 0; i < 2; i++) {
+	/* limited: plenty of use; Claude Code told them twice they hit the limit while
+	 * using Sonnet, once in a hit stored without its model (its tool's vendor's
+	 * plans count it), and Codex once, which their Claude plan does not cover. */
+	for (int i = 0; i < 4; i++) {
 		struct limit_hit *h = batch_add_limit(&b);
 
 		h->id = 500 + (uint64_t)i;
 		h->ts_ms = (days_from_civil(2026, 11, 25) * 86400 + i * 3600) * 1000;
 		h->developer = "limited";
-		h->tool = "claude-code";
+		h->tool = i == 3 ? "codex" : "claude-code";
+		h->model = i < 2 ? "claude-sonnet-4-5" : i == 3 ? "gpt-5-codex" : NULL;
 	}
 	{
 		struct event *e = batch_add_event(&b);
@@ -126,7 +129,7 @@ static void test_each_rule_and_its_money(void **state)
 
 	assert_string_equal(r.items[4].person, "limited");
 	assert_int_equal(r.items[4].kind, ADVICE_UNDERSIZED);
-	assert_int_equal(r.items[4].limit_hits, 2);
+	assert_int_equal(r.items[4].limit_hits, 3);
 	assert_string_equal(r.items[4].alternative, "claude-max");
 	CLOSE(r.items[4].monthly_delta_usd, -100);
 	advice_free(&r);

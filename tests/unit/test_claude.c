@@ -326,15 +326,43 @@ static void test_claude_typed_prompts_are_counted_by_the_request_answering_them(
 	assert_int_equal(f.out.events[0].prompts, 1);
 	assert_int_equal(f.out.events[1].prompts, 0);
 	fmt_claude.save(f.state, &text);
-	assert_string_equal(text.data, "prompts 1\n");
+	assert_non_null(strstr(text.data, "prompts 1\nmodel " SONNET "\n"));
 	memset(f.state, 0, fmt_claude.state_size);
 	fmt_claude.load(f.state, text.data);
 	pf_line(&f, ASSISTANT("msg_3", "req_3", SONNET, SMALL_USAGE, "", "2026-11-20T14:02:00Z"));
 	assert_int_equal(f.out.n_events, 3);
 	assert_int_equal(f.out.events[2].prompts, 1);
 	fmt_claude.save(f.state, &text);
-	assert_string_equal(text.data ? text.data : "", "");
+	assert_null(strstr(text.data, "prompts"));
 	buf_free(&text);
+	pf_free(&f);
+}
+
+static void test_claude_latency_runs_from_the_trigger_to_the_last_line(void **state)
+{
+	struct parse_fixture f;
+
+	(void)state;
+	pf_init(&f, &fmt_claude);
+	/* A prompt at 14:00:00; the response's blocks at :03 and :07: 7 s. */
+	pf_line(&f, USER("", "\"add a test\""));
+	pf_line(&f, ASSISTANT("msg_1", "req_1", SONNET, SMALL_USAGE, "", "2026-11-20T14:00:03Z"));
+	pf_line(&f, ASSISTANT("msg_1", "req_1", SONNET, SMALL_USAGE, "", "2026-11-20T14:00:07Z"));
+	/* A tool's result at 14:00:10 (USER's time is 14:00:00: a line of its own). */
+	pf_line(&f, "{\"type\":\"user\",\"message\":{\"role\":\"user\",\"content\":[{"
+	            "\"tool_use_id\":\"t1\",\"type\":\"tool_result\",\"content\":\"ok\"}]},"
+	            "\"timestamp\":\"2026-11-20T14:00:10Z\"}");
+	pf_line(&f,
+	        ASSISTANT("msg_2", "req_2", SONNET, SMALL_USAGE, "", "2026-11-20T14:00:12.500Z"));
+	/* A copy of a subagent's response in a progress line: timed in its own file. */
+	pf_line(&f, "{\"type\":\"progress\",\"timestamp\":\"2026-11-20T14:00:13Z\",\"data\":{"
+	            "\"type\":\"agent_progress\",\"message\":" ASSISTANT(
+	                "msg_3", "req_3", SONNET, SMALL_USAGE, "", "2026-11-20T14:00:13Z") "}}");
+	pf_flush(&f);
+	assert_int_equal(f.out.n_events, 3);
+	assert_int_equal(f.out.events[0].latency_ms, 7000);
+	assert_int_equal(f.out.events[1].latency_ms, 2500);
+	assert_int_equal(f.out.events[2].latency_ms, -1);
 	pf_free(&f);
 }
 
@@ -353,6 +381,7 @@ int main(void)
 	    cmocka_unit_test(test_claude_malformed_lines_are_rejected_with_a_reason),
 	    cmocka_unit_test(test_claude_lines_without_usage_interest_are_skipped_quietly),
 	    cmocka_unit_test(test_claude_typed_prompts_are_counted_by_the_request_answering_them),
+	    cmocka_unit_test(test_claude_latency_runs_from_the_trigger_to_the_last_line),
 	};
 
 	return cmocka_run_group_tests_name("claude", tests, NULL, NULL);

@@ -321,6 +321,33 @@ static void test_codex_fork_replays_are_skipped_and_their_own_turns_counted(void
 	pf_free(&fresh);
 }
 
+static void test_codex_latency_runs_from_the_trigger_to_the_token_count(void **state)
+{
+	struct parse_fixture f;
+
+	(void)state;
+	pf_init(&f, &fmt_codex);
+	pf_line(&f, META);
+	pf_line(&f, TURN("gpt-5-codex"));
+	pf_line(&f, USER_MESSAGE("2026-11-20T09:00:02Z"));
+	pf_line(&f, TC("2026-11-20T09:00:06Z",
+	               "{\"total_token_usage\":" USAGE(1000, 600, 200, 50) "}"));
+	/* A shell call's output at :20, the next request's count at :29. */
+	pf_line(&f,
+	        "{\"timestamp\":\"2026-11-20T09:00:20Z\",\"type\":\"response_item\",\"payload\":{"
+	        "\"type\":\"function_call_output\",\"call_id\":\"c1\",\"output\":\"3 files\"}}");
+	pf_line(&f, TC("2026-11-20T09:00:29Z",
+	               "{\"total_token_usage\":" USAGE(1500, 600, 300, 50) "}"));
+	/* Straight on, no tool in between: from the previous request's end. */
+	pf_line(&f, TC("2026-11-20T09:00:31Z",
+	               "{\"total_token_usage\":" USAGE(1600, 600, 310, 50) "}"));
+	assert_int_equal(f.out.n_events, 3);
+	assert_int_equal(f.out.events[0].latency_ms, 4000);
+	assert_int_equal(f.out.events[1].latency_ms, 9000);
+	assert_int_equal(f.out.events[2].latency_ms, 2000);
+	pf_free(&f);
+}
+
 #define WANTS(s) fmt_codex.wants(s, strlen(s))
 
 static void test_codex_only_lines_that_can_count_are_parsed(void **state)
@@ -380,6 +407,7 @@ int main(void)
 	    cmocka_unit_test(test_codex_identity_is_stable_across_copies_and_forks),
 	    cmocka_unit_test(test_codex_state_survives_save_and_load),
 	    cmocka_unit_test(test_codex_user_turns_are_prompts_of_the_next_request),
+	    cmocka_unit_test(test_codex_latency_runs_from_the_trigger_to_the_token_count),
 	    cmocka_unit_test(test_codex_fork_replays_are_skipped_and_their_own_turns_counted),
 	    cmocka_unit_test(test_codex_only_lines_that_can_count_are_parsed),
 	    cmocka_unit_test(test_codex_malformed_lines_are_rejected_with_a_reason),
