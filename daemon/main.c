@@ -24,6 +24,7 @@
 #include "../reports/estimate.h"
 #include "../reports/report.h"
 #include "../reports/section.h"
+#include "../reports/unpriced.h"
 #include "lib/arena.h"
 #include "lib/buf.h"
 #include "config/config.h"
@@ -162,6 +163,30 @@ static int open_store(struct globals *g, struct store **st)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * check: models the database holds with no price, which every dollar figure
+ * counts as $0 (a warning: the configuration itself is valid).
+ */
+static void warn_unpriced(const struct globals *g)
+{
+	const char *path = g->db_path ? g->db_path : g->cfg.storage_path;
+	struct unpriced_list unpriced = {NULL, 0};
+	sqlite3 *db = NULL;
+
+	if (strcmp(path, ":memory:") == 0 || access(path, R_OK) != 0 ||
+	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    unpriced_stored(db, &g->cfg, &unpriced) < 0) {
+		sqlite3_close(db);
+		return;
+	}
+	for (size_t i = 0; i < unpriced.n; i++)
+		log_warn(
+		    "%s: no price for model '%s' (%lld requests stored): add it under 'models'",
+		    path, unpriced.items[i].model, (long long)unpriced.items[i].requests);
+	unpriced_free(&unpriced);
+	sqlite3_close(db);
 }
 
 static void print_thousands(FILE *fp, int64_t v)
@@ -791,6 +816,7 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "check") == 0) {
 		printf("%s: OK\n", g.config_path ? g.config_path : "(built-in defaults)");
+		warn_unpriced(&g);
 		rc = 0;
 	} else if (strcmp(cmd, "ingest") == 0) {
 		rc = cmd_ingest(&g, argc, argv);

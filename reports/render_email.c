@@ -124,6 +124,7 @@ void render_email_text(const struct digest_report *r, struct buf *out)
 	buf_printf(out, "Pay-as-you-go     %s\n", a);
 	money_text(now->api_usd, now->currency, a, sizeof(a));
 	buf_printf(out, "API-equivalent    %s\n", a);
+	unpriced_sentence(&now->unpriced, 0, out);
 	hours_range_text(&now->roi.hours, a, sizeof(a));
 	buf_printf(out, "Hours saved       %s\n", a);
 	roi_range_text(now, a, sizeof(a));
@@ -253,6 +254,11 @@ static void html_headline(const struct digest_report *r, struct buf *out)
 		             "no cost</div>");
 	figure_cell(out, "ROI (likely)", v.data);
 	buf_puts(out, "</tr></table></td></tr>\n");
+	if (now->unpriced.n) {
+		buf_puts(out, "<tr><td style=\"padding:4px 12px;" MUTED "\">");
+		unpriced_sentence(&now->unpriced, 1, out);
+		buf_puts(out, "</td></tr>\n");
+	}
 	buf_free(&v);
 }
 

@@ -189,6 +189,7 @@ void render_html_overview(const struct roi_report *r, const struct report *trend
 	                                     roi_developer_weeks(r), r->seat_cost_usd, r->payg_usd,
 	                                     r->api_usd, &r->minutes, &r->roi},
 	              r->currency);
+	unpriced_sentence(&r->unpriced, 1, out);
 	if (bars == NULL) {
 		html_end(out, p);
 		return;
@@ -269,6 +270,7 @@ void render_html_models(const struct roi_report *r, const struct compare_report 
 	size_t n_lat = 0, n_acc = 0;
 
 	html_begin(out, p);
+	unpriced_sentence(&r->unpriced, 1, out);
 	buf_puts(out, "<h2>Recommendations</h2><ul class=\"advice\">");
 	for (size_t i = 0; i < c->n_advice; i++) {
 		struct buf line = BUF_INIT;

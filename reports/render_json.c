@@ -51,11 +51,13 @@ int render_json_usage(const struct report *r, struct buf *out)
 	buf_puts(out, r->n_rows ? "\n ],\n \"totals\": {" : "],\n \"totals\": {");
 	metrics(out, r->totals, r->total_api_usd);
 	buf_puts(out, "},\n \"unpriced_models\": [");
-	for (size_t i = 0; i < r->n_unpriced; i++) {
+	for (size_t i = 0; i < r->unpriced.n; i++) {
 		buf_puts(out, i ? ", " : "");
-		buf_append_json(out, r->unpriced[i]);
+		buf_append_json(out, r->unpriced.items[i].model);
 	}
-	buf_puts(out, "]}\n");
+	buf_putc(out, ']');
+	unpriced_json(&r->unpriced, "unpriced", out);
+	buf_puts(out, "}\n");
 	return 0;
 }
 
@@ -91,8 +93,9 @@ int render_json_overview(const struct roi_report *r, struct buf *out)
 	scenario_json(out, "value_usd", r->roi.value_usd, 1);
 	scenario_json(out, "net_usd", r->roi.net_usd, 1);
 	scenario_json(out, "roi", r->roi.roi, 1);
-	buf_printf(out, ",\n \"break_even_hours_per_month\": %.4f}\n",
-	           r->roi.break_even_hours_month);
+	buf_printf(out, ",\n \"break_even_hours_per_month\": %.4f", r->roi.break_even_hours_month);
+	unpriced_json(&r->unpriced, "unpriced_models", out);
+	buf_puts(out, "}\n");
 	return 0;
 }
 
@@ -115,7 +118,9 @@ int render_json_models(const struct roi_report *r, struct buf *out)
 		scenario_json(out, "hours_saved", m->minutes, 1.0 / 60);
 		buf_putc(out, '}');
 	}
-	buf_puts(out, r->n_models ? "\n ]}\n" : "]}\n");
+	buf_puts(out, r->n_models ? "\n ]" : "]");
+	unpriced_json(&r->unpriced, "unpriced_models", out);
+	buf_puts(out, "}\n");
 	return 0;
 }
 

@@ -105,14 +105,7 @@ int render_text_usage(const struct report *r, struct buf *out)
 		row_cells(r, i, cells);
 		print_row(out, cells, w, nk, n_cols);
 	}
-	if (r->n_unpriced) {
-		buf_puts(out, "no price for:");
-		for (size_t i = 0; i < r->n_unpriced; i++) {
-			clean(r->unpriced[i], cells[0], CELL);
-			buf_printf(out, " %s%s", cells[0], i + 1 < r->n_unpriced ? "," : "");
-		}
-		buf_puts(out, " (add them under 'models' in payback.yaml)\n");
-	}
+	unpriced_sentence(&r->unpriced, 0, out);
 	return 0;
 }
 
@@ -141,7 +134,9 @@ int render_text_overview(const struct roi_report *r, struct buf *out)
 	fmt_money(total, a, sizeof(a));
 	buf_printf(out, "Total cost        %s %s\n", a, r->currency);
 	fmt_money(r->api_usd, a, sizeof(a));
-	buf_printf(out, "API-equivalent    %s %s\n\n", a, r->currency);
+	buf_printf(out, "API-equivalent    %s %s\n", a, r->currency);
+	unpriced_sentence(&r->unpriced, 0, out);
+	buf_putc(out, '\n');
 	buf_printf(out, "%-16s  %12s  %12s  %12s\n", "", "low", "likely", "high");
 	hours_text(x->hours.low, a, sizeof(a));
 	hours_text(x->hours.likely, b, sizeof(b));

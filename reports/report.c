@@ -306,22 +306,6 @@ static int same_keys(const struct report_row *row, sqlite3_stmt *s, size_t n_key
 	return 1;
 }
 
-static void note_unpriced(struct report *r, const char *model)
-{
-	char **p;
-
-	for (size_t i = 0; i < r->n_unpriced; i++)
-		if (strcmp(r->unpriced[i], model) == 0)
-			return;
-	p = realloc(r->unpriced, (r->n_unpriced + 1) * sizeof(*p));
-	if (p == NULL)
-		return;
-	r->unpriced = p;
-	r->unpriced[r->n_unpriced] = strdup(model);
-	if (r->unpriced[r->n_unpriced])
-		r->n_unpriced++;
-}
-
 static int uses_project(const struct report_query *q)
 {
 	for (size_t i = 0; i < q->n_keys; i++)
@@ -456,7 +440,8 @@ int report_usage(sqlite3 *db, const struct config *cfg, const struct report_quer
 
 			usd = estimate_api_cost(price, &t);
 		} else {
-			note_unpriced(r, model ? model : "");
+			unpriced_add(&r->unpriced, model ? model : "", v[M_REQUESTS],
+			             v[M_INPUT] + v[M_CACHE_READ] + v[M_CACHE_WRITE] + v[M_OUTPUT]);
 		}
 		if (r->n_rows > 0 && same_keys(&r->rows[r->n_rows - 1], s, q->n_keys)) {
 			row = &r->rows[r->n_rows - 1];
@@ -506,8 +491,6 @@ void report_free(struct report *r)
 		for (size_t k = 0; k < r->n_keys; k++)
 			free(r->rows[i].keys[k]);
 	free(r->rows);
-	for (size_t i = 0; i < r->n_unpriced; i++)
-		free(r->unpriced[i]);
-	free(r->unpriced);
+	unpriced_free(&r->unpriced);
 	memset(r, 0, sizeof(*r));
 }

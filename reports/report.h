@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "../daemon/lib/buf.h"
+#include "unpriced.h"
 
 enum report_key {
 	KEY_DEVELOPER,
@@ -52,8 +53,7 @@ struct report {
 	size_t n_rows;
 	int64_t totals[M_COUNT];
 	double total_api_usd;
-	char **unpriced; /* models with no price: their tokens add nothing to api_usd */
-	size_t n_unpriced;
+	struct unpriced_list unpriced; /* models with no price: nothing in api_usd */
 };
 
 struct report_query {

@@ -247,6 +247,10 @@ static int add_usage_row(struct usage_reader *u, sqlite3_stmt *s)
 	t = (struct token_sums){sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5),
 	                        sqlite3_column_int64(s, 6), sqlite3_column_int64(s, 7)};
 	usd = estimate_api_cost(u->model->price, &t);
+	if (u->model->price == NULL &&
+	    unpriced_add(&r->unpriced, r->models[m].model, n,
+	                 t.input + t.cache_read + t.cache_write + t.output) < 0)
+		return -1;
 	r->people[u->dev->index].requests += n;
 	r->people[u->dev->index].api_usd += usd;
 	r->models[m].requests += n;
@@ -601,6 +605,7 @@ double roi_developer_weeks(const struct roi_report *r)
 
 void roi_free(struct roi_report *r)
 {
+	unpriced_free(&r->unpriced);
 	for (size_t i = 0; i < r->n_models; i++)
 		free(r->models[i].model);
 	free(r->models);

@@ -10,6 +10,7 @@
 
 #include "../daemon/lib/buf.h"
 #include "estimate.h"
+#include "unpriced.h"
 
 struct roi_model {
 	char *model;
@@ -52,6 +53,7 @@ struct roi_report {
 	size_t n_people;
 	struct roi_team *teams; /* sorted by team, "other" last */
 	size_t n_teams;
+	struct unpriced_list unpriced; /* used with no price: $0 in api_usd and payg_usd */
 };
 
 /* Whose usage a report covers: everyone (both NULL), one team, or one person (an id). */

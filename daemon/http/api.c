@@ -13,6 +13,7 @@
 
 #include "../../reports/report.h"
 #include "../../reports/section.h"
+#include "../../reports/unpriced.h"
 #include "cache.h"
 
 enum MHD_Result http_api_health(struct http_server *s, struct MHD_Connection *c,
@@ -155,6 +156,21 @@ enum MHD_Result http_api_metrics(struct http_server *s, struct MHD_Connection *c
 		}
 	}
 	sqlite3_finalize(q);
+	if (db) {
+		struct unpriced_list unpriced = {NULL, 0};
+
+		if (unpriced_stored(db, s->cfg, &unpriced) == 0) {
+			metric(&b, "payback_unpriced_model_requests",
+			       "Requests to models with no price: $0 in every dollar figure.",
+			       "gauge");
+			for (size_t i = 0; i < unpriced.n; i++) {
+				buf_puts(&b, "payback_unpriced_model_requests{model=\"");
+				label(&b, unpriced.items[i].model);
+				buf_printf(&b, "\"} %lld\n", (long long)unpriced.items[i].requests);
+			}
+		}
+		unpriced_free(&unpriced);
+	}
 	sqlite3_close(db);
 	ret = http_reply(c, MHD_HTTP_OK, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
 	buf_free(&b);

@@ -43,6 +43,9 @@ assert all(set(["developer", "week", "requests", "prompts", "active_minutes", "i
 assert r["totals"]["requests"] == 14 and r["totals"]["prompts"] == 9, r["totals"]
 ' || fail "JSON report"
 echo "ok: JSON report"
+pb check 2>&1 | grep -q "no price for model 'chatgpt-5.5' (1 requests stored)" ||
+	fail "check warns of models stored with no price"
+echo "ok: check names unpriced models"
 pb report --by month | grep -q "^TOTAL" || fail "text report has a total line"
 echo "ok: text report"
 

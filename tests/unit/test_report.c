@@ -140,8 +140,9 @@ static void test_usage_report_groups_by_keys_within_local_day_bounds(void **stat
 	assert_true(fabs(r.rows[1].api_usd - (50 * 1 + 10 * 4) / 1e6) < 1e-15);
 	assert_true(r.rows[2].api_usd == 0);
 	assert_true(fabs(r.total_api_usd - 108 / 1e6) < 1e-15);
-	assert_int_equal(r.n_unpriced, 1);
-	assert_string_equal(r.unpriced[0], "o3");
+	assert_int_equal(r.unpriced.n, 1);
+	assert_string_equal(r.unpriced.items[0].model, "o3");
+	assert_int_equal(r.unpriced.items[0].requests, r.rows[2].metrics[M_REQUESTS]);
 	report_free(&r);
 	/* Aliases fold into one person; people without a team are "(no team)". */
 	assert_int_equal(report_parse_keys(&q, "team", err, sizeof(err)), 0);

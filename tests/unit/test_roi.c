@@ -260,9 +260,49 @@ static void test_a_long_period_equals_the_sum_of_its_days(void **state)
 	config_free(&cfg);
 }
 
+/* A model with no price is named, with what it holds, never a silent $0. */
+static void test_unpriced_models_are_named_with_their_use(void **state)
+{
+	struct config cfg;
+	struct store *st;
+	struct batch b;
+	struct store_counts c = {0, 0, 0};
+	struct roi_report r;
+	struct buf out = BUF_INIT;
+	char err[512];
+
+	(void)state;
+	st = open_report_store(&cfg, config_text);
+	memset(&b, 0, sizeof(b));
+	put(&b, 1, "2026-11-12T10:00:00Z", "bob", "m-a1", 1000000, 0, OUTCOME_UNKNOWN);
+	put(&b, 2, "2026-11-12T11:00:00Z", "bob", "zz-<new>", 3000, 500, OUTCOME_UNKNOWN);
+	put(&b, 3, "2026-11-13T11:00:00Z", "bob", "zz-<new>", 1000, 500, OUTCOME_UNKNOWN);
+	assert_int_equal(store_add_batch(st, 0, &b, &c), 0);
+	assert_int_equal(
+	    roi_build(store_db(st), &cfg, "2026-11-01", "2026-11-30", &r, err, sizeof(err)), 0);
+	CLOSE(r.payg_usd, 1);
+	assert_int_equal(r.unpriced.n, 1);
+	assert_string_equal(r.unpriced.items[0].model, "zz-<new>");
+	assert_int_equal(r.unpriced.items[0].requests, 2);
+	assert_int_equal(r.unpriced.items[0].tokens, 5000);
+	render_text_overview(&r, &out);
+	assert_non_null(strstr(out.data, "no price for: zz-<new> (2 requests, 5.0k tokens): the "
+	                                 "dollar figures leave them out"));
+	buf_reset(&out);
+	render_json_overview(&r, &out);
+	assert_non_null(strstr(out.data, "\"unpriced_models\": [{\"model\": \"zz-<new>\", "
+	                                 "\"requests\": 2, \"tokens\": 5000}]"));
+	buf_free(&out);
+	roi_free(&r);
+	batch_free(&b);
+	store_close(st);
+	config_free(&cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_unpriced_models_are_named_with_their_use),
 	    cmocka_unit_test(test_overview_and_models_for_a_month),
 	    cmocka_unit_test(test_a_long_period_equals_the_sum_of_its_days),
 	};
