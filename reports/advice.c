@@ -75,7 +75,7 @@ static int read_use(sqlite3 *db, const struct config *cfg, int64_t first, int64_
 {
 	static const char sql[] =
 	    "SELECT developer_id, model_id, day, requests, input_tokens, cache_read_tokens, "
-	    "cache_write_tokens, output_tokens, near_limit FROM rollup "
+	    "cache_write_tokens, output_tokens, near_limit, cache_write_1h_tokens FROM rollup "
 	    "WHERE day >= ?1 AND day <= ?2";
 	struct name_cache *names = names_new(db);
 	int64_t last_dev = -1, last_model = -1, last_day = INT64_MIN;
@@ -102,7 +102,8 @@ static int read_use(sqlite3 *db, const struct config *cfg, int64_t first, int64_
 		int64_t dev_id = sqlite3_column_int64(s, 0), model_id = sqlite3_column_int64(s, 1);
 		int64_t day = sqlite3_column_int64(s, 2);
 		struct token_sums t = {sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5),
-		                       sqlite3_column_int64(s, 6), sqlite3_column_int64(s, 7)};
+		                       sqlite3_column_int64(s, 6), sqlite3_column_int64(s, 7),
+		                       sqlite3_column_int64(s, 9)};
 
 		if (dev_id != last_dev || model_id != last_model || day != last_day) {
 			const char *dev = names_text(names, dev_id);

@@ -77,6 +77,7 @@ enum {
 	C_CACHE_WRITE,
 	C_OUTPUT,
 	C_RETRIES,
+	C_CACHE_WRITE_1H,
 	C_COUNT
 };
 
@@ -113,7 +114,7 @@ static int read_sums(sqlite3 *db, const struct span *sp, struct task_model_group
 {
 	static const char columns[] =
 	    "task_id, model_id, requests, accepted, rejected, edited, input_tokens, "
-	    "cache_read_tokens, cache_write_tokens, output_tokens, retries";
+	    "cache_read_tokens, cache_write_tokens, output_tokens, retries, cache_write_1h_tokens";
 	sqlite3_stmt *s;
 	int rc;
 
@@ -147,7 +148,8 @@ static int add_sums(const struct config *cfg, struct name_cache *names,
 		const char *task = names_text(names, groups[i].task_id);
 		const char *model = names_text(names, groups[i].model_id);
 		int64_t known = v[C_ACCEPTED] + v[C_REJECTED] + v[C_EDITED];
-		struct token_sums t = {v[C_INPUT], v[C_CACHE_READ], v[C_CACHE_WRITE], v[C_OUTPUT]};
+		struct token_sums t = {v[C_INPUT], v[C_CACHE_READ], v[C_CACHE_WRITE], v[C_OUTPUT],
+		                       v[C_CACHE_WRITE_1H]};
 		double usd;
 
 		if (task == NULL || model == NULL)

@@ -43,8 +43,12 @@ double estimate_api_cost(const struct model_price *price, const struct token_sum
 {
 	if (price == NULL)
 		return 0;
+	double hour = price->cache_write_1h >= 0 ? price->cache_write_1h : 2 * price->input;
+	int64_t five = t->cache_write - t->cache_write_1h;
+
 	return ((double)t->input * price->input + (double)t->cache_read * price->cache_read +
-	        (double)t->cache_write * price->cache_write + (double)t->output * price->output) /
+	        (double)five * price->cache_write + (double)t->cache_write_1h * hour +
+	        (double)t->output * price->output) /
 	       1e6;
 }
 

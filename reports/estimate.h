@@ -14,6 +14,7 @@
 
 struct token_sums {
 	int64_t input, cache_read, cache_write, output;
+	int64_t cache_write_1h; /* the part of cache_write written for an hour */
 };
 
 /* Days in the month of a day (days since 1970-01-01). */
@@ -27,7 +28,10 @@ unsigned estimate_month_days(int64_t day);
 double estimate_seat_cost(const struct plan *plan, const struct seat *seat, int64_t from,
                           int64_t to);
 
-/* The tokens at API list prices. */
+/*
+ * The tokens at API list prices: cache writes at cache_write (five minutes),
+ * their one-hour part at cache_write_1h, by default twice the input price.
+ */
 double estimate_api_cost(const struct model_price *price, const struct token_sums *t);
 
 /*

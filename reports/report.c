@@ -335,8 +335,8 @@ static void raw_usage_sql(const struct report_query *q, struct buf *sql)
 	              "sum(pb_active(gap_ms, latency_ms, output_tokens, reasoning_tokens)), "
 	              "sum(input_tokens), sum(cache_read_tokens), "
 	              "sum(cache_write_tokens), sum(output_tokens), sum(reasoning_tokens), "
-	              "model AS km FROM event_named WHERE pb_daynum(ts) >= ?1 "
-	              "AND pb_daynum(ts) <= ?2");
+	              "model AS km, sum(cache_write_1h_tokens) FROM event_named "
+	              "WHERE pb_daynum(ts) >= ?1 AND pb_daynum(ts) <= ?2");
 	order_by_keys(q, sql);
 }
 
@@ -372,12 +372,13 @@ static void rollup_usage_sql(const struct report_query *q, struct buf *sql)
 	for (size_t i = 0; i < q->n_keys; i++)
 		buf_printf(sql, "%s AS k%zu, ", rollup_key_sql[q->keys[i]], i);
 	buf_puts(sql, "sum(g.n), sum(g.p), sum(g.a), sum(g.i), sum(g.cr), sum(g.cw), sum(g.o), "
-	              "sum(g.r), m.text AS km FROM (SELECT model_id");
+	              "sum(g.r), m.text AS km, sum(g.w1) FROM (SELECT model_id");
 	put_key_columns(needs, sql);
 	buf_puts(sql, ", sum(requests) AS n, sum(prompts) AS p, sum(active_ms) AS a, "
 	              "sum(input_tokens) AS i, sum(cache_read_tokens) AS cr, "
 	              "sum(cache_write_tokens) AS cw, sum(output_tokens) AS o, "
-	              "sum(reasoning_tokens) AS r FROM rollup WHERE day >= ?1 AND day <= ?2 "
+	              "sum(reasoning_tokens) AS r, sum(cache_write_1h_tokens) AS w1 FROM rollup "
+	              "WHERE day >= ?1 AND day <= ?2 "
 	              "GROUP BY model_id");
 	put_key_columns(needs, sql);
 	buf_puts(sql, ") g JOIN name m ON m.id = g.model_id");
@@ -435,8 +436,9 @@ int report_usage(sqlite3 *db, const struct config *cfg, const struct report_quer
 		for (int m = 0; m < M_COUNT; m++)
 			v[m] = sqlite3_column_int64(s, (int)q->n_keys + m);
 		if (price) {
-			struct token_sums t = {v[M_INPUT], v[M_CACHE_READ], v[M_CACHE_WRITE],
-			                       v[M_OUTPUT]};
+			struct token_sums t = {
+			    v[M_INPUT], v[M_CACHE_READ], v[M_CACHE_WRITE], v[M_OUTPUT],
+			    sqlite3_column_int64(s, (int)q->n_keys + M_COUNT + 1)};
 
 			usd = estimate_api_cost(price, &t);
 		} else {

@@ -100,7 +100,7 @@ static int add_weight(struct roi_work *w, const struct seat *seat, size_t model,
 
 #define USAGE_COLUMNS                                                                              \
 	"day, developer_id, model_id, requests, input_tokens, cache_read_tokens, "                 \
-	"cache_write_tokens, output_tokens"
+	"cache_write_tokens, output_tokens, cache_write_1h_tokens"
 
 /* A model's price and place, found once per report: pattern matches are dear. */
 struct model_slot {
@@ -245,7 +245,8 @@ static int add_usage_row(struct usage_reader *u, sqlite3_stmt *s)
 		u->seat = estimate_covering_seat(u->cfg, u->dev->who, r->models[m].model, day);
 	}
 	t = (struct token_sums){sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5),
-	                        sqlite3_column_int64(s, 6), sqlite3_column_int64(s, 7)};
+	                        sqlite3_column_int64(s, 6), sqlite3_column_int64(s, 7),
+	                        sqlite3_column_int64(s, 8)};
 	usd = estimate_api_cost(u->model->price, &t);
 	if (u->model->price == NULL &&
 	    unpriced_add(&r->unpriced, r->models[m].model, n,

@@ -151,8 +151,8 @@ static void load_plans(struct config_ctx *c, struct config *cfg, const struct yn
 
 static void load_models(struct config_ctx *c, struct config *cfg, const struct ynode *list)
 {
-	static const char *const keys[] = {"match",       "input",  "cache_read",
-	                                   "cache_write", "output", NULL};
+	static const char *const keys[] = {"match",  "input",          "cache_read", "cache_write",
+	                                   "output", "cache_write_1h", NULL};
 	static const char *const prices[] = {"input", "cache_read", "cache_write", "output"};
 
 	if (config_want_type(c, list, YNODE_SEQ, "models") < 0)
@@ -180,6 +180,9 @@ static void load_models(struct config_ctx *c, struct config *cfg, const struct y
 			else
 				take_number(c, v, prices[k], fields[k]);
 		}
+		mp->cache_write_1h = -1;
+		if ((v = ydoc_get(m, "cache_write_1h")) != NULL)
+			take_number(c, v, "cache_write_1h", &mp->cache_write_1h);
 	}
 }
 

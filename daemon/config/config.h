@@ -36,6 +36,7 @@ struct plan {
 struct model_price {
 	char *match;
 	double input, cache_read, cache_write, output;
+	double cache_write_1h; /* one-hour cache writes; -1: twice input (Anthropic's rule) */
 };
 
 /* Three scenarios of one quantity: time saved is never one precise number. */

@@ -20,7 +20,8 @@ struct event {
 	/* The canonical token fields of FORMATS.md. */
 	int64_t input_tokens, cache_read_tokens, cache_write_tokens, output_tokens,
 	    reasoning_tokens;
-	int64_t latency_ms; /* -1 when unknown */
+	int64_t cache_write_1h_tokens; /* the part of cache_write_tokens written for an hour */
+	int64_t latency_ms;            /* -1 when unknown */
 	enum outcome outcome;
 	int64_t lines_added, lines_removed, lines_suggested, lines_accepted;
 	/*

@@ -110,8 +110,10 @@ static int read_usage(struct parse_ctx *ctx, struct jv usage, struct event *e)
 			             "usage.cache_creation counts must be non-negative integers");
 			return -1;
 		}
-		if (split[0].p || split[1].p)
+		if (split[0].p || split[1].p) {
 			e->cache_write_tokens = v5 + v1h;
+			e->cache_write_1h_tokens = v1h;
+		}
 	}
 	return 0;
 }
@@ -311,6 +313,7 @@ static void read_assistant(struct parse_ctx *ctx, const struct jv *line, const s
 			e->input_tokens = ev.input_tokens;
 			e->cache_read_tokens = ev.cache_read_tokens;
 			e->cache_write_tokens = ev.cache_write_tokens;
+			e->cache_write_1h_tokens = ev.cache_write_1h_tokens;
 			e->output_tokens = ev.output_tokens;
 		}
 	} else {

@@ -45,15 +45,16 @@ static const char *const string_keys[F_STRINGS] = {
 
 /* The counts, then latency_ms and cost_usd, which may also be null. */
 static const char *const number_keys[] = {
-    "input_tokens",     "cache_read_tokens", "cache_write_tokens", "output_tokens",
-    "reasoning_tokens", "lines_added",       "lines_removed",      "lines_suggested",
-    "lines_accepted",   "latency_ms",        "cost_usd",
+    "input_tokens",     "cache_read_tokens",     "cache_write_tokens", "output_tokens",
+    "reasoning_tokens", "cache_write_1h_tokens", "lines_added",        "lines_removed",
+    "lines_suggested",  "lines_accepted",        "latency_ms",         "cost_usd",
 };
 
 static const size_t count_offsets[] = {
-    EV_FIELD(input_tokens),  EV_FIELD(cache_read_tokens), EV_FIELD(cache_write_tokens),
-    EV_FIELD(output_tokens), EV_FIELD(reasoning_tokens),  EV_FIELD(lines_added),
-    EV_FIELD(lines_removed), EV_FIELD(lines_suggested),   EV_FIELD(lines_accepted),
+    EV_FIELD(input_tokens),   EV_FIELD(cache_read_tokens), EV_FIELD(cache_write_tokens),
+    EV_FIELD(output_tokens),  EV_FIELD(reasoning_tokens),  EV_FIELD(cache_write_1h_tokens),
+    EV_FIELD(lines_added),    EV_FIELD(lines_removed),     EV_FIELD(lines_suggested),
+    EV_FIELD(lines_accepted),
 };
 
 enum { N_COUNTS = ARRAY_LEN(count_offsets), N_LATENCY = N_COUNTS, N_COST, N_NUMBERS };
@@ -140,6 +141,12 @@ void native_event(struct parse_ctx *ctx, struct jv root, const char *text, size_
 	if (ev.reasoning_tokens > ev.output_tokens) {
 		parse_reject(
 		    ctx, "reasoning_tokens exceeds output_tokens (reasoning is part of output)");
+		return;
+	}
+	if (ev.cache_write_1h_tokens > ev.cache_write_tokens) {
+		parse_reject(ctx,
+		             "cache_write_1h_tokens exceeds cache_write_tokens (one-hour writes "
+		             "are part of them)");
 		return;
 	}
 	ev.id = v[F_REQUEST_ID] && *v[F_REQUEST_ID] ? hash64_str(v[F_REQUEST_ID], 0x4e)

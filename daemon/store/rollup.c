@@ -57,6 +57,7 @@ enum {
 	V_RETRIES,
 	V_PROMPTS,
 	V_ACTIVE_MS,
+	V_CACHE_WRITE_1H,
 	V_COUNT
 };
 
@@ -99,9 +100,10 @@ enum {
 	"INSERT INTO " table " (day, developer_id, model_id, task_id, tool_id, requests, "         \
 	"accepted, rejected, edited, input_tokens, cache_read_tokens, cache_write_tokens, "        \
 	"output_tokens, reasoning_tokens, latency_n, latency_ms, lines_added, lines_removed, "     \
-	"lines_suggested, lines_accepted, near_limit, retries, prompts, active_ms, cost_usd) "     \
+	"lines_suggested, lines_accepted, near_limit, retries, prompts, active_ms, "               \
+	"cache_write_1h_tokens, cost_usd) "                                                        \
 	"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, "     \
-	"?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25) "                                                 \
+	"?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26) "                                            \
 	"ON CONFLICT DO UPDATE SET requests = requests + ?6, accepted = accepted + ?7, "           \
 	"rejected = rejected + ?8, edited = edited + ?9, input_tokens = input_tokens + ?10, "      \
 	"cache_read_tokens = cache_read_tokens + ?11, "                                            \
@@ -111,7 +113,7 @@ enum {
 	"lines_removed = lines_removed + ?18, lines_suggested = lines_suggested + ?19, "           \
 	"lines_accepted = lines_accepted + ?20, near_limit = near_limit + ?21, "                   \
 	"retries = retries + ?22, prompts = prompts + ?23, active_ms = active_ms + ?24, "          \
-	"cost_usd = cost_usd + ?25"
+	"cache_write_1h_tokens = cache_write_1h_tokens + ?25, cost_usd = cost_usd + ?26"
 
 static const char *const stmt_sql[S_COUNT] = {
 #define GRAIN_SQL(g, table, latency)                                                               \
@@ -144,8 +146,8 @@ static const char *const stmt_sql[S_COUNT] = {
                "task_id, tool_id, session_id, outcome, input_tokens, cache_read_tokens, "
                "cache_write_tokens, output_tokens, reasoning_tokens, latency_ms, lines_added, "
                "lines_removed, lines_suggested, lines_accepted, plan_used_pct, is_retry, "
-               "cost_usd, prompts, gap_ms)) FROM (SELECT * FROM event WHERE id > ?1 ORDER BY id "
-               "LIMIT ?2)",
+               "cost_usd, prompts, gap_ms, cache_write_1h_tokens)) FROM (SELECT * FROM event "
+               "WHERE id > ?1 ORDER BY id LIMIT ?2)",
 };
 
 /* A session with changed requests: retries are decided again from its earliest change. */
@@ -320,6 +322,7 @@ int rollup_add(struct rollup *r, int sign, const struct rollup_event *e)
 		d->v[V_NEAR_LIMIT] += sign;
 	d->v[V_RETRIES] += (int64_t)sign * e->is_retry;
 	d->v[V_PROMPTS] += sign * e->prompts;
+	d->v[V_CACHE_WRITE_1H] += sign * e->cache_write_1h;
 	d->v[V_ACTIVE_MS] +=
 	    sign * rollup_active_ms(&r->basis, e->gap_ms, e->latency_ms, e->output, e->reasoning);
 	if (e->has_cost)
@@ -338,15 +341,15 @@ static int64_t arg_int(sqlite3_value *v)
 /* pb_roll(id, sign, ts, developer, model, task, tool, session, outcome, input, cache_read,
  *         cache_write, output, reasoning, latency, lines_added, lines_removed,
  *         lines_suggested, lines_accepted, plan_used_pct, is_retry, cost_usd[, prompts,
- *         gap_ms]): the triggers of migrations before 009 pass no prompts or gap. */
+ *         gap_ms[, cache_write_1h]]): the triggers of earlier migrations pass fewer. */
 static void fn_roll(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	struct rollup *r = sqlite3_user_data(ctx);
-	int is_null[23];
+	int is_null[24];
 	struct rollup_event e;
 	int sign;
 
-	if (argc != 22 && argc != 24) {
+	if (argc != 22 && argc != 24 && argc != 25) {
 		sqlite3_result_error(ctx, "pb_roll: wrong number of arguments", -1);
 		return;
 	}
@@ -377,8 +380,9 @@ static void fn_roll(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	e.is_retry = (int)arg_int(argv[19]);
 	e.has_cost = !is_null[20];
 	e.cost_usd = e.has_cost ? sqlite3_value_double(argv[20]) : 0;
-	e.prompts = argc == 24 ? arg_int(argv[21]) : 0;
-	e.gap_ms = argc == 24 && !is_null[22] ? arg_int(argv[22]) : -1;
+	e.prompts = argc >= 24 ? arg_int(argv[21]) : 0;
+	e.gap_ms = argc >= 24 && !is_null[22] ? arg_int(argv[22]) : -1;
+	e.cache_write_1h = argc >= 25 ? arg_int(argv[23]) : 0;
 	if (rollup_add(r, sign, &e) < 0)
 		sqlite3_result_error_nomem(ctx);
 	else

@@ -58,6 +58,7 @@ struct rollup_event {
 	double cost_usd;
 	long long prompts;
 	long long gap_ms; /* since the previous request of its session; -1 when first or unknown */
+	long long cache_write_1h;
 };
 
 /* Registers pb_roll on db; must come before any statement that writes events is prepared. */

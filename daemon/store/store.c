@@ -25,7 +25,7 @@
 #include "uids.h"
 #include "../lib/util.h"
 
-#define EVENT_COLUMNS 25
+#define EVENT_COLUMNS 26
 /* WAL pages that call for a checkpoint on the checkpointer's thread, and
  * those that call for one on the writer's own when there is no such thread. */
 #define CHECKPOINT_PAGES        4000
@@ -40,7 +40,8 @@ static const char event_insert_head[] =
     "INSERT OR IGNORE INTO event (uid, ts, developer_id, tool_id, model_id, task_id, project_id, "
     "session_id, input_tokens, cache_read_tokens, cache_write_tokens, output_tokens, "
     "reasoning_tokens, latency_ms, outcome, lines_added, lines_removed, lines_suggested, "
-    "lines_accepted, cost_usd, plan_used_pct, source_id, source_offset, prompts, gap_ms) VALUES ";
+    "lines_accepted, cost_usd, plan_used_pct, source_id, source_offset, prompts, gap_ms, "
+    "cache_write_1h_tokens) VALUES ";
 
 enum {
 	S_EDIT_INSERT,
@@ -121,7 +122,8 @@ static const char *const stmt_sql[S_COUNT] = {
      * Claude streams a response over several lines, the last carrying the
      * final count, and any copy may be read first. */
     [S_EVENT_KEEP_LARGER] = "UPDATE OR IGNORE event SET input_tokens = ?2, cache_read_tokens = ?3, "
-                            "cache_write_tokens = ?4, output_tokens = ?5, reasoning_tokens = ?6 "
+                            "cache_write_tokens = ?4, output_tokens = ?5, reasoning_tokens = ?6, "
+                            "cache_write_1h_tokens = ?7 "
                             "WHERE id = ?1 AND ?2 + ?3 + ?4 + ?5 > "
                             "input_tokens + cache_read_tokens + cache_write_tokens + output_tokens",
     /* Copies of a request may name different sessions (Claude Code copies a
@@ -751,6 +753,7 @@ static int bind_event(struct store *st, sqlite3_stmt *s, int row, int64_t source
 	re->input = e->input_tokens;
 	re->cache_read = e->cache_read_tokens;
 	re->cache_write = e->cache_write_tokens;
+	re->cache_write_1h = e->cache_write_1h_tokens;
 	re->output = e->output_tokens;
 	re->reasoning = e->reasoning_tokens;
 	re->latency_ms = e->latency_ms;
@@ -797,6 +800,7 @@ static int bind_event(struct store *st, sqlite3_stmt *s, int row, int64_t source
 		sqlite3_bind_int64(s, p + 25, re->gap_ms);
 	else
 		sqlite3_bind_null(s, p + 25);
+	sqlite3_bind_int64(s, p + 26, e->cache_write_1h_tokens);
 	return 0;
 }
 
@@ -826,6 +830,7 @@ static int keep_larger(struct store *st, int64_t row, const struct event *e)
 	sqlite3_bind_int64(s, 4, e->cache_write_tokens);
 	sqlite3_bind_int64(s, 5, e->output_tokens);
 	sqlite3_bind_int64(s, 6, e->reasoning_tokens);
+	sqlite3_bind_int64(s, 7, e->cache_write_1h_tokens);
 	return sql_step_done(s);
 }
 

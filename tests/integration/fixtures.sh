@@ -62,6 +62,7 @@ PY
 }
 expect_eq "accepted edit lines" "1 0 accepted" "$(sqlite_check "SELECT lines_added || ' ' || lines_removed || ' ' || outcome FROM event_named WHERE model LIKE 'claude-sonnet%' AND ts = (SELECT min(ts) FROM event_named WHERE model LIKE 'claude-sonnet%')")"
 expect_eq "declined write" "0 rejected" "$(sqlite_check "SELECT lines_added || ' ' || outcome FROM event_named WHERE model LIKE 'claude-sonnet%' AND ts = (SELECT max(ts) FROM event_named WHERE model LIKE 'claude-sonnet%')")"
+expect_eq "one-hour cache writes kept apart" "120 20" "$(sqlite_check "SELECT cache_write_tokens || ' ' || cache_write_1h_tokens FROM event_named WHERE model LIKE 'claude-sonnet%' AND ts = (SELECT min(ts) FROM event_named WHERE model LIKE 'claude-sonnet%')")"
 expect_eq "failed edit" "0 none" "$(sqlite_check "SELECT lines_added || ' ' || coalesce(outcome, 'none') FROM event_named WHERE model LIKE 'claude-opus%'")"
 expect_eq "codex patch lines" "2 1" "$(sqlite_check "SELECT sum(lines_added) || ' ' || sum(lines_removed) FROM event_named WHERE tool = 'codex'")"
 

@@ -52,6 +52,7 @@ static void test_claude_cache_write_is_the_sum_of_5m_and_1h_when_split(void **st
 	                      "\"ephemeral_1h_input_tokens\":20},\"output_tokens\":1}",
 	                      "", "2026-11-20T14:03:11Z"));
 	assert_int_equal(f.out.events[0].cache_write_tokens, 120);
+	assert_int_equal(f.out.events[0].cache_write_1h_tokens, 20);
 	pf_free(&f);
 }
 

@@ -62,13 +62,20 @@ static void test_partial_seats_are_prorated_across_month_boundaries(void **state
 
 static void test_api_cost_prices_all_four_token_kinds(void **state)
 {
-	struct model_price sonnet = {"claude-sonnet-4*", 3, 0.30, 3.75, 15};
-	struct token_sums t = {1000000, 2000000, 400000, 100000};
+	struct model_price sonnet = {"claude-sonnet-4*", 3, 0.30, 3.75, 15, -1};
+	struct token_sums t = {1000000, 2000000, 400000, 100000, 0};
 
 	(void)state;
 	/* 1M x 3 + 2M x 0.30 + 0.4M x 3.75 + 0.1M x 15 = 3 + 0.6 + 1.5 + 1.5 */
 	CLOSE(estimate_api_cost(&sonnet, &t), 6.6);
 	CLOSE(estimate_api_cost(NULL, &t), 0);
+	/* A quarter of the writes for an hour: at twice the input price, 6.0 a million,
+	 * not 3.75 (Anthropic: 1.25x input for five minutes, 2x for an hour). */
+	t.cache_write_1h = 100000;
+	CLOSE(estimate_api_cost(&sonnet, &t), 6.6 - 0.1 * 3.75 + 0.1 * 6);
+	/* A price given for them wins. */
+	sonnet.cache_write_1h = 5;
+	CLOSE(estimate_api_cost(&sonnet, &t), 6.6 - 0.1 * 3.75 + 0.1 * 5);
 }
 
 static void test_allocation_follows_the_weights_and_sums_to_the_cost(void **state)
@@ -228,8 +235,8 @@ static void test_the_worked_example_of_docs_roi_md(void **state)
 	static char *covers[] = {"codex-5.3-spark*"};
 	struct plan pro = {"chatgpt-pro", "openai", 200, covers, 1};
 	struct seat seat = {"chatgpt-pro", day(2026, 9, 21), INT64_MAX};
-	struct model_price spark = {"codex-5.3-spark*", 1.25, 0.125, 0, 10};
-	struct token_sums october = {2000000, 8000000, 0, 600000};
+	struct model_price spark = {"codex-5.3-spark*", 1.25, 0.125, 0, 10, -1};
+	struct token_sums october = {2000000, 8000000, 0, 600000, 0};
 	/* 400 prompts over 9,000 requests: 300 accepted, 40 rejected, 20 edited. */
 	struct time_usage u = {400, {8640, 300, 40, 20}, 3000, 2400 * 60000LL};
 	/* The reference day of a daily user. */

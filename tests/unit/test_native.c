@@ -163,8 +163,17 @@ static void test_native_prompt_id_keys_one_prompt_per_developer(void **state)
 	assert_int_equal(f.out.events[3].prompt_key, 0);
 	for (size_t i = 0; i < 4; i++)
 		assert_int_equal(f.out.events[i].prompts, 1);
-	assert_int_equal(f.out.n_rejects, 1);
+	pf_line(&f, "{\"ts\":\"2026-11-20T14:00:09Z\",\"developer\":\"ana\",\"model\":\"m\","
+	            "\"cache_write_tokens\":10,\"cache_write_1h_tokens\":11}");
+	pf_line(&f, "{\"ts\":\"2026-11-20T14:00:10Z\",\"developer\":\"ana\",\"model\":\"m\","
+	            "\"cache_write_tokens\":10,\"cache_write_1h_tokens\":4}");
+	assert_int_equal(f.out.n_events, 5);
+	assert_int_equal(f.out.events[4].cache_write_1h_tokens, 4);
+	assert_int_equal(f.out.n_rejects, 2);
 	assert_string_equal(f.out.rejects[0].reason, "field 'prompt_id' must be a string");
+	assert_string_equal(f.out.rejects[1].reason,
+	                    "cache_write_1h_tokens exceeds cache_write_tokens (one-hour writes are "
+	                    "part of them)");
 	pf_free(&f);
 }
 
