@@ -155,7 +155,7 @@ static void summary_cards(struct buf *b, const struct card_figures *f, const cha
 	hours_range(b, f->minutes);
 	card_sub(b);
 	if (f->developer_weeks > 0)
-		buf_printf(b, "%.1f likely a developer-week &middot; ",
+		buf_printf(b, "likely %.1f h a developer-week &middot; ",
 		           f->minutes->likely / 60 / f->developer_weeks);
 	buf_puts(b, "worth ");
 	html_money_range(b, &f->roi->value_usd, currency);
