@@ -26,6 +26,7 @@
 #include "../lib/util.h"
 #include "jv.h"
 #include "linediff.h"
+#include "task.h"
 
 struct claude_state {
 	/* The last event of this batch, to merge the blocks of one response. */
@@ -39,6 +40,8 @@ struct claude_state {
 	/* When the latest user line (a prompt, a tool's result) was written: the
 	 * next request was sent then. 0 when unknown. */
 	int64_t trigger_ms;
+	/* The task of the latest prompt (task.c), which its turn's requests carry. */
+	char task[16];
 };
 
 /* A response that took longer than this was not timed by its lines: latency unknown. */
@@ -331,6 +334,8 @@ static void read_assistant(struct parse_ctx *ctx, const struct jv *line, const s
 		e->plan_used_pct = -1;
 		e->prompts = st->pending_prompts;
 		st->pending_prompts = 0;
+		if (st->task[0] && outer == NULL)
+			e->task = parse_strdup(ctx, st->task);
 		if (jv_number(line[L_COST], &cost) == 0 && cost >= 0) {
 			e->cost_usd = cost;
 			e->has_cost = 1;
@@ -383,28 +388,33 @@ static int is_typed_text(const char *text)
  * line the client made (meta, command output, a compaction's summary), not
  * a subagent's sidechain, whose "user" is the agent that started it.
  */
-static int is_prompt(struct parse_ctx *ctx, const struct jv *line, struct jv content)
+static int is_prompt(struct parse_ctx *ctx, const struct jv *line, struct jv content,
+                     const char **typed)
 {
 	static const char *const keys[] = {"type", "text"};
 	struct jv_iter it;
 	struct jv block, f[2];
 	const char *text;
-	int has_text = 0;
 
+	*typed = NULL;
 	if (jv_type(line[L_SIDECHAIN]) == JV_TRUE || jv_type(line[L_META]) == JV_TRUE ||
 	    jv_type(line[L_COMPACT]) == JV_TRUE || jv_type(line[L_TOOL_RESULT]) != JV_NONE)
 		return 0;
-	if (jv_type(content) == JV_STRING)
-		return (text = jv_str(content, ctx->scratch)) != NULL && is_typed_text(text);
+	if (jv_type(content) == JV_STRING) {
+		if ((text = jv_str(content, ctx->scratch)) != NULL && is_typed_text(text))
+			*typed = text;
+		return *typed != NULL;
+	}
 	jv_iter(content, &it);
 	while (jv_next(&it, &block)) {
 		jv_fields(block, keys, 2, f);
 		if (jv_is(f[0], "tool_result"))
 			return 0;
-		if (jv_is(f[0], "text") && (text = jv_str(f[1], ctx->scratch)) != NULL)
-			has_text |= is_typed_text(text);
+		if (*typed == NULL && jv_is(f[0], "text") &&
+		    (text = jv_str(f[1], ctx->scratch)) != NULL && is_typed_text(text))
+			*typed = text;
 	}
-	return has_text;
+	return *typed != NULL;
 }
 
 /* Counts the '+' and '-' lines of a structuredPatch's hunks; -1 if it is no list of hunks. */
@@ -476,7 +486,7 @@ static void read_user(struct parse_ctx *ctx, const struct jv *line)
 	struct jv_iter it;
 	int n_results = 0, has_patch;
 
-	const char *ts = jv_str(line[L_TIMESTAMP], ctx->scratch), *why;
+	const char *ts = jv_str(line[L_TIMESTAMP], ctx->scratch), *why, *typed;
 	int64_t ts_ms;
 
 	if (ts && parse_iso8601(ts, &ts_ms, &why) == 0)
@@ -484,8 +494,10 @@ static void read_user(struct parse_ctx *ctx, const struct jv *line)
 	jv_fields(line[L_MESSAGE], &content_key, 1, &content);
 	jv_fields(line[L_TOOL_RESULT], &patch_key, 1, &patch);
 	has_patch = jv_type(patch) != JV_NONE;
-	if (is_prompt(ctx, line, content)) {
+	if (is_prompt(ctx, line, content, &typed)) {
+		/* The turn's requests are of the task its prompt asks for. */
 		st->pending_prompts++;
+		state_copy(st->task, sizeof(st->task), task_classify(typed));
 		return;
 	}
 	jv_iter(content, &it);
@@ -574,6 +586,8 @@ static void claude_save(const void *state, struct buf *out)
 		buf_printf(out, "model %s\n", st->model);
 	if (st->trigger_ms > 0)
 		buf_printf(out, "trigger %lld\n", (long long)st->trigger_ms);
+	if (st->task[0])
+		buf_printf(out, "task %s\n", st->task);
 }
 
 static void claude_load(void *state, const char *text)
@@ -594,6 +608,9 @@ static void claude_load(void *state, const char *text)
 			n = strtoll(p + 8, &end, 10);
 			if (end != p + 8 && n > 0)
 				st->trigger_ms = n;
+		} else if (strncmp(p, "task ", 5) == 0 && len > 5 && len - 5 < sizeof(st->task)) {
+			memcpy(st->task, p + 5, len - 5);
+			st->task[len - 5] = '\0';
 		} else if (strncmp(p, "model ", 6) == 0 && len > 6 && len - 6 < sizeof(st->model)) {
 			memcpy(st->model, p + 6, len - 6);
 			st->model[len - 6] = '\0';

@@ -42,6 +42,7 @@
 
 #include "../lib/util.h"
 #include "jv.h"
+#include "task.h"
 
 enum { U_INPUT, U_CACHED, U_OUTPUT, U_REASONING, U_COUNT };
 
@@ -69,6 +70,8 @@ struct codex_state {
 	/* When the latest person's message or tool output was written: the next
 	 * request was sent then. 0 when unknown. */
 	int64_t trigger_ms;
+	/* The task of the person's latest message (task.c), which its turn's requests carry. */
+	char task[16];
 	/* A fork or subagent: when it was made, and whether its copy of the
 	 * parent's history (the replay) may still be going on, until when. */
 	int64_t fork_ms, replay_last_ms;
@@ -340,6 +343,8 @@ static void read_token_count(struct parse_ctx *ctx, const char *ts, const struct
 	st->patch_added = st->patch_removed = 0;
 	e->prompts = st->pending_prompts;
 	st->pending_prompts = 0;
+	if (st->task[0])
+		e->task = parse_strdup(ctx, st->task);
 	snprintf(key, sizeof(key),
 	         "%s|%s|%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 "|%" PRId64 ",%" PRId64
 	         ",%" PRId64 ",%" PRId64,
@@ -482,8 +487,14 @@ static void codex_line(struct parse_ctx *ctx, const char *line, size_t len)
 	} else if (strcmp(type, "event_msg") == 0 && jv_is(payload[P_TYPE], "token_count")) {
 		read_token_count(ctx, jv_str(f[2], ctx->scratch), payload);
 	} else if (strcmp(type, "event_msg") == 0 && jv_is(payload[P_TYPE], "user_message")) {
+		static const char *const message_key = "message";
+		struct jv message;
+
 		st->pending_prompts++; /* the person's own turn, as the client shows it */
 		set_trigger(ctx, jv_str(f[2], ctx->scratch));
+		jv_fields(f[1], &message_key, 1, &message);
+		state_copy(st->task, sizeof(st->task),
+		           task_classify(jv_str(message, ctx->scratch)));
 	} else if (strcmp(type, "response_item") == 0 &&
 	           (jv_is(payload[P_TYPE], "custom_tool_call_output") ||
 	            jv_is(payload[P_TYPE], "function_call_output"))) {
@@ -557,6 +568,8 @@ static void codex_load(void *state, const char *text)
 
 			if (strncmp(p, "session ", 8) == 0)
 				load_str(st->session, sizeof(st->session), v, vlen);
+			else if (strncmp(p, "task ", 5) == 0)
+				load_str(st->task, sizeof(st->task), v, vlen);
 			else if (strncmp(p, "project ", 8) == 0)
 				load_str(st->project, sizeof(st->project), v, vlen);
 			else if (strncmp(p, "model ", 6) == 0)

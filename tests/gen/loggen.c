@@ -393,13 +393,44 @@ static int64_t claude_request(struct cctx *c, struct csession *s, int64_t t, int
 	return t;
 }
 
+/* How people open a turn: the kinds of work a prompt asks for, then its details. */
+static void prompt_text(char *out, size_t cap)
+{
+	static const char *const openers[] = {
+	    "fix the bug where",
+	    "why does this crash when",
+	    "add unit tests for",
+	    "write tests covering",
+	    "refactor",
+	    "clean up the duplicated code in",
+	    "implement",
+	    "add support for",
+	    "create an endpoint that",
+	    "update the README about",
+	    "document",
+	    "review my changes to",
+	    "look over",
+	    "explain how",
+	    "run the linter on",
+	};
+
+	static const char *const subjects[] = {
+	    "the invoice totals", "the retry queue",     "the config loader",    "the search page",
+	    "the ledger export",  "the webhook client",  "the schema migration", "the cache layer",
+	    "the payment module", "the auth middleware",
+	};
+
+	snprintf(out, cap, "%s %s", openers[pick(ARRAY_LEN(openers))],
+	         subjects[pick(ARRAY_LEN(subjects))]);
+}
+
 static int64_t claude_prompt(struct cctx *c, struct csession *s, int64_t t)
 {
 	char ts[64], u[40], body[1024] = "";
 
 	iso(t, ts);
 	uuid(u);
-	text(body, sizeof(body), (int)between(8, 60));
+	prompt_text(body, sizeof(body));
 	snprintf(c->buf, c->cap,
 	         "{\"parentUuid\":null,\"isSidechain\":%s,\"userType\":\"external\",\"cwd\":\"%s\","
 	         "\"sessionId\":\"%s\",\"version\":\"2.0.55\",\"gitBranch\":\"main\",\"type\":"
@@ -671,8 +702,7 @@ static int64_t codex_session(const struct opts *o, const char *dev, int64_t t, i
 			    "\"effort\":\"medium\",\"summary\":\"auto\"}}",
 			    ts, cwd, model);
 			add_line(&s, buf);
-			body[0] = '\0';
-			text(body, sizeof(body), (int)between(8, 60));
+			prompt_text(body, sizeof(body));
 			snprintf(buf, cap,
 			         "{\"timestamp\":\"%s\",\"type\":\"response_item\",\"payload\":{"
 			         "\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":"

@@ -326,6 +326,9 @@ static void test_claude_typed_prompts_are_counted_by_the_request_answering_them(
 	assert_int_equal(f.out.n_events, 2);
 	assert_int_equal(f.out.events[0].prompts, 1);
 	assert_int_equal(f.out.events[1].prompts, 0);
+	/* Both requests of the turn are of its prompt's task. */
+	assert_string_equal(f.out.events[0].task, "debug");
+	assert_string_equal(f.out.events[1].task, "debug");
 	fmt_claude.save(f.state, &text);
 	assert_non_null(strstr(text.data, "prompts 1\nmodel " SONNET "\n"));
 	memset(f.state, 0, fmt_claude.state_size);

@@ -237,6 +237,7 @@ static void test_codex_user_turns_are_prompts_of_the_next_request(void **state)
 	assert_int_equal(f.out.events[0].prompts, 1);
 	assert_int_equal(f.out.events[1].prompts, 0);
 	assert_int_equal(f.out.events[2].prompts, 1);
+	assert_string_equal(f.out.events[0].task, "test"); /* "add a test" */
 	buf_free(&text);
 	pf_free(&f);
 }

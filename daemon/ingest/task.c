@@ -1,0 +1,230 @@
+/* task.c - a prompt's task from weighted cue words. */
+#include "task.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "../lib/util.h"
+
+enum { T_DEBUG, T_TEST, T_REVIEW, T_DOCS, T_REFACTOR, T_FEATURE, T_OTHER, T_COUNT };
+
+/* In this order a tie is broken: fixing beats testing beats adding. */
+static const char *const task_names[T_COUNT] = {"debug",    "test",    "review", "docs",
+                                                "refactor", "feature", "other"};
+
+struct cue {
+	const char *words; /* lower case; a leading ' ' means the start of a word */
+	int task, weight;
+};
+
+/*
+ * A cue matches where its text appears; " test" also matches "tests" and
+ * "testing". Weights: 3 for words that name the task outright, 2 for
+ * strong signs, 1 for words common to several kinds of work.
+ */
+static const struct cue cues[] = {
+    {" fix", T_DEBUG, 2},
+    {" bug", T_DEBUG, 3},
+    {" error", T_DEBUG, 2},
+    {"exception", T_DEBUG, 3},
+    {"traceback", T_DEBUG, 3},
+    {"stack trace", T_DEBUG, 3},
+    {" crash", T_DEBUG, 3},
+    {" fail", T_DEBUG, 2},
+    {" broken", T_DEBUG, 3},
+    {"doesn't", T_DEBUG, 2},
+    {"not working", T_DEBUG, 3},
+    {"isn't working", T_DEBUG, 3},
+    {" panic", T_DEBUG, 3},
+    {"segfault", T_DEBUG, 3},
+    {"segmentation fault", T_DEBUG, 3},
+    {" why ", T_DEBUG, 2},
+    {" wrong", T_DEBUG, 2},
+    {" hang", T_DEBUG, 2},
+    {" leak", T_DEBUG, 3},
+    {"race condition", T_DEBUG, 3},
+    {"timeout", T_DEBUG, 1},
+    {"investigate", T_DEBUG, 3},
+    {"diagnose", T_DEBUG, 3},
+    {"track it down", T_DEBUG, 3},
+    {"find out why", T_DEBUG, 3},
+    {"figure out", T_DEBUG, 2},
+    {" debug", T_DEBUG, 3},
+    {"what's going on", T_DEBUG, 2},
+    {"off-by-one", T_DEBUG, 3},
+    {" 401", T_DEBUG, 2},
+    {" 500", T_DEBUG, 2},
+    {"econn", T_DEBUG, 3},
+    {"not being", T_DEBUG, 2},
+    {"disconnect", T_DEBUG, 2},
+    {" blank", T_DEBUG, 1},
+    {"duplicates when", T_DEBUG, 2},
+    {"twice", T_DEBUG, 1},
+    {" slow", T_DEBUG, 1},
+    {"latency", T_DEBUG, 1},
+    {" test", T_TEST, 3},
+    {"coverage", T_TEST, 3},
+    {"pytest", T_TEST, 3},
+    {" jest", T_TEST, 3},
+    {"cypress", T_TEST, 3},
+    {"playwright", T_TEST, 3},
+    {"rspec", T_TEST, 3},
+    {" spec", T_TEST, 2},
+    {" mock", T_TEST, 3},
+    {"fixture", T_TEST, 2},
+    {"assert", T_TEST, 2},
+    {" e2e", T_TEST, 3},
+    {" fuzz", T_TEST, 3},
+    {"test case", T_TEST, 3},
+    {"refactor", T_REFACTOR, 3},
+    {" rename", T_REFACTOR, 3},
+    {" extract", T_REFACTOR, 3},
+    {"clean up", T_REFACTOR, 3},
+    {"cleanup", T_REFACTOR, 3},
+    {"simplify", T_REFACTOR, 3},
+    {" split", T_REFACTOR, 2},
+    {"restructure", T_REFACTOR, 3},
+    {"reorganiz", T_REFACTOR, 3},
+    {"reorganis", T_REFACTOR, 3},
+    {"dedup", T_REFACTOR, 3},
+    {"duplicated", T_REFACTOR, 3},
+    {" tidy", T_REFACTOR, 3},
+    {"moderniz", T_REFACTOR, 3},
+    {"migrate from", T_REFACTOR, 3},
+    {" inline", T_REFACTOR, 2},
+    {"magic number", T_REFACTOR, 3},
+    {"readable", T_REFACTOR, 3},
+    {"coupling", T_REFACTOR, 3},
+    {"decouple", T_REFACTOR, 3},
+    {"consolidate", T_REFACTOR, 3},
+    {" pull ", T_REFACTOR, 1},
+    {" rewrite", T_REFACTOR, 2},
+    {" convert", T_REFACTOR, 2},
+    {" pattern", T_REFACTOR, 2},
+    {"global state", T_REFACTOR, 3},
+    {"break up", T_REFACTOR, 3},
+    {"style guide", T_REFACTOR, 3},
+    {"dead code", T_REFACTOR, 3},
+    {" replace the", T_REFACTOR, 2},
+    {" move the", T_REFACTOR, 2},
+    {"into smaller", T_REFACTOR, 3},
+    {"dependency injection", T_REFACTOR, 3},
+    {"without changing behavio", T_REFACTOR, 3},
+    {"meaningful", T_REFACTOR, 2},
+    {"this mess", T_REFACTOR, 2},
+    {" document", T_DOCS, 3},
+    {" docs", T_DOCS, 3},
+    {"readme", T_DOCS, 3},
+    {"docstring", T_DOCS, 3},
+    {" comment", T_DOCS, 2},
+    {"changelog", T_DOCS, 3},
+    {"tutorial", T_DOCS, 3},
+    {" guide", T_DOCS, 2},
+    {"release notes", T_DOCS, 3},
+    {"jsdoc", T_DOCS, 3},
+    {" faq", T_DOCS, 3},
+    {"markdown", T_DOCS, 3},
+    {".md", T_DOCS, 3},
+    {"man page", T_DOCS, 3},
+    {" adr", T_DOCS, 3},
+    {"blog post", T_DOCS, 3},
+    {"typos", T_DOCS, 3},
+    {"wording", T_DOCS, 3},
+    {"diagram", T_DOCS, 2},
+    {"code of conduct", T_DOCS, 3},
+    {"security policy", T_DOCS, 2},
+    {"write up", T_DOCS, 2},
+    {"translate the", T_DOCS, 2},
+    {"explain the architecture", T_DOCS, 3},
+    {" review", T_REVIEW, 3},
+    {"look over", T_REVIEW, 3},
+    {"feedback", T_REVIEW, 3},
+    {" audit", T_REVIEW, 3},
+    {"critique", T_REVIEW, 3},
+    {"what do you think", T_REVIEW, 3},
+    {"second opinion", T_REVIEW, 3},
+    {"double check", T_REVIEW, 3},
+    {"sanity check", T_REVIEW, 3},
+    {"check my", T_REVIEW, 3},
+    {"check this", T_REVIEW, 3},
+    {"check whether", T_REVIEW, 3},
+    {" assess", T_REVIEW, 3},
+    {" evaluate", T_REVIEW, 3},
+    {" approve", T_REVIEW, 3},
+    {"spot any", T_REVIEW, 3},
+    {" inspect", T_REVIEW, 3},
+    {"go through the diff", T_REVIEW, 3},
+    {"thread safe", T_REVIEW, 2},
+    {" pr ", T_REVIEW, 2},
+    {"pull request", T_REVIEW, 3},
+    {"merge request", T_REVIEW, 3},
+    {"anything is missing", T_REVIEW, 2},
+    {"best practice", T_REVIEW, 2},
+    {" add ", T_FEATURE, 1},
+    {"implement", T_FEATURE, 2},
+    {" create", T_FEATURE, 1},
+    {" build", T_FEATURE, 1},
+    {" support", T_FEATURE, 2},
+    {" allow", T_FEATURE, 2},
+    {"let users", T_FEATURE, 2},
+    {"make it possible", T_FEATURE, 3},
+    {"introduce", T_FEATURE, 2},
+    {" new ", T_FEATURE, 1},
+    {"endpoint", T_FEATURE, 1},
+    {"write a script", T_FEATURE, 2},
+    {" generate", T_FEATURE, 1},
+    {" enable", T_FEATURE, 2},
+    {" page", T_FEATURE, 1},
+    {"webhook", T_FEATURE, 2},
+    {"background job", T_FEATURE, 2},
+    {" integrate", T_FEATURE, 2},
+    {"feature", T_FEATURE, 2},
+    {"dashboard", T_FEATURE, 1},
+    {"switcher", T_FEATURE, 1},
+    /* Operating the tools, asking about them: not a task of the list. */
+    {" branch", T_OTHER, 3},
+    {" commit", T_OTHER, 2},
+    {" push", T_OTHER, 2},
+    {" merge main", T_OTHER, 3},
+    {" deploy to", T_OTHER, 3},
+    {" install", T_OTHER, 3},
+    {" run the", T_OTHER, 3},
+    {" start the", T_OTHER, 3},
+    {"bump the", T_OTHER, 3},
+    {"disk usage", T_OTHER, 3},
+    {"show me the", T_OTHER, 2},
+    {"git log", T_OTHER, 3},
+};
+
+/* Whether cue (lower case) appears in text (any case), with its leading-space rule. */
+static int matches(const char *text, const char *cue)
+{
+	int at_word = cue[0] == ' ';
+	size_t n = strlen(cue + at_word);
+
+	for (const char *p = text; *p; p++) {
+		size_t i = 0;
+
+		if (at_word && p != text && isalnum((unsigned char)p[-1]))
+			continue;
+		while (i < n && p[i] && tolower((unsigned char)p[i]) == cue[at_word + i])
+			i++;
+		if (i == n)
+			return 1;
+	}
+	return 0;
+}
+
+const char *task_classify(const char *prompt)
+{
+	int score[T_COUNT] = {0}, best = -1;
+
+	for (size_t i = 0; prompt && i < ARRAY_LEN(cues); i++)
+		if (matches(prompt, cues[i].words))
+			score[cues[i].task] += cues[i].weight;
+	for (int t = 0; t < T_OTHER; t++)
+		if (score[t] > 0 && (best < 0 || score[t] > score[best]))
+			best = t;
+	return task_names[best < 0 || score[T_OTHER] >= score[best] ? T_OTHER : best];
+}

@@ -1,0 +1,70 @@
+/* test_task.c - the prompt task classifier on a labelled set of prompts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "../../daemon/ingest/task.h"
+
+#ifndef FIXTURES
+#define FIXTURES "tests/fixtures"
+#endif
+
+/*
+ * Every prompt of tests/fixtures/tasks/prompts.tsv ("task<TAB>prompt"),
+ * 30 of each task: 80 % or more must come out right, and the result is
+ * printed for docs/ingest.md.
+ */
+static void test_the_labelled_prompts_are_classified_80_percent_right(void **state)
+{
+	FILE *fp = fopen(FIXTURES "/tasks/prompts.tsv", "r");
+	char line[1024];
+	int n = 0, right = 0;
+
+	(void)state;
+	assert_non_null(fp);
+	while (fgets(line, sizeof(line), fp)) {
+		char *tab = strchr(line, '\t'), *nl = strchr(line, '\n');
+		const char *got;
+
+		if (line[0] == '#' || tab == NULL)
+			continue;
+		*tab = '\0';
+		if (nl)
+			*nl = '\0';
+		got = task_classify(tab + 1);
+		n++;
+		if (strcmp(got, line) == 0)
+			right++;
+		else
+			print_message("%-8s taken for %-8s: %s\n", line, got, tab + 1);
+	}
+	fclose(fp);
+	print_message("%d of %d prompts right (%.1f %%)\n", right, n, 100.0 * right / n);
+	assert_true(n >= 200);
+	assert_true(right * 100 >= n * 80);
+}
+
+static void test_cues_match_whole_words_in_any_case(void **state)
+{
+	(void)state;
+	assert_string_equal(task_classify("Fix the FAILING login"), "debug");
+	assert_string_equal(task_classify("attest the signature"), "other"); /* not " test" */
+	assert_string_equal(task_classify("Add Tests for the parser"), "test");
+	assert_string_equal(task_classify(""), "other");
+	assert_string_equal(task_classify(NULL), "other");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_the_labelled_prompts_are_classified_80_percent_right),
+	    cmocka_unit_test(test_cues_match_whole_words_in_any_case),
+	};
+
+	return cmocka_run_group_tests_name("task", tests, NULL, NULL);
+}
