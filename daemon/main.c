@@ -21,7 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../reports/estimate.h"
+#include "../reports/saved.h"
 #include "../reports/report.h"
 #include "../reports/section.h"
 #include "../reports/unpriced.h"
@@ -156,7 +156,7 @@ static int open_store(struct globals *g, struct store **st)
 		store_close(*st);
 		return -1;
 	}
-	estimate_rollup_basis(&g->cfg, &basis);
+	saved_rollup_basis(&g->cfg, &basis);
 	if (store_rollup_ensure(*st, &basis, err, sizeof(err)) < 0) {
 		log_err("%s: %s", path, err);
 		store_close(*st);

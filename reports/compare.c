@@ -1,12 +1,12 @@
 /*
  * compare.c - the model comparison.
  *
- * Three passes over the period's rollup rows: sums by task and model
- * (requests, outcomes, retries, tokens, price) and the latency histograms,
- * added up for the percentiles, from days or whole weeks and months
- * (span.c); then prompts and time saved, from days, as each developer-day
- * has its ceiling (saved.c). Every figure is kept per task and for all
- * tasks together (task "").
+ * Two passes over the period's rollup rows (days, or whole weeks and
+ * months: span.c): sums by task and model (requests, prompts, outcomes,
+ * retries, tokens, price, and the minutes saved the rollup keeps, each
+ * developer-day held to its ceiling: saved.c), then the latency
+ * histograms, added up for the percentiles. Every figure is kept per task
+ * and for all tasks together (task "").
  */
 #include "compare.h"
 
@@ -21,7 +21,6 @@
 #include "../daemon/store/lathist.h"
 #include "names.h"
 #include "report.h"
-#include "saved.h"
 #include "span.h"
 
 static struct compare_row *row_for(struct compare_report *r, const char *task, const char *model)
@@ -78,6 +77,7 @@ enum {
 	C_OUTPUT,
 	C_RETRIES,
 	C_CACHE_WRITE_1H,
+	C_PROMPTS,
 	C_COUNT
 };
 
@@ -85,6 +85,7 @@ enum {
 struct task_model_group {
 	int64_t task_id, model_id;
 	int64_t v[C_COUNT];
+	struct scenario minutes; /* saved, each developer-day held to its ceiling */
 	int64_t counts[LATHIST_BUCKETS];
 };
 
@@ -108,13 +109,14 @@ static struct task_model_group *find_group(struct task_model_group **groups, siz
 	return g;
 }
 
-/* Adds up the span's rows by (task, model): prices are linear in them. */
+/* Adds up the span's rows by (task, model): prices and kept minutes are linear in them. */
 static int read_sums(sqlite3 *db, const struct span *sp, struct task_model_group **groups,
                      size_t *n_groups, char *err, size_t errlen)
 {
 	static const char columns[] =
 	    "task_id, model_id, requests, accepted, rejected, edited, input_tokens, "
-	    "cache_read_tokens, cache_write_tokens, output_tokens, retries, cache_write_1h_tokens";
+	    "cache_read_tokens, cache_write_tokens, output_tokens, retries, cache_write_1h_tokens, "
+	    "prompts, saved_low, saved_likely, saved_high";
 	sqlite3_stmt *s;
 	int rc;
 
@@ -128,6 +130,9 @@ static int read_sums(sqlite3 *db, const struct span *sp, struct task_model_group
 			break;
 		for (int c = 0; c < C_COUNT; c++)
 			g->v[c] += sqlite3_column_int64(s, 2 + c);
+		g->minutes.low += sqlite3_column_double(s, 2 + C_COUNT);
+		g->minutes.likely += sqlite3_column_double(s, 3 + C_COUNT);
+		g->minutes.high += sqlite3_column_double(s, 4 + C_COUNT);
 	}
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE) {
@@ -167,34 +172,11 @@ static int add_sums(const struct config *cfg, struct name_cache *names,
 			row->retries += v[C_RETRIES];
 			row->tokens += t.input + t.cache_read + t.cache_write + t.output;
 			row->api_usd += usd;
+			row->prompts += v[C_PROMPTS];
+			row->minutes.low += groups[i].minutes.low;
+			row->minutes.likely += groups[i].minutes.likely;
+			row->minutes.high += groups[i].minutes.high;
 		}
-	}
-	return 0;
-}
-
-struct saved_into {
-	struct compare_report *r;
-	struct name_cache *names;
-};
-
-/* A day row's prompts and minutes saved, into its task's row and the all-tasks row. */
-static int add_saved(const struct saved_row *saved, void *arg)
-{
-	struct saved_into *into = arg;
-	const char *task = names_text(into->names, saved->task_id);
-	const char *model = names_text(into->names, saved->model_id);
-
-	if (task == NULL || model == NULL)
-		return -1;
-	for (int all = 0; all < (task[0] ? 2 : 1); all++) {
-		struct compare_row *row = row_for(into->r, all ? "" : task, model);
-
-		if (row == NULL)
-			return -1;
-		row->prompts += saved->u.prompts;
-		row->minutes.low += saved->minutes.low;
-		row->minutes.likely += saved->minutes.likely;
-		row->minutes.high += saved->minutes.high;
 	}
 	return 0;
 }
@@ -371,13 +353,7 @@ int compare_build(sqlite3 *db, const struct config *cfg, const char *from, const
 	}
 	if (read_latencies(db, spans, n_spans, names, r, err, errlen) < 0)
 		goto fail;
-	{
-		struct saved_into into = {r, names};
 
-		if (saved_each(db, &cfg->estimate, names, first, last, add_saved, &into, err,
-		               errlen) != 0)
-			goto fail;
-	}
 	if (r->n_rows > 1) /* qsort may not be given NULL, even for no elements */
 		qsort(r->rows, r->n_rows, sizeof(*r->rows), by_task_model);
 	if (advise(r) < 0) {

@@ -172,12 +172,6 @@ void estimate_apply_ceiling(struct scenario *rows, size_t n, double ceiling_minu
 	}
 }
 
-void estimate_rollup_basis(const struct config *cfg, struct rollup_basis *out)
-{
-	out->near_limit_pct = cfg->advice.near_limit_percent;
-	out->idle_gap_ms = (long long)(cfg->estimate.idle_gap_minutes * 60000.0);
-}
-
 void estimate_roi(const struct estimate_model *m, struct scenario minutes, double cost_usd,
                   double days, struct roi *out)
 {

@@ -93,9 +93,6 @@ double estimate_ceiling_minutes(const struct estimate_model *m, int64_t active_m
  */
 void estimate_apply_ceiling(struct scenario *rows, size_t n, double ceiling_minutes);
 
-/* What the rollup counts by the configuration: near-limit requests, active time. */
-void estimate_rollup_basis(const struct config *cfg, struct rollup_basis *out);
-
 /* The Gregorian calendar's average month, for figures "per month". */
 #define ESTIMATE_MONTH_DAYS 30.436875
 

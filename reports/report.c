@@ -13,6 +13,7 @@
 #include "../daemon/config/config.h"
 #include "../daemon/lib/util.h"
 #include "estimate.h"
+#include "saved.h"
 
 const char *const report_key_names[KEY_COUNT] = {
     "developer", "team", "tool", "model", "project", "task", "day", "week", "month",
@@ -272,7 +273,7 @@ static void fn_active(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	for (int i = 0; i < 4; i++)
 		v[i] =
 		    sqlite3_value_type(argv[i]) == SQLITE_NULL ? -1 : sqlite3_value_int64(argv[i]);
-	estimate_rollup_basis(cfg, &basis);
+	saved_rollup_basis(cfg, &basis);
 	sqlite3_result_int64(ctx, rollup_active_ms(&basis, v[0], v[1], v[2], v[3]));
 }
 

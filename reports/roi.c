@@ -2,7 +2,9 @@
  * roi.c - seat cost, pay-as-you-go and time saved of a period.
  *
  * The period's rollup rows (by developer, model, task and local day, or
- * whole week or month: span.c) are each priced (API-equivalent) and either
+ * whole week or month: span.c) bring the minutes saved the rollup keeps
+ * (each developer-day held to its ceiling: saved.c), and are each priced
+ * (API-equivalent) and either
  * fall under a seat their developer held that day whose plan covers the
  * model, adding to that seat's weight for the model, or are pay-as-you-go. Each seat's
  * prorated cost is then split over its models by those weights.
@@ -17,7 +19,6 @@
 #include "../daemon/lib/util.h"
 #include "names.h"
 #include "report.h"
-#include "saved.h"
 #include "span.h"
 
 #define UNUSED_SEATS "(unused seats)"
@@ -100,7 +101,8 @@ static int add_weight(struct roi_work *w, const struct seat *seat, size_t model,
 
 #define USAGE_COLUMNS                                                                              \
 	"day, developer_id, model_id, requests, input_tokens, cache_read_tokens, "                 \
-	"cache_write_tokens, output_tokens, cache_write_1h_tokens"
+	"cache_write_tokens, output_tokens, cache_write_1h_tokens, prompts, active_ms, "           \
+	"saved_low, saved_likely, saved_high"
 
 /* A model's price and place, found once per report: pattern matches are dear. */
 struct model_slot {
@@ -207,6 +209,13 @@ static int read_by_day(struct usage_reader *u, int64_t dev_id, int64_t day)
 	return 0;
 }
 
+static void add_scenario(struct scenario *to, struct scenario s)
+{
+	to->low += s.low;
+	to->likely += s.likely;
+	to->high += s.high;
+}
+
 static int add_usage_row(struct usage_reader *u, sqlite3_stmt *s)
 {
 	struct roi_work *w = u->w;
@@ -248,6 +257,24 @@ static int add_usage_row(struct usage_reader *u, sqlite3_stmt *s)
 	                        sqlite3_column_int64(s, 6), sqlite3_column_int64(s, 7),
 	                        sqlite3_column_int64(s, 8)};
 	usd = estimate_api_cost(u->model->price, &t);
+	{
+		/* Minutes saved, as the rollup keeps them: each developer-day held to its ceiling.
+		 */
+		struct scenario saved = {sqlite3_column_double(s, 11), sqlite3_column_double(s, 12),
+		                         sqlite3_column_double(s, 13)};
+		int64_t prompts = sqlite3_column_int64(s, 9), active = sqlite3_column_int64(s, 10);
+		struct roi_person *p = &r->people[u->dev->index];
+
+		add_scenario(&r->models[m].minutes, saved);
+		add_scenario(&p->minutes, saved);
+		add_scenario(&r->minutes, saved);
+		r->models[m].prompts += prompts;
+		p->prompts += prompts;
+		r->prompts += prompts;
+		r->models[m].active_ms += active;
+		p->active_ms += active;
+		r->active_ms += active;
+	}
 	if (u->model->price == NULL &&
 	    unpriced_add(&r->unpriced, r->models[m].model, n,
 	                 t.input + t.cache_read + t.cache_write + t.output) < 0)
@@ -287,46 +314,6 @@ static int read_rows(sqlite3 *db, struct usage_reader *u, sqlite3_stmt *s, char 
 		         !is_ok ? "out of memory" : sqlite3_errmsg(db));
 		return -1;
 	}
-	return 0;
-}
-
-static void add_scenario(struct scenario *to, struct scenario s)
-{
-	to->low += s.low;
-	to->likely += s.likely;
-	to->high += s.high;
-}
-
-/* A rollup day row's prompts, active time and minutes saved, to its model and developer. */
-static int add_saved_row(const struct saved_row *row, void *arg)
-{
-	struct usage_reader *u = arg;
-	struct roi_report *r = u->w->r;
-	const char *name;
-	struct roi_model *m;
-	struct roi_person *p;
-
-	/* Rows come by day and developer, then model: most repeat the last ones. */
-	if ((u->dev == NULL || u->dev->id != row->developer_id) &&
-	    (u->dev = dev_slot(u, row->developer_id)) == NULL)
-		return -1;
-	if (!u->dev->is_in_scope)
-		return 0;
-	if ((u->model == NULL || u->model->id != row->model_id) &&
-	    ((name = names_text(u->names, row->model_id)) == NULL ||
-	     (u->model = model_slot(u, row->model_id, name)) == NULL))
-		return -1;
-	m = &r->models[u->model->index];
-	p = &r->people[u->dev->index];
-	m->prompts += row->u.prompts;
-	m->active_ms += row->u.active_ms;
-	add_scenario(&m->minutes, row->minutes);
-	p->prompts += row->u.prompts;
-	p->active_ms += row->u.active_ms;
-	add_scenario(&p->minutes, row->minutes);
-	r->prompts += row->u.prompts;
-	r->active_ms += row->u.active_ms;
-	add_scenario(&r->minutes, row->minutes);
 	return 0;
 }
 
@@ -384,14 +371,7 @@ static int read_usage(sqlite3 *db, const struct config *cfg, int64_t first, int6
 		}
 		sqlite3_finalize(s);
 	}
-	/* Time saved is held to each developer-day's ceiling: read by day. */
-	u.dev = NULL;
-	u.model = NULL;
-	if (rc == 0)
-		rc = saved_each(db, &cfg->estimate, u.names, first, last, add_saved_row, &u, err,
-		                errlen) == 0
-		         ? 0
-		         : -1;
+
 	free(u.models);
 	free(u.devs);
 	free(u.by_day);

@@ -197,31 +197,31 @@ static const struct cue cues[] = {
     {"git log", T_OTHER, 3},
 };
 
-/* Whether cue (lower case) appears in text (any case), with its leading-space rule. */
+/* Only a prompt's head is read: a pasted log or file says little about the task. */
+#define TASK_TEXT_MAX 1024
+
+/* Whether cue appears in text (both lower case), with its leading-space rule. */
 static int matches(const char *text, const char *cue)
 {
 	int at_word = cue[0] == ' ';
-	size_t n = strlen(cue + at_word);
 
-	for (const char *p = text; *p; p++) {
-		size_t i = 0;
-
-		if (at_word && p != text && isalnum((unsigned char)p[-1]))
-			continue;
-		while (i < n && p[i] && tolower((unsigned char)p[i]) == cue[at_word + i])
-			i++;
-		if (i == n)
+	for (const char *p = strstr(text, cue + at_word); p; p = strstr(p + 1, cue + at_word))
+		if (!at_word || p == text || !isalnum((unsigned char)p[-1]))
 			return 1;
-	}
 	return 0;
 }
 
 const char *task_classify(const char *prompt)
 {
 	int score[T_COUNT] = {0}, best = -1;
+	char text[TASK_TEXT_MAX + 1];
+	size_t n = 0;
 
-	for (size_t i = 0; prompt && i < ARRAY_LEN(cues); i++)
-		if (matches(prompt, cues[i].words))
+	for (; prompt && prompt[n] && n < TASK_TEXT_MAX; n++)
+		text[n] = (char)tolower((unsigned char)prompt[n]);
+	text[n] = '\0';
+	for (size_t i = 0; n > 0 && i < ARRAY_LEN(cues); i++)
+		if (matches(text, cues[i].words))
 			score[cues[i].task] += cues[i].weight;
 	for (int t = 0; t < T_OTHER; t++)
 		if (score[t] > 0 && (best < 0 || score[t] > score[best]))

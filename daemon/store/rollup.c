@@ -87,6 +87,10 @@ enum {
 	S_MAX_ID,
 	S_DATA_VERSION,
 	S_FEED,
+	S_DAY_ROWS,
+	S_SET_SAVED,
+	S_ADD_SAVED_WEEK,
+	S_ADD_SAVED_MONTH,
 	S_COUNT
 };
 
@@ -139,6 +143,18 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_SET_META] = "INSERT INTO meta (key, value) VALUES (?1, ?2) "
                    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
     [S_MAX_ID] = "SELECT coalesce(max(id), 0) FROM event",
+    [S_DAY_ROWS] = "SELECT model_id, task_id, tool_id, prompts, requests, accepted, rejected, "
+                   "edited, lines_added + lines_accepted, active_ms, saved_low, saved_likely, "
+                   "saved_high FROM rollup WHERE day = ?1 AND developer_id = ?2",
+    [S_SET_SAVED] = "UPDATE rollup SET saved_low = ?6, saved_likely = ?7, saved_high = ?8 "
+                    "WHERE day = ?1 AND developer_id = ?2 AND model_id = ?3 AND task_id = ?4 "
+                    "AND tool_id = ?5",
+#define ADD_SAVED_SQL(table)                                                                       \
+	"UPDATE " table " SET saved_low = saved_low + ?6, saved_likely = saved_likely + ?7, "      \
+	"saved_high = saved_high + ?8 WHERE day = ?1 AND developer_id = ?2 AND model_id = ?3 "     \
+	"AND task_id = ?4 AND tool_id = ?5"
+    [S_ADD_SAVED_WEEK] = ADD_SAVED_SQL("rollup_week"),
+    [S_ADD_SAVED_MONTH] = ADD_SAVED_SQL("rollup_month"),
     [S_DATA_VERSION] = "PRAGMA data_version",
     /* Feeds a slice of events to pb_roll, which returns NULL: only count(*)
      * tells how many rows the slice had. */
@@ -638,6 +654,128 @@ static int step_int(struct rollup *r, sqlite3_stmt *s, int64_t *out)
 	return 0;
 }
 
+/* A developer-day the differences touched. */
+struct dev_day {
+	int64_t day, developer;
+};
+
+static int by_dev_day(const void *a, const void *b)
+{
+	const struct dev_day *x = a, *y = b;
+
+	if (x->day != y->day)
+		return (x->day > y->day) - (x->day < y->day);
+	return (x->developer > y->developer) - (x->developer < y->developer);
+}
+
+/* Binds a rollup key and three minutes to a statement of the S_SET_SAVED shape. */
+static int set_saved(struct rollup *r, int i, int64_t day, int64_t developer,
+                     const struct rollup_day_row *row, const double m[3])
+{
+	sqlite3_stmt *s = stmt(r, i);
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, day);
+	sqlite3_bind_int64(s, 2, developer);
+	sqlite3_bind_int64(s, 3, row->model);
+	sqlite3_bind_int64(s, 4, row->task);
+	sqlite3_bind_int64(s, 5, row->tool);
+	for (int k = 0; k < 3; k++)
+		sqlite3_bind_double(s, 6 + k, m[k]);
+	return step_done(r, s);
+}
+
+/*
+ * Works out again the minutes saved of one developer-day's rows, which
+ * depend on the whole day (its ceiling), and adds what changed to its week
+ * and month rows.
+ */
+static int save_day(struct rollup *r, int64_t day, int64_t developer)
+{
+	sqlite3_stmt *s = stmt(r, S_DAY_ROWS);
+	struct rollup_day_row *rows = NULL;
+	double(*old)[3] = NULL, (*now)[3] = NULL;
+	size_t n = 0, cap = 0;
+	int rc, out = 0;
+
+	if (s == NULL)
+		return -1;
+	sqlite3_bind_int64(s, 1, day);
+	sqlite3_bind_int64(s, 2, developer);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n == cap) {
+			size_t c = cap ? cap * 2 : 32;
+			void *p1 = realloc(rows, c * sizeof(*rows)), *p2;
+
+			if (p1 == NULL)
+				break;
+			rows = p1;
+			if ((p2 = realloc(old, c * sizeof(*old))) == NULL)
+				break;
+			old = p2;
+			cap = c;
+		}
+		rows[n] =
+		    (struct rollup_day_row){sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1),
+		                            sqlite3_column_int64(s, 2), sqlite3_column_int64(s, 3),
+		                            sqlite3_column_int64(s, 4), sqlite3_column_int64(s, 5),
+		                            sqlite3_column_int64(s, 6), sqlite3_column_int64(s, 7),
+		                            sqlite3_column_int64(s, 8), sqlite3_column_int64(s, 9)};
+		for (int k = 0; k < 3; k++)
+			old[n][k] = sqlite3_column_double(s, 10 + k);
+		n++;
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE || (n > 0 && (now = calloc(n, sizeof(*now))) == NULL) ||
+	    (n > 0 && r->basis.saver(r->basis.saver_arg, r->db, rows, n, now) < 0))
+		out = -1;
+	for (size_t i = 0; i < n && out == 0; i++) {
+		double diff[3];
+		int is_same = 1;
+
+		for (int k = 0; k < 3; k++) {
+			diff[k] = now[i][k] - old[i][k];
+			is_same &= diff[k] == 0;
+		}
+		if (is_same)
+			continue;
+		if (set_saved(r, S_SET_SAVED, day, developer, &rows[i], now[i]) < 0 ||
+		    set_saved(r, S_ADD_SAVED_WEEK, rollup_unit_first(ROLLUP_WEEK, day), developer,
+		              &rows[i], diff) < 0 ||
+		    set_saved(r, S_ADD_SAVED_MONTH, rollup_unit_first(ROLLUP_MONTH, day), developer,
+		              &rows[i], diff) < 0)
+			out = -1;
+	}
+	free(rows);
+	free(old);
+	free(now);
+	return out;
+}
+
+/* The minutes saved of every developer-day the differences touched. */
+static int save_days(struct rollup *r)
+{
+	struct dev_day *days;
+	size_t n = 0;
+	int rc = 0;
+
+	if (r->basis.saver == NULL || r->days.n_used == 0)
+		return 0;
+	if ((days = malloc(r->days.n_used * sizeof(*days))) == NULL)
+		return -1;
+	for (size_t i = 0; i < r->days.cap; i++)
+		if (r->days.slots[i].is_used)
+			days[n++] =
+			    (struct dev_day){r->days.slots[i].k.day, r->days.slots[i].k.developer};
+	qsort(days, n, sizeof(*days), by_dev_day);
+	for (size_t i = 0; i < n && rc == 0; i++)
+		if (i == 0 || by_dev_day(&days[i], &days[i - 1]) != 0)
+			rc = save_day(r, days[i].day, days[i].developer);
+	free(days);
+	return rc;
+}
+
 /* Adds the differences to the stored rollup, which then holds the events up to through. */
 static int write_through(struct rollup *r, int64_t through)
 {
@@ -655,6 +793,8 @@ static int write_through(struct rollup *r, int64_t through)
 		clear_deltas(&units);
 	}
 	free(blob);
+	if (rc == 0)
+		rc = save_days(r);
 	if (rc == 0) {
 		snprintf(value, sizeof(value), "%lld", (long long)through);
 		sqlite3_bind_text(set, 1, "rollup_through", -1, SQLITE_STATIC);
@@ -904,9 +1044,10 @@ static int basis_text(const struct rollup *r, char *out, size_t len)
 {
 	const char *tz = getenv("TZ");
 
-	return snprintf(out, len, "tz=%s;near_limit=%g;idle_gap_ms=%lld",
+	return snprintf(out, len, "tz=%s;near_limit=%g;idle_gap_ms=%lld;saved=%s",
 	                tz && tz[0] ? tz : "localtime", r->basis.near_limit_pct,
-	                r->basis.idle_gap_ms) < (int)len
+	                r->basis.idle_gap_ms,
+	                r->basis.saver ? r->basis.saver_key : "none") < (int)len
 	           ? 0
 	           : -1;
 }

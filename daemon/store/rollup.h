@@ -97,10 +97,26 @@ void rollup_set_defer(struct rollup *r, long long ms);
 /* Forgets what was gathered: the transaction was rolled back. */
 void rollup_discard(struct rollup *r);
 
+/* A rollup day row, as the minutes saved of its developer-day are worked out from. */
+struct rollup_day_row {
+	long long model, task, tool;
+	long long prompts, requests, accepted, rejected, edited, lines, active_ms;
+};
+
+/*
+ * Minutes saved by each of the n rows of one developer-day, low, likely and
+ * high, into minutes[i]; 0 or -1. db is the writer's, for names.
+ */
+typedef int (*rollup_saver)(void *arg, sqlite3 *db, const struct rollup_day_row *rows, size_t n,
+                            double (*minutes)[3]);
+
 /* What the stored rollup's counts depend on besides the events. */
 struct rollup_basis {
 	double near_limit_pct; /* requests at or above it are near the limit */
 	long long idle_gap_ms; /* longer gaps between requests are not active time */
+	rollup_saver saver;    /* NULL: minutes saved are left at 0 */
+	void *saver_arg;
+	char saver_key[64]; /* names the saver's settings: a new one rebuilds the rollup */
 };
 
 /*

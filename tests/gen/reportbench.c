@@ -20,7 +20,7 @@
 #include "../../daemon/lib/buf.h"
 #include "../../daemon/config/config.h"
 #include "../../daemon/store/store.h"
-#include "../../reports/estimate.h"
+#include "../../reports/saved.h"
 #include "../../reports/report.h"
 #include "../../reports/section.h"
 
@@ -158,7 +158,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "reportbench: %s\n", err);
 		return 1;
 	}
-	estimate_rollup_basis(&cfg, &basis);
+	saved_rollup_basis(&cfg, &basis);
 	if (store_open(&st, db, err, sizeof(err)) < 0 ||
 	    report_register_functions(store_db(st), &cfg) < 0 ||
 	    store_rollup_ensure(st, &basis, err, sizeof(err)) < 0) {

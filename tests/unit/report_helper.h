@@ -7,7 +7,7 @@
 
 #include "../../daemon/config/config.h"
 #include "../../daemon/store/store.h"
-#include "../../reports/estimate.h"
+#include "../../reports/saved.h"
 #include "../../reports/report.h"
 
 /* Loads config_text into cfg and opens an empty store in UTC with the report functions. */
@@ -22,7 +22,7 @@ static inline struct store *open_report_store(struct config *cfg, const char *co
 	assert_int_equal(config_load_text(cfg, "t.yaml", config_text, err, sizeof(err)), 0);
 	assert_int_equal(store_open(&st, ":memory:", err, sizeof(err)), 0);
 	assert_int_equal(report_register_functions(store_db(st), cfg), 0);
-	estimate_rollup_basis(cfg, &basis);
+	saved_rollup_basis(cfg, &basis);
 	assert_int_equal(store_rollup_ensure(st, &basis, err, sizeof(err)), 0);
 	return st;
 }

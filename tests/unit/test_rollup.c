@@ -17,7 +17,8 @@
 #include <cmocka.h>
 
 /* A rollup basis with the default idle gap. */
-#define BASIS(pct) (&(struct rollup_basis){(pct), ROLLUP_DEFAULT_IDLE_GAP_MS})
+#define BASIS(pct)                                                                                 \
+	(&(struct rollup_basis){.near_limit_pct = (pct), .idle_gap_ms = ROLLUP_DEFAULT_IDLE_GAP_MS})
 
 #include "report_helper.h"
 
@@ -354,12 +355,16 @@ static void test_active_time_follows_the_session_order_whatever_the_arrival(void
 	assert_int_equal(rollup_differences(st), 0);
 
 	/* An idle gap of an hour joins 120 s and 3,000 s: the rollup is built anew. */
-	assert_int_equal(
-	    store_rollup_ensure(st, &(struct rollup_basis){80, 3600000}, err, sizeof(err)), 0);
+	assert_int_equal(store_rollup_ensure(
+	                     st,
+	                     &(struct rollup_basis){.near_limit_pct = 80, .idle_gap_ms = 3600000},
+	                     err, sizeof(err)),
+	                 0);
 	assert_int_equal(query_int(st, "SELECT sum(active_ms) FROM rollup"),
 	                 3000000 + lead + 2000 + 30000);
-	assert_int_equal(query_int(st, "SELECT value LIKE '%;idle_gap_ms=3600000' FROM meta "
-	                               "WHERE key = 'rollup_basis'"),
+	assert_int_equal(query_int(st,
+	                           "SELECT value LIKE '%;idle_gap_ms=3600000;saved=none' FROM meta "
+	                           "WHERE key = 'rollup_basis'"),
 	                 1);
 	batch_free(&b);
 	store_close(st);

@@ -16,7 +16,6 @@
 #include "report_helper.h"
 
 #include "../../reports/roi.h"
-#include "../../reports/saved.h"
 
 static uint64_t rng;
 
@@ -175,71 +174,44 @@ static void test_a_chattier_agent_saves_nobody_more_time(void **state)
 	config_free(&cfg);
 }
 
-struct day_sum {
-	int64_t day, developer_id, active_ms;
-	double likely, high;
-	int64_t days, over;
-	double ceiling;
-};
-
-static void close_day(struct day_sum *s)
-{
-	if (s->days == 0)
-		return;
-	double allowed = (double)s->active_ms / 60000.0 * s->ceiling + 1e-6;
-
-	s->over += s->likely > allowed || s->high > allowed;
-}
-
-static int add_day_row(const struct saved_row *row, void *arg)
-{
-	struct day_sum *s = arg;
-
-	if (s->days == 0 || row->day != s->day || row->developer_id != s->developer_id) {
-		close_day(s);
-		s->days++;
-		s->day = row->day;
-		s->developer_id = row->developer_id;
-		s->active_ms = 0;
-		s->likely = s->high = 0;
-	}
-	s->active_ms += row->u.active_ms;
-	s->likely += row->minutes.likely;
-	s->high += row->minutes.high;
-	return 0;
-}
-
 static void test_no_day_saves_more_than_its_active_time_allows(void **state)
 {
 	struct month_shape heavy = {2, 10, 800, 1};
 	struct config cfg;
 	struct store *st;
 	struct roi_report r;
-	struct name_cache *names;
-	struct day_sum sum;
+	struct rollup_basis basis;
 	char err[256];
 
 	(void)state;
 	r = month_report(&heavy, 3, &cfg, &st);
 	roi_free(&r);
-	/* Absurd minutes per prompt: every day is held to its active time x 1.2. */
+	/* Absurd minutes per prompt: a new estimate, so the rollup is built anew, and
+	 * every day is held to its active time x 1.2. */
 	for (int o = 0; o < OUTCOME_KINDS; o++)
 		cfg.estimate.minutes_per_prompt[o] = (struct scenario){600, 600, 600};
-	memset(&sum, 0, sizeof(sum));
-	sum.ceiling = cfg.estimate.active_ceiling;
-	names = names_new(store_db(st));
-	assert_int_equal(saved_each(store_db(st), &cfg.estimate, names, INT64_MIN / 2,
-	                            INT64_MAX / 2, add_day_row, &sum, err, sizeof(err)),
+	saved_rollup_basis(&cfg, &basis);
+	assert_int_equal(store_rollup_ensure(st, &basis, err, sizeof(err)), 0);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM (SELECT day, developer_id FROM rollup "
+	                               "GROUP BY 1, 2)"),
+	                 20);
+	assert_int_equal(query_int(st, "SELECT count(*) FROM (SELECT day, developer_id, "
+	                               "sum(saved_likely) AS l, sum(saved_high) AS h, "
+	                               "sum(active_ms) / 60000.0 * 1.2 AS cap FROM rollup "
+	                               "GROUP BY 1, 2) WHERE l > cap + 1e-6 OR h > cap + 1e-6 "
+	                               "OR l < cap - 1e-6"),
 	                 0);
-	close_day(&sum);
-	assert_int_equal(sum.days, 20);
-	assert_int_equal(sum.over, 0);
+	/* Weeks and months hold the sums of their days. */
+	assert_int_equal(query_int(st, "SELECT abs((SELECT sum(saved_likely) FROM rollup) - "
+	                               "(SELECT sum(saved_likely) FROM rollup_month)) < 1e-6 AND "
+	                               "abs((SELECT sum(saved_high) FROM rollup) - "
+	                               "(SELECT sum(saved_high) FROM rollup_week)) < 1e-6"),
+	                 1);
 	/* And the whole period is then exactly active time x 1.2. */
 	assert_int_equal(roi_build(store_db(st), &cfg, NULL, NULL, &r, err, sizeof(err)), 0);
 	assert_true(fabs(r.minutes.likely - (double)r.active_ms / 60000.0 * 1.2) <
 	            1e-6 * r.minutes.likely);
 	roi_free(&r);
-	names_free(names);
 	store_close(st);
 	config_free(&cfg);
 }
