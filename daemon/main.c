@@ -213,7 +213,8 @@ static int cmd_ingest(struct globals *g, int argc, char **argv)
 	const char *format = NULL, *developer = NULL, *tool = NULL;
 	struct ingest_source *src = NULL;
 	struct ingest_stats stats;
-	struct ingest_opts io = {g->cfg.developer, 0, &stop_requested, NULL, NULL};
+	struct ingest_opts io = {g->cfg.developer, 0, &stop_requested, NULL, NULL, g->cfg.tasks,
+	                         g->cfg.n_tasks};
 	char(*paths)[4096] = NULL;
 	struct store *st = NULL;
 	size_t n_src = 0;

@@ -176,7 +176,9 @@ int serve_run(const struct serve_options *o)
 	sd_notify(0, "READY=1");
 	notify_status(&s);
 	while (!*o->stop) {
-		struct ingest_opts io = {o->cfg->developer, 0, o->stop, feed_watchdog, &s};
+		struct ingest_opts io = {o->cfg->developer, 0,  o->stop,
+		                         feed_watchdog,     &s, o->cfg->tasks,
+		                         o->cfg->n_tasks};
 		struct ingest_stats stats;
 
 		if (*o->reload) {

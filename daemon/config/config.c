@@ -149,6 +149,46 @@ static void load_plans(struct config_ctx *c, struct config *cfg, const struct yn
 	}
 }
 
+/* tasks: [{task: debug, words: [hotfix, oncall]}]: a team's own cue words of a task. */
+static void load_tasks(struct config_ctx *c, struct config *cfg, const struct ynode *list)
+{
+	static const char *const keys[] = {"task", "words", NULL};
+
+	if (config_want_type(c, list, YNODE_SEQ, "tasks") < 0)
+		return;
+	cfg->tasks = calloc(list->n ? list->n : 1, sizeof(*cfg->tasks));
+	if (cfg->tasks == NULL)
+		return;
+	for (size_t i = 0; i < list->n; i++) {
+		const struct ynode *t = list->items[i], *v;
+		struct task_rule *rule = &cfg->tasks[cfg->n_tasks];
+		size_t k;
+
+		if (config_want_type(c, t, YNODE_MAP, "a task rule") < 0)
+			continue;
+		config_check_keys(c, t, " in a task rule", keys);
+		cfg->n_tasks++;
+		if ((v = ydoc_get(t, "task")) == NULL ||
+		    config_take_string(c, v, "task", &rule->task) < 0) {
+			if (v == NULL)
+				config_error(c, t, "a task rule needs 'task'");
+			continue;
+		}
+		for (k = 0; k < ARRAY_LEN(task_names) && strcmp(task_names[k], rule->task) != 0;
+		     k++)
+			;
+		if (k == ARRAY_LEN(task_names))
+			config_error(c, v,
+			             "task must be debug, test, refactor, feature, docs, review or "
+			             "other, not '%s'",
+			             rule->task);
+		if ((v = ydoc_get(t, "words")) == NULL)
+			config_error(c, t, "a task rule needs 'words' (a list of words)");
+		else
+			config_take_list(c, v, "words", &rule->words, &rule->n_words);
+	}
+}
+
 static void load_models(struct config_ctx *c, struct config *cfg, const struct ynode *list)
 {
 	static const char *const keys[] = {"match",  "input",          "cache_read", "cache_write",
@@ -775,9 +815,10 @@ static char *default_developer(void)
 
 static int load(struct config *cfg, const char *path, const char *text, char *err, size_t errlen)
 {
-	static const char *const top[] = {
-	    "storage", "timezone", "developer", "sources", "people", "plans", "models",  "estimate",
-	    "privacy", "advice",   "http",      "users",   "ingest", "smtp",  "digests", NULL};
+	static const char *const top[] = {"storage", "timezone", "developer", "sources", "people",
+	                                  "plans",   "models",   "estimate",  "privacy", "advice",
+	                                  "http",    "users",    "ingest",    "smtp",    "digests",
+	                                  "tasks",   NULL};
 	static const char *const storage_keys[] = {"path", NULL};
 	struct config_ctx c = {path, BUF_INIT, 0};
 	struct ynode *root = NULL, *v;
@@ -831,6 +872,8 @@ static int load(struct config *cfg, const char *path, const char *text, char *er
 		load_models(&c, cfg, v);
 	if ((v = ydoc_get(root, "people")) != NULL && !ydoc_is_null(v))
 		load_people(&c, cfg, v);
+	if ((v = ydoc_get(root, "tasks")) != NULL && !ydoc_is_null(v))
+		load_tasks(&c, cfg, v);
 	if ((v = ydoc_get(root, "estimate")) != NULL && !ydoc_is_null(v))
 		load_estimate(&c, &cfg->estimate, v);
 	if ((v = ydoc_get(root, "privacy")) != NULL && !ydoc_is_null(v))
@@ -914,6 +957,13 @@ void config_free(struct config *cfg)
 	for (size_t i = 0; i < cfg->n_models; i++)
 		free(cfg->models[i].match);
 	free(cfg->models);
+	for (size_t i = 0; i < cfg->n_tasks; i++) {
+		free(cfg->tasks[i].task);
+		for (size_t k = 0; k < cfg->tasks[i].n_words; k++)
+			free(cfg->tasks[i].words[k]);
+		free(cfg->tasks[i].words);
+	}
+	free(cfg->tasks);
 	for (size_t i = 0; i < cfg->estimate.n_tasks; i++)
 		free(cfg->estimate.tasks[i].task);
 	free(cfg->estimate.tasks);

@@ -7,6 +7,7 @@
 
 #include "../ingest/ingest.h"
 #include "mail.h"
+#include "../ingest/task.h"
 
 /* A seat held from since to until, both local days (days since 1970-01-01). */
 struct seat {
@@ -112,6 +113,8 @@ struct config {
 	size_t n_plans;
 	struct model_price *models; /* first match wins */
 	size_t n_models;
+	struct task_rule *tasks; /* the team's own cue words of prompt tasks */
+	size_t n_tasks;
 	struct estimate_model estimate;
 	struct privacy privacy;
 	struct advice_rules advice;

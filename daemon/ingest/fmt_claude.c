@@ -497,7 +497,8 @@ static void read_user(struct parse_ctx *ctx, const struct jv *line)
 	if (is_prompt(ctx, line, content, &typed)) {
 		/* The turn's requests are of the task its prompt asks for. */
 		st->pending_prompts++;
-		state_copy(st->task, sizeof(st->task), task_classify(typed));
+		state_copy(st->task, sizeof(st->task),
+		           task_classify(ctx->tasks, ctx->n_tasks, typed));
 		return;
 	}
 	jv_iter(content, &it);

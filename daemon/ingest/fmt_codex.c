@@ -494,7 +494,7 @@ static void codex_line(struct parse_ctx *ctx, const char *line, size_t len)
 		set_trigger(ctx, jv_str(f[2], ctx->scratch));
 		jv_fields(f[1], &message_key, 1, &message);
 		state_copy(st->task, sizeof(st->task),
-		           task_classify(jv_str(message, ctx->scratch)));
+		           task_classify(ctx->tasks, ctx->n_tasks, jv_str(message, ctx->scratch)));
 	} else if (strcmp(type, "response_item") == 0 &&
 	           (jv_is(payload[P_TYPE], "custom_tool_call_output") ||
 	            jv_is(payload[P_TYPE], "function_call_output"))) {

@@ -78,6 +78,8 @@ struct pool {
 	struct chunk *spare;
 	int workers_left;
 	volatile int *stop;
+	const struct task_rule *tasks; /* handed to every parser */
+	size_t n_tasks;
 };
 
 static void chunk_free(struct chunk *c)
@@ -476,6 +478,8 @@ static void *worker(void *arg)
 			r.job = j;
 			r.ctx.developer = j->developer;
 			r.ctx.tool = j->tool;
+			r.ctx.tasks = p->tasks;
+			r.ctx.n_tasks = p->n_tasks;
 			r.ctx.path = j->path;
 			read_file(&r, buf);
 		}
@@ -823,6 +827,8 @@ int ingest_run(struct store *st, const struct ingest_source *src, size_t n_src,
 	pool.jobs = jobs;
 	pool.n_jobs = n_jobs;
 	pool.stop = opts->stop;
+	pool.tasks = opts->tasks;
+	pool.n_tasks = opts->n_tasks;
 	pool.workers_left = n_threads;
 	threads = calloc((size_t)n_threads + 1, sizeof(*threads));
 	if (threads == NULL)

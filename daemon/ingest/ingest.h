@@ -22,6 +22,8 @@ struct ingest_source {
 	const char *tool;      /* NULL for the format's own */
 };
 
+struct task_rule;
+
 struct ingest_stats {
 	int64_t files, files_read, lines, bytes, events_added, duplicates, rejected;
 	double seconds;
@@ -33,6 +35,8 @@ struct ingest_opts {
 	volatile int *stop;            /* set to finish the current batch and return */
 	void (*on_commit)(void *arg);  /* after each commit, or NULL: a sign of progress */
 	void *on_commit_arg;
+	const struct task_rule *tasks; /* the team's own task cues (tasks:), or NULL */
+	size_t n_tasks;
 };
 
 /* Returns 0, or -1 when the store failed (file errors are logged and skipped). */

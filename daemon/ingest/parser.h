@@ -20,6 +20,8 @@
 
 struct cJSON;
 
+struct task_rule;
+
 struct parse_ctx {
 	struct batch *out;
 	const char *developer; /* who, for formats that do not say */
@@ -27,7 +29,9 @@ struct parse_ctx {
 	const char *path;      /* the source file, for fallbacks such as the project */
 	int64_t line_no, offset;
 	void *state;
-	struct arena *scratch; /* per-line memory for cJSON, reset by the reader */
+	struct arena *scratch;         /* per-line memory for cJSON, reset by the reader */
+	const struct task_rule *tasks; /* the team's own task cues, or NULL */
+	size_t n_tasks;
 };
 
 struct format {

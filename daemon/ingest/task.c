@@ -10,8 +10,11 @@
 enum { T_DEBUG, T_TEST, T_REVIEW, T_DOCS, T_REFACTOR, T_FEATURE, T_OTHER, T_COUNT };
 
 /* In this order a tie is broken: fixing beats testing beats adding. */
-static const char *const task_names[T_COUNT] = {"debug",    "test",    "review", "docs",
-                                                "refactor", "feature", "other"};
+const char *const task_names[T_COUNT] = {"debug",    "test",    "review", "docs",
+                                         "refactor", "feature", "other"};
+
+/* What a team's own word weighs: more than every built-in cue of a prompt together. */
+#define TASK_RULE_WEIGHT 100
 
 struct cue {
 	const char *words; /* lower case; a leading ' ' means the start of a word */
@@ -211,15 +214,36 @@ static int matches(const char *text, const char *cue)
 	return 0;
 }
 
-const char *task_classify(const char *prompt)
+/* The task index of a name, T_OTHER for an unknown one. */
+static int task_index(const char *name)
+{
+	for (int t = 0; t < T_COUNT; t++)
+		if (strcmp(task_names[t], name) == 0)
+			return t;
+	return T_OTHER;
+}
+
+const char *task_classify(const struct task_rule *rules, size_t n_rules, const char *prompt)
 {
 	int score[T_COUNT] = {0}, best = -1;
-	char text[TASK_TEXT_MAX + 1];
+	char text[TASK_TEXT_MAX + 1], word[TASK_TEXT_MAX + 2];
 	size_t n = 0;
 
 	for (; prompt && prompt[n] && n < TASK_TEXT_MAX; n++)
 		text[n] = (char)tolower((unsigned char)prompt[n]);
 	text[n] = '\0';
+	for (size_t r = 0; n > 0 && r < n_rules; r++)
+		for (size_t w = 0; w < rules[r].n_words; w++) {
+			size_t k = 0;
+
+			/* A rule's word starts a word of the prompt, in any case. */
+			word[k++] = ' ';
+			for (const char *c = rules[r].words[w]; *c && k < sizeof(word) - 1; c++)
+				word[k++] = (char)tolower((unsigned char)*c);
+			word[k] = '\0';
+			if (k > 1 && matches(text, word))
+				score[task_index(rules[r].task)] += TASK_RULE_WEIGHT;
+		}
 	for (size_t i = 0; n > 0 && i < ARRAY_LEN(cues); i++)
 		if (matches(text, cues[i].words))
 			score[cues[i].task] += cues[i].weight;

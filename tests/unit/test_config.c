@@ -245,6 +245,26 @@ static void test_config_estimate_scenarios_and_task_factors(void **state)
 	config_free(&c);
 }
 
+static void test_config_task_rules_and_their_errors(void **state)
+{
+	struct config c;
+
+	(void)state;
+	assert_int_equal(load(&c, "tasks:\n  - {task: debug, words: [INC-, oncall]}\n"
+	                          "  - {task: docs, words: [runbook]}\n"),
+	                 0);
+	assert_int_equal(c.n_tasks, 2);
+	assert_string_equal(c.tasks[0].task, "debug");
+	assert_int_equal(c.tasks[0].n_words, 2);
+	assert_string_equal(c.tasks[1].words[0], "runbook");
+	config_free(&c);
+	assert_int_equal(load(&c, "tasks:\n  - {task: bugs, words: [x]}\n  - {task: test}\n"), -1);
+	assert_non_null(strstr(err, ":2:12: task must be debug, test, refactor, feature, docs, "
+	                            "review or other, not 'bugs'"));
+	assert_non_null(strstr(err, ":3:5: a task rule needs 'words'"));
+	config_free(&c);
+}
+
 static void test_config_people_errors_name_their_position(void **state)
 {
 	struct config c;
@@ -289,6 +309,7 @@ static void test_config_people_errors_name_their_position(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_config_task_rules_and_their_errors),
 	    cmocka_unit_test(test_config_without_a_file_uses_built_in_defaults),
 	    cmocka_unit_test(test_config_reads_storage_timezone_and_sources),
 	    cmocka_unit_test(test_config_unknown_key_names_its_position_and_a_suggestion),

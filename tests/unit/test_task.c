@@ -36,7 +36,7 @@ static void test_the_labelled_prompts_are_classified_80_percent_right(void **sta
 		*tab = '\0';
 		if (nl)
 			*nl = '\0';
-		got = task_classify(tab + 1);
+		got = task_classify(NULL, 0, tab + 1);
 		n++;
 		if (strcmp(got, line) == 0)
 			right++;
@@ -52,11 +52,26 @@ static void test_the_labelled_prompts_are_classified_80_percent_right(void **sta
 static void test_cues_match_whole_words_in_any_case(void **state)
 {
 	(void)state;
-	assert_string_equal(task_classify("Fix the FAILING login"), "debug");
-	assert_string_equal(task_classify("attest the signature"), "other"); /* not " test" */
-	assert_string_equal(task_classify("Add Tests for the parser"), "test");
-	assert_string_equal(task_classify(""), "other");
-	assert_string_equal(task_classify(NULL), "other");
+	assert_string_equal(task_classify(NULL, 0, "Fix the FAILING login"), "debug");
+	assert_string_equal(task_classify(NULL, 0, "attest the signature"),
+	                    "other"); /* not " test" */
+	assert_string_equal(task_classify(NULL, 0, "Add Tests for the parser"), "test");
+	assert_string_equal(task_classify(NULL, 0, ""), "other");
+	assert_string_equal(task_classify(NULL, 0, NULL), "other");
+}
+
+/* A team's own words (payback.yaml tasks:) outweigh the built-in cues. */
+static void test_a_teams_own_words_win(void **state)
+{
+	static char *incident[] = {"INC-", "oncall"}, *release[] = {"ship"};
+	const struct task_rule rules[] = {{"debug", incident, 2}, {"other", release, 1}};
+
+	(void)state;
+	assert_string_equal(task_classify(rules, 2, "add a test for inc-4411"), "debug");
+	assert_string_equal(task_classify(rules, 2, "Ship the docs update"), "other");
+	assert_string_equal(task_classify(rules, 2, "friendship is a test"),
+	                    "test"); /* word start */
+	assert_string_equal(task_classify(rules, 2, "update the README"), "docs");
 }
 
 int main(void)
@@ -64,6 +79,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_the_labelled_prompts_are_classified_80_percent_right),
 	    cmocka_unit_test(test_cues_match_whole_words_in_any_case),
+	    cmocka_unit_test(test_a_teams_own_words_win),
 	};
 
 	return cmocka_run_group_tests_name("task", tests, NULL, NULL);
