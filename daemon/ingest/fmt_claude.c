@@ -40,8 +40,10 @@ struct claude_state {
 	/* When the latest user line (a prompt, a tool's result) was written: the
 	 * next request was sent then. 0 when unknown. */
 	int64_t trigger_ms;
-	/* The task of the latest prompt (task.c), which its turn's requests carry. */
+	/* The task of the latest prompt (task.c), which its turn's requests carry,
+	 * and the kinds of the files its turn edited so far (TASK_FILES_*). */
 	char task[16];
+	int turn_files;
 };
 
 /* A response that took longer than this was not timed by its lines: latency unknown. */
@@ -154,8 +156,10 @@ static void diff_members(struct parse_ctx *ctx, struct jv obj, const char *old_k
 static void read_edits(struct parse_ctx *ctx, struct jv content, uint64_t event_id)
 {
 	static const char *const keys[] = {"type", "name", "id", "input"};
+	static const char *const path_key = "file_path";
+	struct claude_state *st = ctx->state;
 	struct jv_iter it, edits_it;
-	struct jv block, f[4], one;
+	struct jv block, f[4], one, path;
 
 	jv_iter(content, &it);
 	while (jv_next(&it, &block)) {
@@ -183,6 +187,8 @@ static void read_edits(struct parse_ctx *ctx, struct jv content, uint64_t event_
 		} else {
 			continue;
 		}
+		jv_fields(f[3], &path_key, 1, &path);
+		st->turn_files |= task_file_kind(jv_str(path, ctx->scratch));
 		id = jv_str(f[2], ctx->scratch);
 		ed = id ? batch_add_edit(ctx->out) : NULL;
 		if (ed == NULL)
@@ -335,7 +341,7 @@ static void read_assistant(struct parse_ctx *ctx, const struct jv *line, const s
 		e->prompts = st->pending_prompts;
 		st->pending_prompts = 0;
 		if (st->task[0] && outer == NULL)
-			e->task = parse_strdup(ctx, st->task);
+			e->task = parse_strdup(ctx, task_refine(st->task, st->turn_files));
 		if (jv_number(line[L_COST], &cost) == 0 && cost >= 0) {
 			e->cost_usd = cost;
 			e->has_cost = 1;
@@ -347,6 +353,9 @@ static void read_assistant(struct parse_ctx *ctx, const struct jv *line, const s
 			state_copy(st->model, sizeof(st->model), model);
 	}
 	read_edits(ctx, msg[3], ev.id);
+	/* From the request whose edits show it on, the turn's files refine its task. */
+	if (st->task[0] && outer == NULL && e->task)
+		e->task = task_refine(e->task, st->turn_files);
 }
 
 static int is_declined(struct parse_ctx *ctx, struct jv content)
@@ -588,7 +597,7 @@ static void claude_save(const void *state, struct buf *out)
 	if (st->trigger_ms > 0)
 		buf_printf(out, "trigger %lld\n", (long long)st->trigger_ms);
 	if (st->task[0])
-		buf_printf(out, "task %s\n", st->task);
+		buf_printf(out, "task %s\nfiles %d\n", st->task, st->turn_files);
 }
 
 static void claude_load(void *state, const char *text)
@@ -609,6 +618,10 @@ static void claude_load(void *state, const char *text)
 			n = strtoll(p + 8, &end, 10);
 			if (end != p + 8 && n > 0)
 				st->trigger_ms = n;
+		} else if (strncmp(p, "files ", 6) == 0) {
+			n = strtoll(p + 6, &end, 10);
+			if (end != p + 6 && n > 0 && n < 8)
+				st->turn_files = (int)n;
 		} else if (strncmp(p, "task ", 5) == 0 && len > 5 && len - 5 < sizeof(st->task)) {
 			memcpy(st->task, p + 5, len - 5);
 			st->task[len - 5] = '\0';

@@ -70,8 +70,10 @@ struct codex_state {
 	/* When the latest person's message or tool output was written: the next
 	 * request was sent then. 0 when unknown. */
 	int64_t trigger_ms;
-	/* The task of the person's latest message (task.c), which its turn's requests carry. */
+	/* The task of the person's latest message (task.c), which its turn's requests carry,
+	 * and the kinds of the files its patches touched so far (TASK_FILES_*). */
 	char task[16];
+	int turn_files;
 	/* A fork or subagent: when it was made, and whether its copy of the
 	 * parent's history (the replay) may still be going on, until when. */
 	int64_t fork_ms, replay_last_ms;
@@ -106,8 +108,24 @@ static int read_counts(struct jv obj, int64_t out[U_COUNT])
 	return 0;
 }
 
-/* Counts '+' and '-' lines inside the hunks of an apply_patch body. */
-static void count_patch(const char *patch, int64_t *added, int64_t *removed)
+/* The kind of the file a patch's "*** Update File: path" line names (task.c). */
+static int patch_file_kind(const char *line)
+{
+	char path[512];
+	size_t n = strcspn(line, "\n");
+
+	if (n >= sizeof(path))
+		n = sizeof(path) - 1;
+	memcpy(path, line, n);
+	path[n] = '\0';
+	return task_file_kind(path);
+}
+
+/*
+ * Counts '+' and '-' lines inside the hunks of an apply_patch body, and
+ * adds the kinds of the files it touches to *files.
+ */
+static void count_patch(const char *patch, int64_t *added, int64_t *removed, int *files)
 {
 	const char *p = strstr(patch, "*** Begin Patch");
 
@@ -118,6 +136,10 @@ static void count_patch(const char *patch, int64_t *added, int64_t *removed)
 			(*added)++;
 		else if (p[0] == '-' && strncmp(p, "---", 3) != 0)
 			(*removed)++;
+		else if (strncmp(p, "*** Update File: ", 17) == 0)
+			*files |= patch_file_kind(p + 17);
+		else if (strncmp(p, "*** Add File: ", 14) == 0)
+			*files |= patch_file_kind(p + 14);
 		else if (strncmp(p, "*** End Patch", 13) == 0)
 			break;
 		p = strchr(p, '\n');
@@ -191,7 +213,7 @@ static void read_tool_call(struct parse_ctx *ctx, struct jv payload_v)
 		const char *call = json_str(payload, "call_id");
 		struct codex_patch p = {0, 0, 0};
 
-		count_patch(patch, &p.added, &p.removed);
+		count_patch(patch, &p.added, &p.removed, &st->turn_files);
 		if (call == NULL) { /* no output can answer it: counted as called */
 			st->patch_added += p.added;
 			st->patch_removed += p.removed;
@@ -344,7 +366,7 @@ static void read_token_count(struct parse_ctx *ctx, const char *ts, const struct
 	e->prompts = st->pending_prompts;
 	st->pending_prompts = 0;
 	if (st->task[0])
-		e->task = parse_strdup(ctx, st->task);
+		e->task = parse_strdup(ctx, task_refine(st->task, st->turn_files));
 	snprintf(key, sizeof(key),
 	         "%s|%s|%" PRId64 ",%" PRId64 ",%" PRId64 ",%" PRId64 "|%" PRId64 ",%" PRId64
 	         ",%" PRId64 ",%" PRId64,
@@ -495,6 +517,7 @@ static void codex_line(struct parse_ctx *ctx, const char *line, size_t len)
 		jv_fields(f[1], &message_key, 1, &message);
 		state_copy(st->task, sizeof(st->task),
 		           task_classify(ctx->tasks, ctx->n_tasks, jv_str(message, ctx->scratch)));
+		st->turn_files = 0;
 	} else if (strcmp(type, "response_item") == 0 &&
 	           (jv_is(payload[P_TYPE], "custom_tool_call_output") ||
 	            jv_is(payload[P_TYPE], "function_call_output"))) {
@@ -570,7 +593,12 @@ static void codex_load(void *state, const char *text)
 				load_str(st->session, sizeof(st->session), v, vlen);
 			else if (strncmp(p, "task ", 5) == 0)
 				load_str(st->task, sizeof(st->task), v, vlen);
-			else if (strncmp(p, "project ", 8) == 0)
+			else if (strncmp(p, "files ", 6) == 0) {
+				int64_t files;
+
+				if (read_numbers(v, &files, 1) == 0 && files < 8)
+					st->turn_files = (int)files;
+			} else if (strncmp(p, "project ", 8) == 0)
 				load_str(st->project, sizeof(st->project), v, vlen);
 			else if (strncmp(p, "model ", 6) == 0)
 				load_str(st->model, sizeof(st->model), v, vlen);

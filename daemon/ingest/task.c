@@ -252,3 +252,34 @@ const char *task_classify(const struct task_rule *rules, size_t n_rules, const c
 			best = t;
 	return task_names[best < 0 || score[T_OTHER] >= score[best] ? T_OTHER : best];
 }
+
+int task_file_kind(const char *path)
+{
+	const char *base = path ? strrchr(path, '/') : NULL;
+	size_t n;
+
+	if (path == NULL)
+		return TASK_FILES_OTHER;
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (strstr(path, "/test/") || strstr(path, "/tests/") || strstr(path, "/__tests__/") ||
+	    strstr(path, "/spec/") || strncmp(base, "test_", 5) == 0 ||
+	    (n > 8 && strcmp(base + n - 8, "_test.go") == 0) || strstr(base, ".test.") ||
+	    strstr(base, ".spec."))
+		return TASK_FILES_TESTS;
+	if ((n > 3 && strcmp(base + n - 3, ".md") == 0) ||
+	    (n > 4 && strcmp(base + n - 4, ".rst") == 0) || strstr(path, "/docs/") ||
+	    strncmp(path, "docs/", 5) == 0)
+		return TASK_FILES_DOCS;
+	return TASK_FILES_OTHER;
+}
+
+const char *task_refine(const char *task, int files)
+{
+	if (strcmp(task, "feature") != 0 && strcmp(task, "refactor") != 0 &&
+	    strcmp(task, "other") != 0)
+		return task;
+	return files == TASK_FILES_TESTS  ? task_names[T_TEST]
+	       : files == TASK_FILES_DOCS ? task_names[T_DOCS]
+	                                  : task;
+}

@@ -27,4 +27,17 @@ extern const char *const task_names[7];
  */
 const char *task_classify(const struct task_rule *rules, size_t n, const char *prompt);
 
+/* What the files a turn edited show so far: a bit per kind. */
+enum { TASK_FILES_TESTS = 1, TASK_FILES_DOCS = 2, TASK_FILES_OTHER = 4 };
+
+/* The kind of a file an agent edited: TASK_FILES_TESTS, _DOCS or _OTHER. */
+int task_file_kind(const char *path);
+
+/*
+ * The task of a turn whose prompt's words gave task and whose edits touched
+ * files: only tests makes it test, only documentation docs, when the words
+ * said feature, refactor or other; debugging and reviewing stay as they are.
+ */
+const char *task_refine(const char *task, int files);
+
 #endif

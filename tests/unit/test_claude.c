@@ -342,6 +342,29 @@ static void test_claude_typed_prompts_are_counted_by_the_request_answering_them(
 	pf_free(&f);
 }
 
+static void test_claude_a_turn_editing_only_tests_is_testing(void **state)
+{
+	struct parse_fixture f;
+
+	(void)state;
+	pf_init(&f, &fmt_claude);
+	pf_line(&f, USER("", "\"make the cart handle coupons\""));
+	pf_line(&f,
+	        ASSISTANT("msg_1", "req_1", SONNET, SMALL_USAGE,
+	                  "{\"type\":\"tool_use\",\"id\":\"t0\",\"name\":\"Read\",\"input\":{}}",
+	                  "2026-11-20T14:00:03Z"));
+	pf_line(&f, ASSISTANT("msg_2", "req_2", SONNET, SMALL_USAGE,
+	                      "{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"Write\",\"input\":{"
+	                      "\"file_path\":\"/r/tests/test_cart.py\",\"content\":\"x\"}}",
+	                      "2026-11-20T14:00:05Z"));
+	pf_line(&f, ASSISTANT("msg_3", "req_3", SONNET, SMALL_USAGE, "", "2026-11-20T14:00:09Z"));
+	assert_int_equal(f.out.n_events, 3);
+	assert_string_equal(f.out.events[0].task, "other");
+	assert_string_equal(f.out.events[1].task, "test");
+	assert_string_equal(f.out.events[2].task, "test");
+	pf_free(&f);
+}
+
 static void test_claude_latency_runs_from_the_trigger_to_the_last_line(void **state)
 {
 	struct parse_fixture f;
@@ -386,6 +409,7 @@ int main(void)
 	    cmocka_unit_test(test_claude_lines_without_usage_interest_are_skipped_quietly),
 	    cmocka_unit_test(test_claude_typed_prompts_are_counted_by_the_request_answering_them),
 	    cmocka_unit_test(test_claude_latency_runs_from_the_trigger_to_the_last_line),
+	    cmocka_unit_test(test_claude_a_turn_editing_only_tests_is_testing),
 	};
 
 	return cmocka_run_group_tests_name("claude", tests, NULL, NULL);

@@ -74,12 +74,32 @@ static void test_a_teams_own_words_win(void **state)
 	assert_string_equal(task_classify(rules, 2, "update the README"), "docs");
 }
 
+/* Files a turn edits refine what its words said: only tests, only documentation. */
+static void test_the_files_a_turn_edits_refine_its_task(void **state)
+{
+	(void)state;
+	assert_int_equal(task_file_kind("/src/app/tests/test_cart.py"), TASK_FILES_TESTS);
+	assert_int_equal(task_file_kind("pkg/cart_test.go"), TASK_FILES_TESTS);
+	assert_int_equal(task_file_kind("web/Cart.spec.ts"), TASK_FILES_TESTS);
+	assert_int_equal(task_file_kind("docs/guide.rst"), TASK_FILES_DOCS);
+	assert_int_equal(task_file_kind("/repo/README.md"), TASK_FILES_DOCS);
+	assert_int_equal(task_file_kind("/repo/src/cart.py"), TASK_FILES_OTHER);
+	assert_int_equal(task_file_kind(NULL), TASK_FILES_OTHER);
+	assert_string_equal(task_refine("feature", TASK_FILES_TESTS), "test");
+	assert_string_equal(task_refine("other", TASK_FILES_DOCS), "docs");
+	assert_string_equal(task_refine("refactor", TASK_FILES_TESTS | TASK_FILES_OTHER),
+	                    "refactor");
+	assert_string_equal(task_refine("debug", TASK_FILES_TESTS), "debug");
+	assert_string_equal(task_refine("feature", 0), "feature");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_the_labelled_prompts_are_classified_80_percent_right),
 	    cmocka_unit_test(test_cues_match_whole_words_in_any_case),
 	    cmocka_unit_test(test_a_teams_own_words_win),
+	    cmocka_unit_test(test_the_files_a_turn_edits_refine_its_task),
 	};
 
 	return cmocka_run_group_tests_name("task", tests, NULL, NULL);
