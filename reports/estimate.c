@@ -172,6 +172,11 @@ void estimate_apply_ceiling(struct scenario *rows, size_t n, double ceiling_minu
 	}
 }
 
+long long estimate_idle_gap_ms(const struct estimate_model *m)
+{
+	return (long long)(m->idle_gap_minutes * 60000.0);
+}
+
 void estimate_roi(const struct estimate_model *m, struct scenario minutes, double cost_usd,
                   double days, struct roi *out)
 {

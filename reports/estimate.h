@@ -10,7 +10,6 @@
 
 #include "../daemon/config/config.h"
 #include "../daemon/ingest/event.h"
-#include "../daemon/store/rollup.h"
 
 struct token_sums {
 	int64_t input, cache_read, cache_write, output;
@@ -92,6 +91,9 @@ double estimate_ceiling_minutes(const struct estimate_model *m, int64_t active_m
  * ceiling, so that it equals the ceiling: the rows are one developer-day.
  */
 void estimate_apply_ceiling(struct scenario *rows, size_t n, double ceiling_minutes);
+
+/* estimate.idle_gap_minutes in milliseconds: a longer gap ends a stretch of active time. */
+long long estimate_idle_gap_ms(const struct estimate_model *m);
 
 /* The Gregorian calendar's average month, for figures "per month". */
 #define ESTIMATE_MONTH_DAYS 30.436875

@@ -12,8 +12,8 @@
 #include "../daemon/lib/calendar.h"
 #include "../daemon/config/config.h"
 #include "../daemon/lib/util.h"
+#include "../daemon/store/rollup.h"
 #include "estimate.h"
-#include "saved.h"
 
 const char *const report_key_names[KEY_COUNT] = {
     "developer", "team", "tool", "model", "project", "task", "day", "week", "month",
@@ -266,15 +266,14 @@ static void fn_team(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static void fn_active(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	const struct config *cfg = sqlite3_user_data(ctx);
-	struct rollup_basis basis;
 	long long v[4];
 
 	(void)argc;
 	for (int i = 0; i < 4; i++)
 		v[i] =
 		    sqlite3_value_type(argv[i]) == SQLITE_NULL ? -1 : sqlite3_value_int64(argv[i]);
-	saved_rollup_basis(cfg, &basis);
-	sqlite3_result_int64(ctx, rollup_active_ms(&basis, v[0], v[1], v[2], v[3]));
+	sqlite3_result_int64(
+	    ctx, rollup_active_ms(estimate_idle_gap_ms(&cfg->estimate), v[0], v[1], v[2], v[3]));
 }
 
 int report_register_functions(sqlite3 *db, const struct config *cfg)

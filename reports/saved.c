@@ -10,21 +10,16 @@
 #include "../daemon/lib/buf.h"
 #include "../daemon/lib/util.h"
 
-/* A task's name, read only when task factors are configured. */
-static const char *task_name(const struct estimate_model *m, sqlite3 *db, long long id, char *out,
-                             size_t len)
+/* The task of a row, by name: read only when task factors are configured. */
+static const char *task_name(sqlite3_stmt *find, long long id, char *out, size_t len)
 {
-	sqlite3_stmt *s;
-
 	out[0] = '\0';
-	if (m->n_tasks == 0 || id <= 0 ||
-	    sqlite3_prepare_v2(db, "SELECT text FROM name WHERE id = ?1", -1, &s, NULL) !=
-	        SQLITE_OK)
+	if (find == NULL || id <= 0)
 		return NULL;
-	sqlite3_bind_int64(s, 1, id);
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-		snprintf(out, len, "%s", (const char *)sqlite3_column_text(s, 0));
-	sqlite3_finalize(s);
+	sqlite3_bind_int64(find, 1, id);
+	if (sqlite3_step(find) == SQLITE_ROW && sqlite3_column_text(find, 0))
+		snprintf(out, len, "%s", (const char *)sqlite3_column_text(find, 0));
+	sqlite3_reset(find);
 	return out[0] ? out : NULL;
 }
 
@@ -33,11 +28,17 @@ int saved_rollup_day(void *arg, sqlite3 *db, const struct rollup_day_row *rows, 
 {
 	const struct estimate_model *m = arg;
 	struct scenario *day = calloc(n ? n : 1, sizeof(*day));
+	sqlite3_stmt *find = NULL;
 	int64_t prompts = 0, lines = 0, active_ms = 0;
 	double credited;
 
 	if (day == NULL)
 		return -1;
+	if (m->n_tasks > 0 && sqlite3_prepare_v2(db, "SELECT text FROM name WHERE id = ?1", -1,
+	                                         &find, NULL) != SQLITE_OK) {
+		free(day);
+		return -1;
+	}
 	for (size_t i = 0; i < n; i++) {
 		prompts += rows[i].prompts;
 		lines += rows[i].lines;
@@ -57,8 +58,9 @@ int saved_rollup_day(void *arg, sqlite3 *db, const struct rollup_day_row *rows, 
 		if ((double)lines > credited)
 			u.lines = llround((double)rows[i].lines * credited / (double)lines);
 		day[i] = estimate_minutes_saved(
-		    m, task_name(m, db, rows[i].task, name, sizeof(name)), &u);
+		    m, task_name(find, rows[i].task, name, sizeof(name)), &u);
 	}
+	sqlite3_finalize(find);
 	estimate_apply_ceiling(day, n, estimate_ceiling_minutes(m, active_ms));
 	for (size_t i = 0; i < n; i++) {
 		minutes[i][0] = day[i].low;
@@ -92,7 +94,7 @@ void saved_rollup_basis(const struct config *cfg, struct rollup_basis *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->near_limit_pct = cfg->advice.near_limit_percent;
-	out->idle_gap_ms = (long long)(cfg->estimate.idle_gap_minutes * 60000.0);
+	out->idle_gap_ms = estimate_idle_gap_ms(&cfg->estimate);
 	out->saver = saved_rollup_day;
 	out->saver_arg = (void *)(uintptr_t)&cfg->estimate;
 	saved_key(&cfg->estimate, out->saver_key, sizeof(out->saver_key));

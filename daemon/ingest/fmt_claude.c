@@ -542,12 +542,13 @@ static void read_user(struct parse_ctx *ctx, const struct jv *line)
 	}
 }
 
-/* Most bytes of a session log are prompts, tool output and file snapshots
- * that hold no usage: only lines that can matter are parsed into a tree. */
-/* Each test scans a whole line that fails it: two. A progress line's
- * agent_progress holds an assistant message, so "assistant" finds it too.
- * Every user line matters: a prompt, an edit's answer, or the moment the
- * next request was sent. */
+/*
+ * Most bytes of a session log are tool output and file snapshots: only lines
+ * that can matter are parsed into a tree. Each test scans a whole line that
+ * fails it: two. A progress line's agent_progress holds an assistant
+ * message, so "assistant" finds it too. Every user line matters: a prompt,
+ * an edit's answer, or the moment the next request was sent.
+ */
 static int claude_wants(const char *line, size_t len)
 {
 	return HAS(line, len, "\"assistant\"") || HAS(line, len, "\"user\"");

@@ -294,16 +294,16 @@ static void touch_session(struct rollup *r, int64_t session, int64_t ts)
 	r->sessions[r->n_sessions++].from_ts = ts;
 }
 
-long long rollup_active_ms(const struct rollup_basis *b, long long gap_ms, long long latency_ms,
+long long rollup_active_ms(long long idle_gap_ms, long long gap_ms, long long latency_ms,
                            long long output, long long reasoning)
 {
 	long long shown = output - reasoning, lead;
 
-	if (gap_ms >= 0 && gap_ms <= b->idle_gap_ms)
+	if (gap_ms >= 0 && gap_ms <= idle_gap_ms)
 		return gap_ms;
 	lead =
 	    (latency_ms > 0 ? latency_ms : 0) + (shown > 0 ? shown : 0) * ROLLUP_READ_MS_PER_TOKEN;
-	return lead < b->idle_gap_ms ? lead : b->idle_gap_ms;
+	return lead < idle_gap_ms ? lead : idle_gap_ms;
 }
 
 int rollup_add(struct rollup *r, int sign, const struct rollup_event *e)
@@ -339,8 +339,8 @@ int rollup_add(struct rollup *r, int sign, const struct rollup_event *e)
 	d->v[V_RETRIES] += (int64_t)sign * e->is_retry;
 	d->v[V_PROMPTS] += sign * e->prompts;
 	d->v[V_CACHE_WRITE_1H] += sign * e->cache_write_1h;
-	d->v[V_ACTIVE_MS] +=
-	    sign * rollup_active_ms(&r->basis, e->gap_ms, e->latency_ms, e->output, e->reasoning);
+	d->v[V_ACTIVE_MS] += sign * rollup_active_ms(r->basis.idle_gap_ms, e->gap_ms, e->latency_ms,
+	                                             e->output, e->reasoning);
 	if (e->has_cost)
 		d->cost_usd += sign * e->cost_usd;
 	/* A request without a session is walked with its developer's others. */

@@ -124,7 +124,7 @@ struct rollup_basis {
  * session when that is short (the person was at it all along), else, as it
  * opens a stretch of work, the time its answer took to come and be read.
  */
-long long rollup_active_ms(const struct rollup_basis *b, long long gap_ms, long long latency_ms,
+long long rollup_active_ms(long long idle_gap_ms, long long gap_ms, long long latency_ms,
                            long long output, long long reasoning);
 
 /*
