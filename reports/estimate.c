@@ -148,27 +148,35 @@ struct scenario estimate_minutes_saved(const struct estimate_model *m, const cha
 	return s;
 }
 
-double estimate_ceiling_minutes(const struct estimate_model *m, int64_t active_ms)
+double estimate_attended_minutes(const struct estimate_model *m, int64_t active_ms)
 {
-	return (double)active_ms / 60000.0 * m->active_ceiling;
+	double minutes = (double)active_ms / 60000.0, workday = m->workday_hours * 60;
+
+	/* Agents run in parallel and around the clock; the person's own time does not. */
+	return minutes < workday ? minutes : workday;
 }
 
-void estimate_apply_ceiling(struct scenario *rows, size_t n, double ceiling_minutes)
+/* One scenario of s, to change. */
+static double *field(struct scenario *s, size_t which)
 {
-	double sum[3] = {0, 0, 0};
+	return which == 0 ? &s->low : which == 1 ? &s->likely : &s->high;
+}
 
-	for (size_t i = 0; i < n; i++) {
-		sum[0] += rows[i].low;
-		sum[1] += rows[i].likely;
-		sum[2] += rows[i].high;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (sum[0] > ceiling_minutes)
-			rows[i].low *= ceiling_minutes / sum[0];
-		if (sum[1] > ceiling_minutes)
-			rows[i].likely *= ceiling_minutes / sum[1];
-		if (sum[2] > ceiling_minutes)
-			rows[i].high *= ceiling_minutes / sum[2];
+void estimate_apply_bounds(const struct estimate_model *m, struct scenario *rows, size_t n,
+                           int64_t active_ms)
+{
+	double attended = estimate_attended_minutes(m, active_ms);
+
+	for (size_t k = 0; k < 3; k++) {
+		double sum = 0, hi = attended * pick(&m->active_ceiling, k), lo = -attended, to;
+
+		for (size_t i = 0; i < n; i++)
+			sum += *field(&rows[i], k);
+		if (sum <= hi && sum >= lo)
+			continue;
+		to = sum > hi ? hi : lo;
+		for (size_t i = 0; i < n; i++)
+			*field(&rows[i], k) *= to / sum;
 	}
 }
 

@@ -83,14 +83,17 @@ void estimate_prompt_outcomes(const struct time_usage *u, double out[OUTCOME_KIN
 struct scenario estimate_minutes_saved(const struct estimate_model *m, const char *task,
                                        const struct time_usage *u);
 
-/* The most a developer-day with active_ms of assisted time may save, in minutes. */
-double estimate_ceiling_minutes(const struct estimate_model *m, int64_t active_ms);
+/* A developer-day's attended minutes: its active time, at most a working day. */
+double estimate_attended_minutes(const struct estimate_model *m, int64_t active_ms);
 
 /*
- * Scales each scenario of rows[0..n) down, where their sum passes the
- * ceiling, so that it equals the ceiling: the rows are one developer-day.
+ * Holds each scenario of rows[0..n), one developer-day's, between minus its
+ * attended minutes (nobody loses more time than they spent) and its
+ * attended minutes x active_ceiling: where the sum passes a bound, every row
+ * is scaled so that it equals it.
  */
-void estimate_apply_ceiling(struct scenario *rows, size_t n, double ceiling_minutes);
+void estimate_apply_bounds(const struct estimate_model *m, struct scenario *rows, size_t n,
+                           int64_t active_ms);
 
 /* estimate.idle_gap_minutes in milliseconds: a longer gap ends a stretch of active time. */
 long long estimate_idle_gap_ms(const struct estimate_model *m);

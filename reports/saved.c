@@ -61,7 +61,7 @@ int saved_rollup_day(void *arg, sqlite3 *db, const struct rollup_day_row *rows, 
 		    m, task_name(find, rows[i].task, name, sizeof(name)), &u);
 	}
 	sqlite3_finalize(find);
-	estimate_apply_ceiling(day, n, estimate_ceiling_minutes(m, active_ms));
+	estimate_apply_bounds(m, day, n, active_ms);
 	for (size_t i = 0; i < n; i++) {
 		minutes[i][0] = day[i].low;
 		minutes[i][1] = day[i].likely;
@@ -78,11 +78,11 @@ static void saved_key(const struct estimate_model *m, char *out, size_t len)
 	const struct scenario *s[] = {&m->minutes_per_prompt[0], &m->minutes_per_prompt[1],
 	                              &m->minutes_per_prompt[2], &m->minutes_per_prompt[3],
 	                              &m->minutes_per_line,      &m->review_per_rejection,
-	                              &m->waiting_share};
+	                              &m->waiting_share,         &m->active_ceiling};
 
 	for (size_t i = 0; i < ARRAY_LEN(s); i++)
 		buf_printf(&b, "%.17g,%.17g,%.17g;", s[i]->low, s[i]->likely, s[i]->high);
-	buf_printf(&b, "%.17g;%.17g;", m->lines_per_prompt, m->active_ceiling);
+	buf_printf(&b, "%.17g;%.17g;", m->lines_per_prompt, m->workday_hours);
 	for (size_t i = 0; i < m->n_tasks; i++)
 		buf_printf(&b, "%s=%.17g;", m->tasks[i].task, m->tasks[i].factor);
 	snprintf(out, len, "%016llx",

@@ -410,16 +410,25 @@ static void estimate_defaults(struct estimate_model *m)
 	m->review_per_rejection = (struct scenario){3.0, 2.0, 1.0};
 	m->waiting_share = (struct scenario){0.2, 0.1, 0.05};
 	m->idle_gap_minutes = 15;
-	m->active_ceiling = 1.2;
+	m->active_ceiling = (struct scenario){1.2, 0.5, 1.2};
+	m->workday_hours = 8;
 }
 
 static void load_estimate(struct config_ctx *c, struct estimate_model *m, const struct ynode *n)
 {
-	static const char *const keys[] = {
-	    "hourly_cost_usd",  "currency",          "minutes_per_prompt",
-	    "minutes_per_line", "lines_per_prompt",  "review_per_rejection",
-	    "waiting_share",    "idle_gap_minutes",  "active_ceiling",
-	    "task_factor",      "allocate_seats_by", NULL};
+	static const char *const keys[] = {"hourly_cost_usd",
+	                                   "currency",
+	                                   "minutes_per_prompt",
+	                                   "minutes_per_line",
+	                                   "lines_per_prompt",
+	                                   "review_per_rejection",
+	                                   "waiting_share",
+	                                   "idle_gap_minutes",
+	                                   "active_ceiling",
+	                                   "workday_hours",
+	                                   "task_factor",
+	                                   "allocate_seats_by",
+	                                   NULL};
 	static const char *const outcomes[] = {"unknown", "accepted", "rejected", "edited", NULL};
 	const struct ynode *v;
 
@@ -471,9 +480,17 @@ static void load_estimate(struct config_ctx *c, struct estimate_model *m, const 
 	if ((v = ydoc_get(n, "idle_gap_minutes")) != NULL)
 		config_take_bounded(c, v, "idle_gap_minutes", 1, 1440, "minutes from 1 to 1440",
 		                    &m->idle_gap_minutes);
-	if ((v = ydoc_get(n, "active_ceiling")) != NULL)
-		config_take_bounded(c, v, "active_ceiling", 0, 10, "a factor from 0 to 10",
-		                    &m->active_ceiling);
+	if ((v = ydoc_get(n, "workday_hours")) != NULL)
+		config_take_bounded(c, v, "workday_hours", 0.5, 24.000001, "hours from 0.5 to 24",
+		                    &m->workday_hours);
+	if ((v = ydoc_get(n, "active_ceiling")) != NULL) {
+		struct scenario *k = &m->active_ceiling;
+
+		take_scenario(c, v, "active_ceiling", k);
+		if (k->low < 0 || k->likely < 0 || k->high < 0 || k->low > 10 || k->likely > 10 ||
+		    k->high > 10)
+			config_error(c, v, "active_ceiling must be between 0 and 10");
+	}
 	if ((v = ydoc_get(n, "task_factor")) != NULL &&
 	    config_want_type(c, v, YNODE_MAP, "task_factor") == 0) {
 		m->tasks = calloc(v->n ? v->n : 1, sizeof(*m->tasks));

@@ -62,8 +62,9 @@ struct estimate_model {
 	struct scenario review_per_rejection; /* minutes lost reading rejected output */
 	struct scenario waiting_share;        /* share of active time lost to the assistant */
 	double idle_gap_minutes;              /* a longer gap ends a stretch of active time */
-	double active_ceiling;                /* minutes saved a day <= active minutes x this */
-	struct task_factor *tasks;            /* multiplies a task's per-prompt minutes */
+	struct scenario active_ceiling;       /* minutes saved a day <= attended minutes x this */
+	double workday_hours;      /* a day's attended time: its active time, at most this */
+	struct task_factor *tasks; /* multiplies a task's per-prompt minutes */
 	size_t n_tasks;
 	int is_allocated_by_requests; /* seat cost split by requests, not API-equivalent */
 };

@@ -26,7 +26,8 @@ static const char config_text[] =
     "  minutes_per_prompt: {unknown: 1, accepted: 2, rejected: 0, edited: 1}\n"
     "  minutes_per_line: 0\n"
     "  review_per_rejection: 0\n"
-    "  waiting_share: 0\n";
+    "  waiting_share: 0\n"
+    "  active_ceiling: 1.2\n";
 
 /*
  * m-a: 40 debug requests in one session, two minutes apart, each 1M input

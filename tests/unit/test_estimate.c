@@ -181,23 +181,30 @@ static void test_prompts_take_the_outcome_mix_of_decided_requests(void **state)
 	CLOSE(estimate_minutes_saved(&m, NULL, &u).likely, -2);
 }
 
-static void test_a_day_is_held_to_its_active_time_times_the_ceiling(void **state)
+static void test_a_day_is_held_between_its_attended_time_and_the_ceiling(void **state)
 {
 	struct estimate_model m = simple_model();
 	struct scenario rows[3] = {{-10, 60, 100}, {5, 30, 50}, {-5, 10, 50}};
+	struct scenario lost[2] = {{-300, 0, 0}, {-100, 0, 0}};
 
 	(void)state;
-	m.active_ceiling = 1.2;
+	m.active_ceiling = (struct scenario){1.2, 1.2, 1.2};
+	m.workday_hours = 8;
 	/* 50 active minutes allow 60: likely 100 and high 200 are scaled down to 60,
 	 * each row in proportion; low (-10) is left as it is. */
-	CLOSE(estimate_ceiling_minutes(&m, 50 * 60000), 60);
-	estimate_apply_ceiling(rows, 3, estimate_ceiling_minutes(&m, 50 * 60000));
+	CLOSE(estimate_attended_minutes(&m, 50 * 60000), 50);
+	estimate_apply_bounds(&m, rows, 3, 50 * 60000);
 	CLOSE(rows[0].low, -10);
 	CLOSE(rows[0].likely, 36);
 	CLOSE(rows[1].likely, 18);
 	CLOSE(rows[2].likely, 6);
 	CLOSE(rows[0].high + rows[1].high + rows[2].high, 60);
 	CLOSE(rows[2].high, 15);
+	/* Nobody loses more time than they spent: -400 over 50 minutes is -50. */
+	estimate_apply_bounds(&m, lost, 2, 50 * 60000);
+	CLOSE(lost[0].low + lost[1].low, -50);
+	/* Agents in parallel around the clock: 30 hours of sessions, a working day attended. */
+	CLOSE(estimate_attended_minutes(&m, 30 * 3600000LL), 480);
 }
 
 static void test_value_roi_net_and_break_even(void **state)
@@ -258,7 +265,8 @@ static void test_the_worked_example_of_docs_roi_md(void **state)
 	CLOSE(minutes.likely * 5 / 60, 4.5);
 	CLOSE(minutes.low, -21.6);
 	CLOSE(minutes.high, 145);
-	estimate_apply_ceiling(&minutes, 1, estimate_ceiling_minutes(&cfg.estimate, 120 * 60000LL));
+	estimate_apply_bounds(&cfg.estimate, &minutes, 1, 120 * 60000LL);
+	CLOSE(minutes.likely, 54); /* under its ceiling, 0.5 x 120 */
 	CLOSE(minutes.high, 144);
 
 	minutes = estimate_minutes_saved(&cfg.estimate, NULL, &u);
@@ -289,7 +297,7 @@ int main(void)
 	    cmocka_unit_test(test_usage_is_covered_only_by_a_held_seat_whose_plan_covers_the_model),
 	    cmocka_unit_test(test_minutes_saved_follow_the_documented_formula),
 	    cmocka_unit_test(test_prompts_take_the_outcome_mix_of_decided_requests),
-	    cmocka_unit_test(test_a_day_is_held_to_its_active_time_times_the_ceiling),
+	    cmocka_unit_test(test_a_day_is_held_between_its_attended_time_and_the_ceiling),
 	    cmocka_unit_test(test_value_roi_net_and_break_even),
 	    cmocka_unit_test(test_the_worked_example_of_docs_roi_md),
 	};

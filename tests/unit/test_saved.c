@@ -144,6 +144,35 @@ static void test_a_heavy_month_stays_under_ten_hours_a_developer_week(void **sta
 	config_free(&cfg);
 }
 
+/*
+ * Ten times the heavy month: 8,000 agent requests a day, so many sessions
+ * overlap and the agents run around the clock. The person's day does not
+ * grow with them: the week stays within a working day a day, at the ceilings.
+ */
+static void test_ten_times_heavier_use_stays_within_a_persons_week(void **state)
+{
+	struct month_shape heavier = {2, 30, 8000, 1};
+	struct config cfg;
+	struct roi_report r;
+	double weeks, likely, low, high;
+
+	(void)state;
+	r = month_report(&heavier, 11, &cfg, NULL);
+	weeks = roi_developer_weeks(&r);
+	likely = r.roi.hours.likely / weeks;
+	low = r.roi.hours.low / weeks;
+	high = r.roi.hours.high / weeks;
+	print_message("ten times heavier: %.0f active hours summed over sessions, %.1f likely "
+	              "hours saved a developer-week (low %.1f, high %.1f)\n",
+	              (double)r.active_ms / 3.6e6, likely, low, high);
+	/* At most 8 attended hours a day, seven days a week, times each ceiling. */
+	assert_true(likely <= 0.5 * 8 * 7 + 1e-6);
+	assert_true(high <= 1.2 * 8 * 7 + 1e-6);
+	assert_true(low >= -8 * 7 - 1e-6);
+	roi_free(&r);
+	config_free(&cfg);
+}
+
 static void test_a_chattier_agent_saves_nobody_more_time(void **state)
 {
 	struct month_shape once = {2, 14, 800, 1}, twice = {2, 14, 800, 2},
@@ -197,9 +226,9 @@ static void test_no_day_saves_more_than_its_active_time_allows(void **state)
 	                 20);
 	assert_int_equal(query_int(st, "SELECT count(*) FROM (SELECT day, developer_id, "
 	                               "sum(saved_likely) AS l, sum(saved_high) AS h, "
-	                               "sum(active_ms) / 60000.0 * 1.2 AS cap FROM rollup "
-	                               "GROUP BY 1, 2) WHERE l > cap + 1e-6 OR h > cap + 1e-6 "
-	                               "OR l < cap - 1e-6"),
+	                               "min(sum(active_ms) / 60000.0, 480) AS a FROM rollup "
+	                               "GROUP BY 1, 2) WHERE h > a * 1.2 + 1e-6 "
+	                               "OR abs(l - a * 0.5) > 1e-6"),
 	                 0);
 	/* Weeks and months hold the sums of their days. */
 	assert_int_equal(query_int(st, "SELECT abs((SELECT sum(saved_likely) FROM rollup) - "
@@ -207,9 +236,10 @@ static void test_no_day_saves_more_than_its_active_time_allows(void **state)
 	                               "abs((SELECT sum(saved_high) FROM rollup) - "
 	                               "(SELECT sum(saved_high) FROM rollup_week)) < 1e-6"),
 	                 1);
-	/* And the whole period is then exactly active time x 1.2. */
+	/* And the whole period, every day under a working day here, is then exactly its
+	 * active time x 0.5, the likely ceiling. */
 	assert_int_equal(roi_build(store_db(st), &cfg, NULL, NULL, &r, err, sizeof(err)), 0);
-	assert_true(fabs(r.minutes.likely - (double)r.active_ms / 60000.0 * 1.2) <
+	assert_true(fabs(r.minutes.likely - (double)r.active_ms / 60000.0 * 0.5) <
 	            1e-6 * r.minutes.likely);
 	roi_free(&r);
 	store_close(st);
@@ -257,6 +287,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_a_heavy_month_stays_under_ten_hours_a_developer_week),
+	    cmocka_unit_test(test_ten_times_heavier_use_stays_within_a_persons_week),
 	    cmocka_unit_test(test_a_chattier_agent_saves_nobody_more_time),
 	    cmocka_unit_test(test_no_day_saves_more_than_its_active_time_allows),
 	    cmocka_unit_test(test_a_keyed_prompt_counts_once_across_batches),
